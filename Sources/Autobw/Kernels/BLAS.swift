@@ -1,0 +1,23 @@
+import CBLAS
+
+/// OpenBLAS, the only place the engine calls into C. Transposes are passed as flags, never materialised.
+public enum BLAS {
+    /// The number of threads OpenBLAS uses for each GEMM. It starts at the number of cores; keep one core
+    /// free for a UI thread.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// `c = alpha * op(a) * op(b) + beta * c` on row-major matrices, `op(a)` being `m x k` and `op(b)` `k x n`.
+    static func sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>
+    ) {
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(max(lda, 1)), b, blasint(max(ldb, 1)), beta, c,
+            blasint(max(n, 1)))
+    }
+}

@@ -1,0 +1,65 @@
+/// Loss functions, fused so each records a single entry.
+extension Tensor {
+    /// Mean cross-entropy of softmax(`self`) against integer class `targets`, one per row.
+    ///
+    /// `self` is `[rows, classes]` (or any shape whose last axis is the classes); the result is a scalar.
+    /// The backward is `(softmax - onehot) / rows`, computed in one pass.
+    /// - Throws: `TensorError.shapeMismatch` when the target count differs from the rows, and
+    ///   `TensorError.invalidArgument` for a target outside `0..<classes`.
+    public func softmaxCrossEntropy(targets: [Int]) throws -> Tensor {
+        guard let classes = shape.last, classes > 0 else {
+            throw TensorError.invalidArgument(op: "softmaxCrossEntropy", detail: "needs a non-empty class axis")
+        }
+        let rows = count / classes
+        guard targets.count == rows else {
+            throw TensorError.shapeMismatch(
+                op: "softmaxCrossEntropy", detail: "\(targets.count) targets for \(rows) rows of \(Shape.describe(shape))")
+        }
+        if let bad = targets.first(where: { $0 < 0 || $0 >= classes }) {
+            throw TensorError.invalidArgument(op: "softmaxCrossEntropy", detail: "target \(bad) outside 0..<\(classes)")
+        }
+        let probabilities = Softmax.probabilities(self)
+        var total: Double = 0
+        for (r, target) in targets.enumerated() {
+            total -= Double(Softmax.logSumExpRelative(pointer + r * classes, classes, target))
+        }
+        let loss = Tensor(scalar: Float(total / Double(Swift.max(rows, 1))))
+        return try loss.recorded(
+            "softmaxCrossEntropy", inputs: [self], saving: [probabilities],
+            backward: { ctx in
+                let scale = ctx.grad.pointer[0] / Float(Swift.max(rows, 1))
+                let grad = Tensor.uninitialized(ctx.saved[0].shape)
+                let p = ctx.saved[0].pointer, dst = grad.pointer
+                for i in 0..<grad.count { dst[i] = p[i] * scale }
+                for (r, target) in targets.enumerated() { dst[r * classes + target] -= scale }
+                return [grad]
+            })
+    }
+
+    /// Mean of `(self - target)^2` over all elements, as a scalar.
+    /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
+    public func meanSquaredError(_ target: Tensor) throws -> Tensor {
+        guard shape == target.shape else {
+            throw TensorError.shapeMismatch(
+                op: "meanSquaredError", detail: "\(Shape.describe(shape)) vs target \(Shape.describe(target.shape))")
+        }
+        let difference = Elementwise.zipSame(self, target, -)
+        var total: Double = 0
+        for i in 0..<count { total += Double(difference.pointer[i] * difference.pointer[i]) }
+        let n = Float(Swift.max(count, 1))
+        return try Tensor(scalar: Float(total) / n).recorded(
+            "meanSquaredError", inputs: [self, target], saving: [difference],
+            backward: { ctx in
+                let scale = 2 * ctx.grad.pointer[0] / n
+                let gradSelf = Elementwise.map(ctx.saved[0]) { $0 * scale }
+                return [gradSelf, ctx.needsGradient(1) ? Elementwise.map(gradSelf) { -$0 } : nil]
+            })
+    }
+}
+
+extension Softmax {
+    /// `x[target] - logSumExp(x)`: the log-probability of `target`.
+    static func logSumExpRelative(_ x: UnsafePointer<Float>, _ width: Int, _ target: Int) -> Float {
+        x[target] - logSumExp(x, width)
+    }
+}

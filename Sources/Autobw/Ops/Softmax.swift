@@ -1,0 +1,81 @@
+import Foundation
+
+/// Softmax and log-softmax along the last axis, computed stably (the row maximum is subtracted first).
+extension Tensor {
+    /// `exp(x) / sum(exp(x))` along the last axis.
+    public func softmax() throws -> Tensor {
+        guard rank >= 1 else { throw TensorError.invalidArgument(op: "softmax", detail: "needs rank 1 or more") }
+        let y = Softmax.probabilities(self)
+        return try y.recorded(
+            "softmax", inputs: [self], saving: [y],
+            backward: { ctx in
+                // dx = y * (g - sum(g * y)) per row
+                let (y, g) = (ctx.saved[0], ctx.grad)
+                let out = Tensor.uninitialized(y.shape)
+                Softmax.forEachRow(y) { row, width in
+                    let yr = y.pointer + row, gr = g.pointer + row, dst = out.pointer + row
+                    var dot: Float = 0
+                    for i in 0..<width { dot += gr[i] * yr[i] }
+                    for i in 0..<width { dst[i] = yr[i] * (gr[i] - dot) }
+                }
+                return [out]
+            })
+    }
+
+    /// `x - log(sum(exp(x)))` along the last axis.
+    public func logSoftmax() throws -> Tensor {
+        guard rank >= 1 else { throw TensorError.invalidArgument(op: "logSoftmax", detail: "needs rank 1 or more") }
+        let y = Tensor.uninitialized(shape)
+        Softmax.forEachRow(self) { row, width in
+            let x = pointer + row, dst = y.pointer + row
+            let logSum = Softmax.logSumExp(x, width)
+            for i in 0..<width { dst[i] = x[i] - logSum }
+        }
+        return try y.recorded(
+            "logSoftmax", inputs: [self], saving: [y],
+            backward: { ctx in
+                // dx = g - softmax * sum(g) per row
+                let (y, g) = (ctx.saved[0], ctx.grad)
+                let out = Tensor.uninitialized(y.shape)
+                Softmax.forEachRow(y) { row, width in
+                    let yr = y.pointer + row, gr = g.pointer + row, dst = out.pointer + row
+                    var total: Float = 0
+                    for i in 0..<width { total += gr[i] }
+                    for i in 0..<width { dst[i] = gr[i] - Foundation.exp(yr[i]) * total }
+                }
+                return [out]
+            })
+    }
+}
+
+/// Row-wise helpers shared by softmax, log-softmax and the fused cross-entropy.
+enum Softmax {
+    /// Calls `body(offset, width)` for each row of the last axis.
+    @inline(__always)
+    static func forEachRow(_ x: Tensor, _ body: (Int, Int) -> Void) {
+        let width = x.shape.last ?? 1
+        guard width > 0 else { return }
+        for r in 0..<(x.count / width) { body(r * width, width) }
+    }
+
+    /// `log(sum(exp(x[0..<width])))`, stably.
+    @inline(__always)
+    static func logSumExp(_ x: UnsafePointer<Float>, _ width: Int) -> Float {
+        var top = -Float.infinity
+        for i in 0..<width { top = Swift.max(top, x[i]) }
+        if !top.isFinite { return top }
+        var total: Float = 0
+        for i in 0..<width { total += Foundation.exp(x[i] - top) }
+        return top + Foundation.log(total)
+    }
+
+    static func probabilities(_ x: Tensor) -> Tensor {
+        let y = Tensor.uninitialized(x.shape)
+        forEachRow(x) { row, width in
+            let src = x.pointer + row, dst = y.pointer + row
+            let logSum = logSumExp(src, width)
+            for i in 0..<width { dst[i] = Foundation.exp(src[i] - logSum) }
+        }
+        return y
+    }
+}

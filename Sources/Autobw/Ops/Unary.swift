@@ -1,0 +1,82 @@
+import Foundation
+
+/// Elementwise functions. Each forward is one loop; its backward is one fused loop beside it.
+extension Tensor {
+    /// `e^x`.
+    public func exp() throws -> Tensor {
+        let y = Elementwise.map(self) { Foundation.exp($0) }
+        return try y.recorded(
+            "exp", inputs: [self], saving: [y],
+            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y }] })
+    }
+
+    /// Natural logarithm.
+    public func log() throws -> Tensor {
+        try Elementwise.map(self) { Foundation.log($0) }.recorded(
+            "log", inputs: [self], saving: [self],
+            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g / x }] })
+    }
+
+    /// Square root.
+    public func sqrt() throws -> Tensor {
+        let y = Elementwise.map(self) { $0.squareRoot() }
+        return try y.recorded(
+            "sqrt", inputs: [self], saving: [y],
+            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }] })
+    }
+
+    /// `x^exponent` for every element.
+    public func pow(_ exponent: Float) throws -> Tensor {
+        try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
+            "pow", inputs: [self], saving: [self],
+            backward: { ctx in
+                [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) }]
+            })
+    }
+
+    /// Hyperbolic tangent.
+    public func tanh() throws -> Tensor {
+        let y = Elementwise.map(self) { Foundation.tanh($0) }
+        return try y.recorded(
+            "tanh", inputs: [self], saving: [y],
+            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }] })
+    }
+
+    /// Logistic sigmoid `1 / (1 + e^-x)`.
+    public func sigmoid() throws -> Tensor {
+        let y = Elementwise.map(self, Activation.sigmoid)
+        return try y.recorded(
+            "sigmoid", inputs: [self], saving: [y],
+            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }] })
+    }
+
+    /// `max(x, 0)`.
+    public func relu() throws -> Tensor {
+        let y = Elementwise.map(self) { Swift.max($0, 0) }
+        return try y.recorded(
+            "relu", inputs: [self], saving: [y],
+            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }] })
+    }
+
+    /// Every element limited to `lower...upper`; the gradient passes only where the input was inside.
+    /// - Throws: `TensorError.invalidArgument` when `lower > upper`.
+    public func clamp(_ lower: Float, _ upper: Float) throws -> Tensor {
+        guard lower <= upper else {
+            throw TensorError.invalidArgument(op: "clamp", detail: "lower bound \(lower) > upper bound \(upper)")
+        }
+        return try Elementwise.map(self) { Swift.min(Swift.max($0, lower), upper) }.recorded(
+            "clamp", inputs: [self], saving: [self],
+            backward: { ctx in
+                [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 }]
+            })
+    }
+}
+
+/// Scalar activation formulas shared by ops and fused kernels.
+enum Activation {
+    /// Sigmoid that does not overflow for large negative inputs.
+    @inline(__always)
+    static func sigmoid(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + Foundation.exp(-x)) : { let e = Foundation.exp(x); return e / (1 + e) }()
+    }
+}

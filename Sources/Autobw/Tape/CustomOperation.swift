@@ -1,0 +1,43 @@
+/// An operation with a hand-written backward, recorded as a single tape entry.
+///
+/// This is the original autobw's granularity: a whole module's forward is one entry, and its own backward is
+/// called during the replay. Built-in fused kernels (an LSTM cell's gate math, say) use it too.
+///
+/// ```swift
+/// let square = CustomOperation(name: "square") { inputs in
+///     [inputs[0].detached() * inputs[0].detached()]       // forward, any code
+/// } backward: { inputs, outputs, grads in
+///     [try grads[0] * inputs[0] * 2]                       // d(x^2)/dx = 2x
+/// }
+/// let y = try square([x])[0]
+/// ```
+public struct CustomOperation: Sendable {
+    /// Computes the outputs from the inputs; runs without recording.
+    public typealias Forward = @Sendable ([Tensor]) throws -> [Tensor]
+    /// Computes one gradient per input (nil for none) from the inputs, the outputs and the outputs' gradients.
+    public typealias Gradient = @Sendable (_ inputs: [Tensor], _ outputs: [Tensor], _ grads: [Tensor]) throws -> [Tensor?]
+
+    /// The name shown on the tape.
+    public let name: String
+    let forward: Forward
+    let gradient: Gradient
+
+    /// An operation called `name` with the given forward and backward.
+    public init(name: String, forward: @escaping Forward, backward: @escaping Gradient) {
+        self.name = name
+        self.forward = forward
+        gradient = backward
+    }
+
+    /// Runs the forward and records one entry that saves the inputs and outputs for the backward.
+    public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] {
+        let outputs = try withoutRecording { try forward(inputs.map { $0.detached() }) }
+        let inputCount = inputs.count
+        let gradient = self.gradient
+        return try Tensor.recorded(
+            name, outputs: outputs.map { $0.detached() }, inputs: inputs, saving: inputs + outputs,
+            backward: { ctx in
+                try gradient(Array(ctx.saved[..<inputCount]), Array(ctx.saved[inputCount...]), ctx.outputGrads)
+            })
+    }
+}

@@ -1,0 +1,132 @@
+/// A float32, row-major tensor of any rank.
+///
+/// `Tensor` is a value: copies share storage until one of them is written (copy-on-write). While a `Tape`
+/// records, every operation on tensors is appended to it, and the result remembers which recorded value it is.
+public struct Tensor: Sendable {
+    /// The size of each dimension, outermost first. A scalar has shape `[]`.
+    public let shape: [Int]
+    var storage: TensorStorage
+    /// Which recorded value (or parameter) this tensor is, if any.
+    var trace: Trace = .untracked
+
+    init(shape: [Int], storage: TensorStorage) {
+        self.shape = shape
+        self.storage = storage
+    }
+
+    /// A tensor of `shape` holding `scalars` in row-major order.
+    /// - Throws: `TensorError.shapeMismatch` when the counts differ or a dimension is negative.
+    public init(shape: [Int], scalars: [Float]) throws {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw TensorError.invalidArgument(op: "Tensor", detail: "negative dimension in \(Shape.describe(shape))")
+        }
+        guard Shape.count(shape) == scalars.count else {
+            throw TensorError.shapeMismatch(
+                op: "Tensor", detail: "\(scalars.count) scalars do not fill shape \(Shape.describe(shape))")
+        }
+        self.init(scalars)
+        self = Tensor(shape: shape, storage: storage)
+    }
+
+    /// A one-dimensional tensor holding `scalars`.
+    public init(_ scalars: [Float]) {
+        let storage = TensorStorage(count: scalars.count)
+        scalars.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { storage.pointer.update(from: base, count: scalars.count) }
+        }
+        self.init(shape: [scalars.count], storage: storage)
+    }
+
+    /// A rank-0 tensor holding `value`.
+    public init(scalar value: Float) {
+        self.init(shape: [], storage: TensorStorage(count: 1, repeating: value))
+    }
+
+    /// A tensor of `shape` with every element equal to `value`.
+    public init(repeating value: Float, shape: [Int]) {
+        self.init(shape: shape, storage: TensorStorage(count: Shape.count(shape), repeating: value))
+    }
+
+    /// A tensor of zeros.
+    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+
+    /// A tensor of ones.
+    public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
+
+    /// An uninitialised tensor for kernels that write every element.
+    static func uninitialized(_ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, storage: TensorStorage(count: Shape.count(shape)))
+    }
+
+    /// The number of elements.
+    public var count: Int { storage.count }
+
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+
+    /// All elements in row-major order.
+    public var scalars: [Float] { Array(storage.buffer) }
+
+    /// The single element of a tensor with one element.
+    /// - Throws: `TensorError.shapeMismatch` when the tensor holds more or fewer than one element.
+    public func item() throws -> Float {
+        guard count == 1 else {
+            throw TensorError.shapeMismatch(op: "item", detail: "\(Shape.describe(shape)) holds \(count) elements, not 1")
+        }
+        return storage.pointer[0]
+    }
+
+    /// The element at a full multi-dimensional index, or nil when the index is out of range.
+    public func element(at index: [Int]) -> Float? {
+        guard index.count == rank else { return nil }
+        var flat = 0
+        for (i, stride) in Shape.strides(shape).enumerated() {
+            guard index[i] >= 0 && index[i] < shape[i] else { return nil }
+            flat += index[i] * stride
+        }
+        return storage.pointer[flat]
+    }
+
+    /// True when this tensor is a value recorded on a tape (or a parameter), so gradients can flow to it.
+    public var isRecorded: Bool {
+        if case .untracked = trace { return false }
+        return true
+    }
+
+    /// The same values, cut off from every tape: operations on the result are not traced back through it.
+    public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
+
+    /// Calls `body` with the elements for reading.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(storage.buffer))
+    }
+
+    /// Calls `body` with the elements for writing, copying shared storage first.
+    /// - Throws: `TensorError.mutatingRecordedValue` when the tensor is a recorded value: writing it would make
+    ///   its recorded gradient silently wrong.
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
+    ) throws -> R {
+        guard !isRecorded else { throw TensorError.mutatingRecordedValue }
+        makeUnique()
+        storage.version &+= 1
+        return try body(storage.buffer)
+    }
+
+    /// Gives this tensor its own storage if it shares it (copy-on-write).
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = TensorStorage(copying: storage.pointer, count: storage.count)
+        }
+    }
+
+    var pointer: UnsafeMutablePointer<Float> { storage.pointer }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// Shape and (up to 8) leading elements, e.g. `Tensor[2, 3](0.1, 0.2, ...)`.
+    public var description: String {
+        let shown = scalars.prefix(8).map { String($0) }.joined(separator: ", ")
+        return "Tensor\(Shape.describe(shape))(\(shown)\(count > 8 ? ", ..." : ""))"
+    }
+}

@@ -1,0 +1,40 @@
+import Testing
+@testable import Autobw
+
+/// Seeded test inputs, kept away from the kinks of relu/clamp/max so finite differences are meaningful.
+struct Inputs {
+    var generator: SeededGenerator
+
+    init(seed: UInt64 = 42) { generator = SeededGenerator(seed: seed) }
+
+    /// Uniform in `low..<high`.
+    mutating func uniform(_ shape: [Int], _ low: Float = -1, _ high: Float = 1) -> Tensor {
+        Tensor.uniform(shape, low: low, high: high, using: &generator)
+    }
+
+    /// Values whose magnitudes lie in 0.2..<1.2 with random signs: at least 0.2 from zero.
+    mutating func awayFromZero(_ shape: [Int]) -> Tensor {
+        let magnitudes = uniform(shape, 0.2, 1.2)
+        let scalars = magnitudes.scalars.map { generator.nextUnit() < 0.5 ? -$0 : $0 }
+        return try! Tensor(shape: shape, scalars: scalars)
+    }
+}
+
+/// Asserts that the tape's gradients of `function` at `inputs` match finite differences.
+func expectGradients(
+    _ inputs: [Tensor], sourceLocation: SourceLocation = #_sourceLocation, _ function: ([Tensor]) throws -> Tensor
+) throws {
+    let report = try gradCheck(inputs, function)
+    #expect(report.passed, "\(report)", sourceLocation: sourceLocation)
+}
+
+/// Asserts two float arrays agree elementwise within `tolerance` (relative to magnitude, floor 1).
+func expectClose(
+    _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(actual.count == expected.count, "counts differ: \(actual.count) vs \(expected.count)", sourceLocation: sourceLocation)
+    for (i, (a, e)) in zip(actual, expected).enumerated() where abs(a - e) > tolerance * max(1, abs(e)) {
+        Issue.record("element \(i): \(a) != \(e)", sourceLocation: sourceLocation)
+        return
+    }
+}

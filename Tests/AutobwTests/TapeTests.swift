@@ -1,0 +1,148 @@
+import Testing
+@testable import Autobw
+
+/// Recording and replaying: what gets recorded, fan-out, stepping, scopes, parameters.
+@Suite struct TapeTests {
+    @Test func recordsOneEntryPerOperationInOrder() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2, 3]))
+        _ = try tape.record { try (x * 2).tanh().sum() }
+        #expect(tape.entries.map(\.op) == ["mul_scalar", "tanh", "sum"])
+        #expect(tape.entries[2].inputShapes == [[3]] && tape.entries[2].outputShapes == [[]])
+    }
+
+    @Test func recordsNothingOutsideRecord() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        _ = try x * 2
+        #expect(tape.count == 0)
+    }
+
+    @Test func recordsNothingForUntracedValues() throws {
+        let tape = Tape()
+        _ = try tape.record { try Tensor([1, 2]).exp() }
+        #expect(tape.count == 0)
+    }
+
+    @Test func fanOutAccumulatesGradients() throws {
+        // y = x*x + 3x  =>  dy/dx = 2x + 3
+        let tape = Tape()
+        let x = tape.watch(Tensor([2, -1]))
+        let y = try tape.record { try (x * x + x * 3).sum() }
+        try tape.backward(from: y)
+        #expect(try tape.gradient(of: x)?.scalars == [7, 1])
+    }
+
+    @Test func parameterGradientsAccumulateUntilZeroed() throws {
+        let w = Parameter(Tensor([1, 2]))
+        for _ in 0..<2 {
+            let tape = Tape()
+            let loss = try tape.record { try (w.value * 3).sum() }
+            try tape.backward(from: loss)
+        }
+        #expect(w.grad?.scalars == [6, 6])
+        w.zeroGrad()
+        #expect(w.grad == nil)
+    }
+
+    @Test func steppingEndsWithTheGradientsOfAFullBackward() throws {
+        var inputs = Inputs()
+        let w1 = Parameter(inputs.uniform([3, 4])), w2 = Parameter(inputs.uniform([4, 2]))
+        let x = inputs.uniform([5, 3])
+        func loss(_ tape: Tape) throws -> Tensor {
+            try tape.record { try x.matmul(w1.value).tanh().matmul(w2.value).softmaxCrossEntropy(targets: [0, 1, 1, 0, 1]) }
+        }
+        let full = Tape()
+        try full.backward(from: try loss(full))
+        let expected = [w1.grad!.scalars, w2.grad!.scalars]
+        w1.zeroGrad()
+        w2.zeroGrad()
+
+        let stepped = Tape()
+        let replay = try stepped.replay(from: try loss(stepped))
+        var ops = [String]()
+        while let step = try replay.step() { ops.append(step.entry.op) }
+        #expect(ops == ["softmaxCrossEntropy", "matmul", "tanh", "matmul"])
+        #expect(replay.isFinished)
+        #expect([w1.grad!.scalars, w2.grad!.scalars] == expected)
+    }
+
+    @Test func aStepShowsIncomingAndSentGradients() throws {
+        // y = x * w: the mul entry receives dL/dy = 1 and sends w to x and x to w.
+        let w = Parameter(Tensor([3]))
+        let tape = Tape()
+        let x = tape.watch(Tensor([2]))
+        let y = try tape.record { try (x * w.value).sum() }
+        let replay = try tape.replay(from: y)
+        let sum = try #require(try replay.step())
+        #expect(sum.entry.op == "sum" && sum.incoming[0].scalars == [1])
+        let mul = try #require(try replay.step())
+        #expect(mul.entry.op == "mul")
+        #expect(mul.sent.map { $0?.scalars } == [[3], [2]])
+        #expect(mul.parameterGradients.count == 1 && mul.parameterGradients[0].gradient.scalars == [2])
+        #expect(try replay.step() == nil)
+    }
+
+    @Test func entriesOffThePathToTheOutputAreNotStepped() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let loss = try tape.record { () throws -> Tensor in
+            _ = try x.exp()          // recorded, but the loss does not depend on it
+            return try (x * 2).sum()
+        }
+        let replay = try tape.replay(from: loss)
+        var ops = [String]()
+        while let step = try replay.step() { ops.append(step.entry.op) }
+        #expect(ops == ["sum", "mul_scalar"])
+    }
+
+    @Test func scopesLabelEntries() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1]))
+        _ = try tape.record {
+            try withScope("lstm") { try withScope("t3") { try x.tanh() } }
+        }
+        #expect(tape.entries.first?.scope == "lstm.t3")
+    }
+
+    @Test func detachedValuesGetNoGradient() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([2]))
+        let y = try tape.record { try (x * x.detached()).sum() }
+        try tape.backward(from: y)
+        #expect(try tape.gradient(of: x)?.scalars == [2])
+    }
+
+    @Test func withoutRecordingProducesUntracedValues() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([2]))
+        let y = try tape.record { try withoutRecording { try x * 3 } }
+        #expect(!y.isRecorded && tape.count == 0)
+    }
+
+    @Test func aSeedGradientReplaysANonScalarOutput() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let y = try tape.record { try x * 3 }
+        try tape.backward(from: y, seed: Tensor([1, 10]))
+        #expect(try tape.gradient(of: x)?.scalars == [3, 30])
+    }
+
+    @Test func aNonScalarOutputWithoutSeedIsAnError() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let y = try tape.record { try x * 3 }
+        #expect(throws: TensorError.self) { try tape.backward(from: y) }
+    }
+
+    @Test func recordingWorksAcrossAsyncSuspensions() async throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let y = try await tape.record { () async throws -> Tensor in
+            await Task.yield()
+            return try (x * x).sum()
+        }
+        try tape.backward(from: y)
+        #expect(try tape.gradient(of: x)?.scalars == [2, 4])
+    }
+}
