@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Autobw", targets: ["Autobw"]),
         .executable(name: "coin-flip", targets: ["CoinFlip"]),
+        .executable(name: "autobw-bench", targets: ["AutobwBench"]),
     ],
     targets: [
         .systemLibrary(
@@ -16,6 +17,7 @@ let package = Package(
         ),
         .target(name: "Autobw", dependencies: ["CBLAS"]),
         .executableTarget(name: "CoinFlip", dependencies: ["Autobw"], path: "Examples/coin-flip"),
+        .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks"),
         .testTarget(name: "AutobwTests", dependencies: ["Autobw"]),
     ]
 )

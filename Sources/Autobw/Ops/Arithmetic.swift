@@ -5,58 +5,57 @@ extension Tensor {
     /// Elementwise sum, broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "add", +).recorded(
-            "add", inputs: [a, b],
+            "add", inputs: Operands(a, b),
             backward: { [sa = a.shape, sb = b.shape] ctx in
-                [Elementwise.sum(ctx.grad, to: sa), Elementwise.sum(ctx.grad, to: sb)]
+                Operands(Elementwise.sum(ctx.grad, to: sa), Elementwise.sum(ctx.grad, to: sb))
             })
     }
 
     /// Elementwise difference, broadcasting.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "sub", -).recorded(
-            "sub", inputs: [a, b],
+            "sub", inputs: Operands(a, b),
             backward: { [sa = a.shape, sb = b.shape] ctx in
-                [Elementwise.sum(ctx.grad, to: sa), Elementwise.sum(Elementwise.map(ctx.grad) { -$0 }, to: sb)]
+                Operands(Elementwise.sum(ctx.grad, to: sa), Elementwise.sum(Elementwise.map(ctx.grad) { -$0 }, to: sb))
             })
     }
 
     /// Elementwise product, broadcasting.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "mul", *).recorded(
-            "mul", inputs: [a, b], saving: [a, b],
+            "mul", inputs: Operands(a, b), saving: Operands(a, b),
             backward: { ctx in
                 let (a, b) = (ctx.saved[0], ctx.saved[1])
-                return [
+                return Operands(
                     ctx.needsGradient(0) ? Elementwise.sum(try Elementwise.zip(ctx.grad, b, op: "mul", *), to: a.shape) : nil,
-                    ctx.needsGradient(1) ? Elementwise.sum(try Elementwise.zip(ctx.grad, a, op: "mul", *), to: b.shape) : nil,
-                ]
+                    ctx.needsGradient(1) ? Elementwise.sum(try Elementwise.zip(ctx.grad, a, op: "mul", *), to: b.shape) : nil)
             })
     }
 
     /// Elementwise quotient, broadcasting.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "div", /).recorded(
-            "div", inputs: [a, b], saving: [a, b],
+            "div", inputs: Operands(a, b), saving: Operands(a, b),
             backward: { ctx in
                 let (a, b) = (ctx.saved[0], ctx.saved[1])
                 let gradA = try Elementwise.zip(ctx.grad, b, op: "div", /)
-                guard ctx.needsGradient(1) else { return [Elementwise.sum(gradA, to: a.shape), nil] }
+                guard ctx.needsGradient(1) else { return Operands(Elementwise.sum(gradA, to: a.shape), nil) }
                 // d(a/b)/db = -a/b^2 = -(g/b) * (a/b)
                 let quotient = try Elementwise.zip(a, b, op: "div", /)
                 let gradB = try Elementwise.zip(gradA, quotient, op: "div") { -$0 * $1 }
-                return [Elementwise.sum(gradA, to: a.shape), Elementwise.sum(gradB, to: b.shape)]
+                return Operands(Elementwise.sum(gradA, to: a.shape), Elementwise.sum(gradB, to: b.shape))
             })
     }
 
     /// Elementwise negation.
     public static prefix func - (x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { -$0 }.recorded(
-            "neg", inputs: [x], backward: { ctx in [Elementwise.map(ctx.grad) { -$0 }] })
+            "neg", inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
     }
 
     /// `x + c` for every element.
     public static func + (x: Tensor, c: Float) throws -> Tensor {
-        try Elementwise.map(x) { $0 + c }.recorded("add_scalar", inputs: [x], backward: { ctx in [ctx.grad] })
+        try Elementwise.map(x) { $0 + c }.recorded("add_scalar", inputs: Operands(x), backward: { ctx in Operands(ctx.grad) })
     }
 
     /// `c + x` for every element.
@@ -68,13 +67,13 @@ extension Tensor {
     /// `c - x` for every element.
     public static func - (c: Float, x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { c - $0 }.recorded(
-            "rsub_scalar", inputs: [x], backward: { ctx in [Elementwise.map(ctx.grad) { -$0 }] })
+            "rsub_scalar", inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
     }
 
     /// `x * c` for every element.
     public static func * (x: Tensor, c: Float) throws -> Tensor {
         try Elementwise.map(x) { $0 * c }.recorded(
-            "mul_scalar", inputs: [x], backward: { ctx in [Elementwise.map(ctx.grad) { $0 * c }] })
+            "mul_scalar", inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { $0 * c }) })
     }
 
     /// `c * x` for every element.

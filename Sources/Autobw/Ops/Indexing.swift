@@ -16,14 +16,14 @@ extension Tensor {
             (out.pointer + r * width).update(from: pointer + index * width, count: width)
         }
         return try out.recorded(
-            "gather", inputs: [self],
+            "gather", inputs: Operands(self),
             backward: { [shape] ctx in
                 let grad = Tensor.zeros(shape)
                 for (r, index) in indices.enumerated() {
                     let dst = grad.pointer + index * width, src = ctx.grad.pointer + r * width
                     for i in 0..<width { dst[i] += src[i] }
                 }
-                return [grad]
+                return Operands(grad)
             })
     }
 

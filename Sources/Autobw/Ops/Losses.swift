@@ -25,14 +25,14 @@ extension Tensor {
         }
         let loss = Tensor(scalar: Float(total / Double(Swift.max(rows, 1))))
         return try loss.recorded(
-            "softmaxCrossEntropy", inputs: [self], saving: [probabilities],
+            "softmaxCrossEntropy", inputs: Operands(self), saving: Operands(probabilities),
             backward: { ctx in
                 let scale = ctx.grad.pointer[0] / Float(Swift.max(rows, 1))
                 let grad = Tensor.uninitialized(ctx.saved[0].shape)
                 let p = ctx.saved[0].pointer, dst = grad.pointer
                 for i in 0..<grad.count { dst[i] = p[i] * scale }
                 for (r, target) in targets.enumerated() { dst[r * classes + target] -= scale }
-                return [grad]
+                return Operands(grad)
             })
     }
 
@@ -48,11 +48,11 @@ extension Tensor {
         for i in 0..<count { total += Double(difference.pointer[i] * difference.pointer[i]) }
         let n = Float(Swift.max(count, 1))
         return try Tensor(scalar: Float(total) / n).recorded(
-            "meanSquaredError", inputs: [self, target], saving: [difference],
+            "meanSquaredError", inputs: Operands(self, target), saving: Operands(difference),
             backward: { ctx in
                 let scale = 2 * ctx.grad.pointer[0] / n
                 let gradSelf = Elementwise.map(ctx.saved[0]) { $0 * scale }
-                return [gradSelf, ctx.needsGradient(1) ? Elementwise.map(gradSelf) { -$0 } : nil]
+                return Operands(gradSelf, ctx.needsGradient(1) ? Elementwise.map(gradSelf) { -$0 } : nil)
             })
     }
 }

@@ -10,7 +10,7 @@ extension Tensor {
         let out = Tensor.uninitialized(product.outputShape)
         product.run(self.pointer, other.pointer, into: out.pointer)
         return try out.recorded(
-            "matmul", inputs: [self, other], saving: [self, other],
+            "matmul", inputs: Operands(self, other), saving: Operands(self, other),
             backward: { ctx in
                 var (a, b, g) = (ctx.saved[0], ctx.saved[1], ctx.grad)
                 let shapeA = a.shape
@@ -31,7 +31,7 @@ extension Tensor {
                         ? try g.matmulUntracked(a, true, transposeSelf)
                         : try a.matmulUntracked(g, !transposeSelf, false))
                     : nil
-                return [gradA?.reshapedUntracked(shapeA), gradB]
+                return Operands(gradA?.reshapedUntracked(shapeA), gradB)
             })
     }
 

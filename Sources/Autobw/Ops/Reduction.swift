@@ -6,8 +6,8 @@ extension Tensor {
         let src = pointer
         for i in 0..<count { total += src[i] }
         return try Tensor(scalar: total).recorded(
-            "sum", inputs: [self],
-            backward: { [shape] ctx in [Tensor(repeating: ctx.grad.pointer[0], shape: shape)] })
+            "sum", inputs: Operands(self),
+            backward: { [shape] ctx in Operands(Tensor(repeating: ctx.grad.pointer[0], shape: shape)) })
     }
 
     /// The mean of all elements, as a scalar.
@@ -31,8 +31,8 @@ extension Tensor {
         var outShape = kept
         if !keepingDimension { outShape.remove(at: axis) }
         return try out.reshapedUntracked(outShape).recorded(
-            "sum_axis", inputs: [self],
-            backward: { [shape, kept] ctx in [Elementwise.expand(ctx.grad.reshapedUntracked(kept), to: shape)] })
+            "sum_axis", inputs: Operands(self),
+            backward: { [shape, kept] ctx in Operands(Elementwise.expand(ctx.grad.reshapedUntracked(kept), to: shape)) })
     }
 
     /// Means along `axis`, dropping that axis unless `keepingDimension`.
@@ -65,11 +65,11 @@ extension Tensor {
         var outShape = kept
         if !keepingDimension { outShape.remove(at: axis) }
         return try out.reshapedUntracked(outShape).recorded(
-            "max_axis", inputs: [self],
+            "max_axis", inputs: Operands(self),
             backward: { [shape, winners] ctx in
                 let grad = Tensor.zeros(shape)
                 for (k, at) in winners.enumerated() { grad.pointer[at] = ctx.grad.pointer[k] }
-                return [grad]
+                return Operands(grad)
             })
     }
 

@@ -5,8 +5,8 @@ extension Tensor {
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         let resolved = try Tensor.resolve(newShape, count: count)
         return try reshapedUntracked(resolved).recorded(
-            "reshape", inputs: [self],
-            backward: { [shape] ctx in [ctx.grad.reshapedUntracked(shape)] })
+            "reshape", inputs: Operands(self),
+            backward: { [shape] ctx in Operands(ctx.grad.reshapedUntracked(shape)) })
     }
 
     /// A view of the same storage with another shape of equal count, outside any tape.
@@ -40,7 +40,7 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "transpose", detail: "needs rank 2 or more, got \(rank)")
         }
         return try Tensor.swapLastTwo(self).recorded(
-            "transpose", inputs: [self], backward: { ctx in [Tensor.swapLastTwo(ctx.grad)] })
+            "transpose", inputs: Operands(self), backward: { ctx in Operands(Tensor.swapLastTwo(ctx.grad)) })
     }
 
     private static func swapLastTwo(_ x: Tensor) -> Tensor {

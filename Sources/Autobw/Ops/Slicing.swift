@@ -10,11 +10,11 @@ extension Tensor {
         }
         let pieces = try Tensor.cut(self, axis: axis, sizes: [start, length, shape[axis] - start - length])
         return try pieces[1].recorded(
-            "narrow", inputs: [self],
+            "narrow", inputs: Operands(self),
             backward: { [shape] ctx in
                 let before = Tensor.zeros(Tensor.resized(shape, axis: axis, to: start))
                 let after = Tensor.zeros(Tensor.resized(shape, axis: axis, to: shape[axis] - start - length))
-                return [try Tensor.join([before, ctx.grad, after], axis: axis)]
+                return Operands(try Tensor.join([before, ctx.grad, after], axis: axis))
             })
     }
 
@@ -26,8 +26,8 @@ extension Tensor {
                 op: "split", detail: "sizes \(sizes) do not add up to axis \(axis) of length \(shape[axis])")
         }
         return try Tensor.recorded(
-            "split", outputs: try Tensor.cut(self, axis: axis, sizes: sizes), inputs: [self],
-            backward: { ctx in [try Tensor.join(ctx.outputGrads, axis: axis)] })
+            "split", outputs: try Tensor.cut(self, axis: axis, sizes: sizes), inputs: Operands(self),
+            backward: { ctx in Operands(try Tensor.join(ctx.outputGrads.compactMap { $0 }, axis: axis)) })
     }
 
     /// `count` equal pieces along `axis`.
@@ -49,8 +49,8 @@ extension Tensor {
         let axis = try Shape.axis(axis, rank: first.rank, op: "concatenate")
         let sizes = tensors.map { $0.rank == first.rank ? $0.shape[axis] : 0 }
         return try join(tensors, axis: axis).recorded(
-            "concatenate", inputs: tensors,
-            backward: { ctx in try cut(ctx.grad, axis: axis, sizes: sizes).map { Optional($0) } })
+            "concatenate", inputs: Operands(tensors),
+            backward: { ctx in Operands(try cut(ctx.grad, axis: axis, sizes: sizes)) })
     }
 
     static func resized(_ shape: [Int], axis: Int, to length: Int) -> [Int] {

@@ -7,7 +7,7 @@ extension Tensor {
         guard rank >= 1 else { throw TensorError.invalidArgument(op: "softmax", detail: "needs rank 1 or more") }
         let y = Softmax.probabilities(self)
         return try y.recorded(
-            "softmax", inputs: [self], saving: [y],
+            "softmax", inputs: Operands(self), saving: Operands(y),
             backward: { ctx in
                 // dx = y * (g - sum(g * y)) per row
                 let (y, g) = (ctx.saved[0], ctx.grad)
@@ -18,7 +18,7 @@ extension Tensor {
                     for i in 0..<width { dot += gr[i] * yr[i] }
                     for i in 0..<width { dst[i] = yr[i] * (gr[i] - dot) }
                 }
-                return [out]
+                return Operands(out)
             })
     }
 
@@ -32,7 +32,7 @@ extension Tensor {
             for i in 0..<width { dst[i] = x[i] - logSum }
         }
         return try y.recorded(
-            "logSoftmax", inputs: [self], saving: [y],
+            "logSoftmax", inputs: Operands(self), saving: Operands(y),
             backward: { ctx in
                 // dx = g - softmax * sum(g) per row
                 let (y, g) = (ctx.saved[0], ctx.grad)
@@ -43,7 +43,7 @@ extension Tensor {
                     for i in 0..<width { total += gr[i] }
                     for i in 0..<width { dst[i] = gr[i] - Foundation.exp(yr[i]) * total }
                 }
-                return [out]
+                return Operands(out)
             })
     }
 }

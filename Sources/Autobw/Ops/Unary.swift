@@ -6,31 +6,31 @@ extension Tensor {
     public func exp() throws -> Tensor {
         let y = Elementwise.map(self) { Foundation.exp($0) }
         return try y.recorded(
-            "exp", inputs: [self], saving: [y],
-            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y }] })
+            "exp", inputs: Operands(self), saving: Operands(y),
+            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y }) })
     }
 
     /// Natural logarithm.
     public func log() throws -> Tensor {
         try Elementwise.map(self) { Foundation.log($0) }.recorded(
-            "log", inputs: [self], saving: [self],
-            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g / x }] })
+            "log", inputs: Operands(self), saving: Operands(self),
+            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g / x }) })
     }
 
     /// Square root.
     public func sqrt() throws -> Tensor {
         let y = Elementwise.map(self) { $0.squareRoot() }
         return try y.recorded(
-            "sqrt", inputs: [self], saving: [y],
-            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }] })
+            "sqrt", inputs: Operands(self), saving: Operands(y),
+            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }) })
     }
 
     /// `x^exponent` for every element.
     public func pow(_ exponent: Float) throws -> Tensor {
         try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
-            "pow", inputs: [self], saving: [self],
+            "pow", inputs: Operands(self), saving: Operands(self),
             backward: { ctx in
-                [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) }]
+                Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) })
             })
     }
 
@@ -38,24 +38,24 @@ extension Tensor {
     public func tanh() throws -> Tensor {
         let y = Elementwise.map(self) { Foundation.tanh($0) }
         return try y.recorded(
-            "tanh", inputs: [self], saving: [y],
-            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }] })
+            "tanh", inputs: Operands(self), saving: Operands(y),
+            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
     }
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.
     public func sigmoid() throws -> Tensor {
         let y = Elementwise.map(self, Activation.sigmoid)
         return try y.recorded(
-            "sigmoid", inputs: [self], saving: [y],
-            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }] })
+            "sigmoid", inputs: Operands(self), saving: Operands(y),
+            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }) })
     }
 
     /// `max(x, 0)`.
     public func relu() throws -> Tensor {
         let y = Elementwise.map(self) { Swift.max($0, 0) }
         return try y.recorded(
-            "relu", inputs: [self], saving: [y],
-            backward: { ctx in [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }] })
+            "relu", inputs: Operands(self), saving: Operands(y),
+            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }) })
     }
 
     /// Every element limited to `lower...upper`; the gradient passes only where the input was inside.
@@ -65,9 +65,9 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "clamp", detail: "lower bound \(lower) > upper bound \(upper)")
         }
         return try Elementwise.map(self) { Swift.min(Swift.max($0, lower), upper) }.recorded(
-            "clamp", inputs: [self], saving: [self],
+            "clamp", inputs: Operands(self), saving: Operands(self),
             backward: { ctx in
-                [Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 }]
+                Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 })
             })
     }
 }

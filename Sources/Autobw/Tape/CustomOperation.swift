@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// let square = CustomOperation(name: "square") { inputs in
-///     [inputs[0].detached() * inputs[0].detached()]       // forward, any code
+///     [try inputs[0] * inputs[0]]                          // forward: any code, not recorded
 /// } backward: { inputs, outputs, grads in
 ///     [try grads[0] * inputs[0] * 2]                       // d(x^2)/dx = 2x
 /// }
@@ -15,7 +15,8 @@ public struct CustomOperation: Sendable {
     /// Computes the outputs from the inputs; runs without recording.
     public typealias Forward = @Sendable ([Tensor]) throws -> [Tensor]
     /// Computes one gradient per input (nil for none) from the inputs, the outputs and the outputs' gradients.
-    public typealias Gradient = @Sendable (_ inputs: [Tensor], _ outputs: [Tensor], _ grads: [Tensor]) throws -> [Tensor?]
+    public typealias Gradient = @Sendable (_ inputs: [Tensor], _ outputs: [Tensor], _ grads: [Tensor]) throws
+        -> [Tensor?]
 
     /// The name shown on the tape.
     public let name: String
@@ -31,13 +32,16 @@ public struct CustomOperation: Sendable {
 
     /// Runs the forward and records one entry that saves the inputs and outputs for the backward.
     public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] {
-        let outputs = try withoutRecording { try forward(inputs.map { $0.detached() }) }
+        let outputs = try withoutRecording { try forward(inputs.map { $0.detached() }) }.map { $0.detached() }
         let inputCount = inputs.count
         let gradient = self.gradient
         return try Tensor.recorded(
-            name, outputs: outputs.map { $0.detached() }, inputs: inputs, saving: inputs + outputs,
+            name, outputs: outputs, inputs: Operands(inputs), saving: Operands(inputs + outputs),
             backward: { ctx in
-                try gradient(Array(ctx.saved[..<inputCount]), Array(ctx.saved[inputCount...]), ctx.outputGrads)
+                let saved = (0..<ctx.saved.count).map { ctx.saved[$0] }
+                return Operands(
+                    try gradient(
+                        Array(saved[..<inputCount]), Array(saved[inputCount...]), ctx.outputGrads.compactMap { $0 }))
             })
     }
 }

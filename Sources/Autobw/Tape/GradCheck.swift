@@ -73,7 +73,7 @@ public func gradCheck(
 
 extension Tensor {
     fileprivate func withShiftedElement(_ index: Int, by delta: Float) -> Tensor {
-        let copy = Tensor(shape: shape, storage: TensorStorage(copying: pointer, count: count))
+        let copy = Tensor(shape: shape, storage: TensorStorage.make(copying: pointer, count: count))
         copy.pointer[index] += delta
         return copy
     }

@@ -2,11 +2,16 @@
 ///
 /// Held in a task-local value, so recording is scoped by construction: it ends when the `record` closure
 /// returns or throws, nested scopes restore the outer state, and other threads and tasks are unaffected
-/// (failure mode 5).
-struct RecordingContext: Sendable {
-    var tapes: [Tape] = []
+/// (failure mode 5). A class, so reading it on every operation costs one retain.
+final class RecordingContext: Sendable {
+    let tapes: [Tape]
     /// Dotted module path, e.g. `lstm.l1.t12`.
-    var scope: String = ""
+    let scope: String
+
+    init(tapes: [Tape], scope: String) {
+        self.tapes = tapes
+        self.scope = scope
+    }
 
     func isRecording(serial: UInt64) -> Bool { tapes.contains { $0.serial == serial } }
 }
@@ -19,40 +24,61 @@ enum Recording {
     /// Inputs traced on a tape that is not recording here are rejected: using them would cut the gradient
     /// without a word (failure mode 3).
     static func append(
-        op: String, inputs: [Tensor], outputs: [Tensor], saved: [Tensor],
+        op: String, inputs: Operands, outputs: Operands, saved: Operands,
         backward: @escaping Backward, context: RecordingContext
-    ) throws -> [Tensor] {
-        for input in inputs {
-            let marks = input.trace.marks
-            if !marks.isEmpty && !marks.contains(where: { context.isRecording(serial: $0.tape) }) {
-                throw TensorError.valueFromInactiveTape(op: op)
+    ) throws -> Operands {
+        for i in 0..<inputs.count {
+            guard let input = inputs[i] else { continue }
+            switch input.trace {
+            case .untracked, .parameter: continue
+            case .recorded(let mark):
+                if !context.isRecording(serial: mark.tape) { throw TensorError.valueFromInactiveTape(op: op) }
+            case .many(let marks):
+                if !marks.contains(where: { context.isRecording(serial: $0.tape) }) {
+                    throw TensorError.valueFromInactiveTape(op: op)
+                }
             }
         }
-        var outputs = outputs
+        if outputs.count == 1, var output = outputs[0] {
+            // The common case, without building arrays.
+            var recorded = false
+            for tape in context.tapes {
+                guard let slot = tape.append(
+                    op: op, scope: context.scope, inputs: inputs, outputs: outputs, saved: saved, backward: backward)
+                else { continue }
+                recorded = true
+                output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
+            }
+            return recorded ? Operands(output) : outputs
+        }
+        var marked = outputs.map { $0 ?? Tensor(scalar: 0) }
+        var recorded = false
         for tape in context.tapes {
-            guard let slots = tape.append(
+            guard let first = tape.append(
                 op: op, scope: context.scope, inputs: inputs, outputs: outputs, saved: saved, backward: backward)
             else { continue }
-            for (i, slot) in slots.enumerated() {
-                outputs[i].trace = outputs[i].trace.adding(TraceMark(tape: tape.serial, slot: slot))
+            recorded = true
+            for i in marked.indices {
+                marked[i].trace = marked[i].trace.adding(TraceMark(tape: tape.serial, slot: first + Int32(i)))
             }
         }
-        return outputs
+        return recorded ? Operands(marked) : outputs
     }
 }
 
 /// Runs `body` with no tape recording: operations inside produce untracked values.
 public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
-    try Recording.$context.withValue(nil) { try body() }
+    if Recording.context == nil { return try body() }
+    return try Recording.$context.withValue(nil) { try body() }
 }
 
 /// Runs `body` with tape entries labelled by `name` appended to the current module scope (`outer.name`).
 ///
 /// Modules call this for you; use it directly to label loop iterations, e.g. `t12` for a timestep.
 public func withScope<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
-    guard var context = Recording.context else { return try body() }
-    context.scope = context.scope.isEmpty ? name : context.scope + "." + name
-    return try Recording.$context.withValue(context) { try body() }
+    guard let context = Recording.context else { return try body() }
+    let scope = context.scope.isEmpty ? name : context.scope + "." + name
+    return try Recording.$context.withValue(RecordingContext(tapes: context.tapes, scope: scope)) { try body() }
 }
 
 extension Tensor {
@@ -61,21 +87,25 @@ extension Tensor {
     /// The arguments are autoclosures so that nothing (not even the backward closure) is built when no tape
     /// is recording.
     func recorded(
-        _ op: String, inputs: @autoclosure () -> [Tensor], saving: @autoclosure () -> [Tensor] = [],
+        _ op: String, inputs: @autoclosure () -> Operands, saving: @autoclosure () -> Operands = Operands(),
         backward: @autoclosure () -> Backward
     ) throws -> Tensor {
         guard let context = Recording.context else { return self }
-        return try Recording.append(
-            op: op, inputs: inputs(), outputs: [self], saved: saving(), backward: backward(), context: context)[0]
+        let outputs = try Recording.append(
+            op: op, inputs: inputs(), outputs: Operands(self), saved: saving(), backward: backward(),
+            context: context)
+        return outputs[0] ?? self
     }
 
     /// Records several outputs of one operation as one entry (e.g. `split`).
     static func recorded(
-        _ op: String, outputs: [Tensor], inputs: @autoclosure () -> [Tensor],
-        saving: @autoclosure () -> [Tensor] = [], backward: @autoclosure () -> Backward
+        _ op: String, outputs: [Tensor], inputs: @autoclosure () -> Operands,
+        saving: @autoclosure () -> Operands = Operands(), backward: @autoclosure () -> Backward
     ) throws -> [Tensor] {
         guard let context = Recording.context else { return outputs }
-        return try Recording.append(
-            op: op, inputs: inputs(), outputs: outputs, saved: saving(), backward: backward(), context: context)
+        let marked = try Recording.append(
+            op: op, inputs: inputs(), outputs: Operands(outputs), saved: saving(), backward: backward(),
+            context: context)
+        return marked.compactMap { $0 }
     }
 }

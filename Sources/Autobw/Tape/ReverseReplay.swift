@@ -4,99 +4,149 @@
 /// gradient reaches (not on a path to the output) are passed over without a step.
 public final class ReverseReplay {
     let tape: Tape
-    private var entries: [TapeEntry]
-    private let values: [RecordedValue]
-    /// The gradient accumulated so far for each recorded value, by slot.
-    private var grads: [Tensor?]
-    /// The next entry to replay, counting down; -1 when finished.
-    private var next: Int
-    /// Whether entries are kept (and their saved values) for another replay.
-    private let keepsEntries: Bool
+    private var cursor: ReplayCursor
 
-    /// The number of steps taken so far.
-    public private(set) var stepsTaken = 0
-
-    init(tape: Tape, entries: [TapeEntry], values: [RecordedValue], start: Int32, seed: Tensor, keepsEntries: Bool) {
+    init(tape: Tape, recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool) {
         self.tape = tape
-        self.entries = entries
-        self.values = values
-        grads = [Tensor?](repeating: nil, count: values.count)
-        grads[Int(start)] = seed
-        next = entries.lastIndex { $0.outputs.contains(start) } ?? -1
-        self.keepsEntries = keepsEntries
+        cursor = ReplayCursor(recorded: recorded, start: start, seed: seed, keepsSaved: keepsSaved)
     }
 
+    deinit {
+        if !cursor.keepsSaved { TapeStatePool.give(cursor.recorded) }
+    }
+
+    /// The number of steps taken so far.
+    public var stepsTaken: Int { cursor.stepsTaken }
+
     /// True when no entry is left to replay.
-    public var isFinished: Bool { next < 0 }
+    public var isFinished: Bool { cursor.nextReachedEntry() == nil }
 
     /// Replays the next entry that a gradient reaches and describes it; nil once the replay is finished.
     /// - Throws: `TensorError.savedValueModified` when a value the entry saved was written since; the replay
     ///   stops there.
     @discardableResult
     public func step() throws -> ReplayStep? {
-        guard let index = nextReachedEntry() else { return nil }
-        let (incoming, sent) = try replay(index)
+        guard let index = cursor.nextReachedEntry() else { return nil }
+        let info = cursor.recorded.info(ofEntry: index)
+        let (incoming, sent) = try withoutRecording { try cursor.replay(index) }
+        finishIfDone()
         return ReplayStep(
-            entry: info(index), incoming: incoming, sent: sent,
+            entry: info, incoming: incoming.compactMap { $0 }, sent: Array(sent),
             parameterGradients: parameterGradients())
     }
 
     /// Replays every remaining entry.
     public func runToEnd() throws {
-        while let index = nextReachedEntry() { _ = try replay(index) }
+        try withoutRecording { try cursor.runToEnd() }
+        finishIfDone()
     }
 
     /// The gradient accumulated so far for each parameter leaf that some gradient reached.
     public func parameterGradients() -> [(parameter: Parameter, gradient: Tensor)] {
-        values.indices.compactMap { slot in
-            guard let parameter = values[slot].parameter, let gradient = grads[slot] else { return nil }
+        cursor.recorded.values.indices.compactMap { slot in
+            guard let parameter = cursor.recorded.values[slot].parameter, let gradient = cursor.grads[slot] else {
+                return nil
+            }
             return (parameter, gradient)
         }
     }
 
+    /// Hands the gradients of watched leaves to the tape, for `Tape.gradient(of:)`.
+    private func finishIfDone() {
+        guard cursor.nextReachedEntry() == nil else { return }
+        var leaves = [Int32: Tensor]()
+        for (slot, gradient) in cursor.grads.enumerated() {
+            if let gradient, cursor.recorded.values[slot].parameter == nil { leaves[Int32(slot)] = gradient }
+        }
+        tape.storeLeafGradients(leaves)
+    }
+}
+
+/// The replay's state and its one backward implementation. A struct, so the hot loop works on it in place
+/// without per-access exclusivity checks.
+struct ReplayCursor {
+    var recorded: Tape.State
+    /// The gradient accumulated so far for each recorded value, by slot.
+    var grads: [Tensor?]
+    /// The next entry to replay, counting down; -1 when finished.
+    var next: Int
+    /// Whether saved values are kept for another replay (`keepTape`), or freed as soon as they are used.
+    let keepsSaved: Bool
+    var stepsTaken = 0
+
+    init(recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool) {
+        self.recorded = recorded
+        self.keepsSaved = keepsSaved
+        grads = [Tensor?](repeating: nil, count: recorded.values.count)
+        grads[Int(start)] = seed
+        next = recorded.entries.lastIndex { $0.outputs.contains(Int(start)) } ?? -1
+    }
+
+    mutating func runToEnd() throws {
+        while let index = nextReachedEntry() { _ = try replay(index) }
+    }
+
     /// The index of the next entry with an incoming gradient, moving the cursor to it.
-    private func nextReachedEntry() -> Int? {
+    mutating func nextReachedEntry() -> Int? {
         while next >= 0 {
-            if entries[next].outputs.contains(where: { grads[Int($0)] != nil }) { return next }
+            if recorded.entries[next].outputs.contains(where: { grads[$0] != nil }) { return next }
             next -= 1
         }
         return nil
     }
 
     /// Runs entry `index`'s backward rule and accumulates what it sends into its inputs' gradients.
-    private func replay(_ index: Int) throws -> (incoming: [Tensor], sent: [Tensor?]) {
-        let entry = entries[index]
-        for (value, version) in zip(entry.saved, entry.savedVersions) where value.storage.version != version {
+    mutating func replay(_ index: Int) throws -> (incoming: Operands, sent: InputGradients) {
+        let entry = recorded.entries[index]
+        for i in entry.savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
             throw TensorError.savedValueModified(op: entry.op, scope: entry.scope)
         }
-        let incoming = entry.outputs.map { slot in grads[Int(slot)] ?? Tensor.zeros(values[Int(slot)].shape) }
-        let context = BackwardContext(
-            outputGrads: incoming, saved: entry.saved, needsMask: entry.inputs.map { $0 >= 0 })
-        let sent = try withoutRecording { try entry.backward(context) }
-        guard sent.count == entry.inputs.count else {
-            throw TensorError.badCustomGradient(
-                op: entry.op, detail: "\(sent.count) gradients for \(entry.inputs.count) inputs")
+        let incoming: Operands
+        if entry.outputCount == 1 {
+            let slot = Int(entry.firstOutput)
+            incoming = Operands(grads[slot] ?? Tensor.zeros(recorded.values[slot].shape))
+        } else {
+            incoming = Operands(entry.outputs.map { grads[$0] ?? Tensor.zeros(recorded.values[$0].shape) })
         }
-        for (i, slot) in entry.inputs.enumerated() where slot >= 0 {
-            guard let gradient = sent[i] else { continue }
-            guard gradient.shape == entry.inputShapes[i] else {
+        for slot in entry.outputs { grads[slot] = nil }
+        let sent = try runBackwardRule(of: entry, incoming: incoming)
+        guard sent.count == Int(entry.inputCount) else {
+            throw TensorError.badCustomGradient(
+                op: entry.op, detail: "\(sent.count) gradients for \(entry.inputCount) inputs")
+        }
+        for (i, position) in entry.inputs.enumerated() {
+            let slot = recorded.inputSlots[position]
+            guard slot >= 0, let gradient = sent[i] else { continue }
+            guard gradient.shape == recorded.inputShapes[position] else {
                 throw TensorError.badCustomGradient(
                     op: entry.op,
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
-                        + " \(Shape.describe(entry.inputShapes[i]))")
+                        + " \(Shape.describe(recorded.inputShapes[position]))")
             }
             accumulate(gradient, into: Int(slot))
         }
-        for slot in entry.outputs { grads[Int(slot)] = nil }
-        if !keepsEntries { entries[index].saved = [] }
+        if !keepsSaved {
+            for i in entry.savedRange { recorded.saved[i] = Tensor.empty }
+        }
         next = index - 1
         stepsTaken += 1
-        if next < 0 || nextReachedEntry() == nil { finish() }
         return (incoming, sent)
     }
 
-    private func accumulate(_ gradient: Tensor, into slot: Int) {
-        values[slot].parameter?.accumulate(gradient)
+    /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
+    /// the caller releases them (otherwise releasing would copy the whole saved-value array).
+    private func runBackwardRule(of entry: TapeEntry, incoming: Operands) throws -> InputGradients {
+        var needsMask: UInt64 = 0
+        for (i, slot) in recorded.inputSlots[entry.inputs].enumerated() where slot >= 0 && i < 64 {
+            needsMask |= 1 << UInt64(i)
+        }
+        let context = BackwardContext(
+            outputGrads: incoming, saved: SavedValues(values: recorded.saved[entry.savedRange]), needsMask: needsMask)
+        return try entry.backward(context)
+    }
+
+    private mutating func accumulate(_ gradient: Tensor, into slot: Int) {
+        recorded.values[slot].parameter?.accumulate(gradient)
         if var existing = grads[slot] {
             grads[slot] = nil
             existing.addInPlace(gradient)
@@ -104,22 +154,6 @@ public final class ReverseReplay {
         } else {
             grads[slot] = gradient.detached()
         }
-    }
-
-    /// Hands the gradients of watched leaves to the tape, for `Tape.gradient(of:)`.
-    private func finish() {
-        var leaves = [Int32: Tensor]()
-        for (slot, gradient) in grads.enumerated() {
-            if let gradient, values[slot].parameter == nil { leaves[Int32(slot)] = gradient }
-        }
-        tape.storeLeafGradients(leaves)
-    }
-
-    private func info(_ index: Int) -> TapeEntryInfo {
-        let entry = entries[index]
-        return TapeEntryInfo(
-            index: index, op: entry.op, scope: entry.scope, inputShapes: entry.inputShapes,
-            outputShapes: entry.outputs.map { values[Int($0)].shape }, savedShapes: entry.saved.map(\.shape))
     }
 }
 

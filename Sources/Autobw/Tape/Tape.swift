@@ -14,13 +14,19 @@ import Synchronization
 public final class Tape: Sendable {
     /// Unique among all tapes of the process; tensors name the tape that recorded them by it.
     let serial: UInt64
-    private let state = Mutex(State())
+    private let state = Mutex(TapeStatePool.take())
 
     private static let nextSerial = Atomic<UInt64>(1)
 
     struct State: Sendable {
         var entries: [TapeEntry] = []
         var values: [RecordedValue] = []
+        /// Every entry's input slots (-1 for an untraced input) and shapes, back to back.
+        var inputSlots: [Int32] = []
+        var inputShapes: [[Int]] = []
+        /// Every entry's saved values and their storage versions when saved, back to back.
+        var saved: [Tensor] = []
+        var savedVersions: [UInt32] = []
         var parameterSlots: [ObjectIdentifier: Int32] = [:]
         /// Gradients of watched leaves from the latest replay.
         var leafGradients: [Int32: Tensor] = [:]
@@ -37,17 +43,17 @@ public final class Tape: Sendable {
     /// Recording ends when `body` returns or throws; entries recorded before an error stay valid. Scopes nest:
     /// inside another tape's `record`, both tapes record; re-entering this tape's own `record` is harmless.
     public func record<R>(_ body: () throws -> R) rethrows -> R {
-        var context = Recording.context ?? RecordingContext()
-        if context.isRecording(serial: serial) { return try body() }
-        context.tapes.append(self)
+        let outer = Recording.context
+        if let outer, outer.isRecording(serial: serial) { return try body() }
+        let context = RecordingContext(tapes: (outer?.tapes ?? []) + [self], scope: outer?.scope ?? "")
         return try Recording.$context.withValue(context) { try body() }
     }
 
     /// The `async` form of `record(_:)`; the recording follows the task, not the thread.
     public func record<R>(_ body: () async throws -> R) async rethrows -> R {
-        var context = Recording.context ?? RecordingContext()
-        if context.isRecording(serial: serial) { return try await body() }
-        context.tapes.append(self)
+        let outer = Recording.context
+        if let outer, outer.isRecording(serial: serial) { return try await body() }
+        let context = RecordingContext(tapes: (outer?.tapes ?? []) + [self], scope: outer?.scope ?? "")
         return try await Recording.$context.withValue(context) { try await body() }
     }
 
@@ -69,12 +75,7 @@ public final class Tape: Sendable {
     /// Descriptions of the recorded entries, in recording order.
     public var entries: [TapeEntryInfo] {
         state.withLock { state in
-            state.entries.enumerated().map { index, entry in
-                TapeEntryInfo(
-                    index: index, op: entry.op, scope: entry.scope, inputShapes: entry.inputShapes,
-                    outputShapes: entry.outputs.map { state.values[Int($0)].shape },
-                    savedShapes: entry.saved.map(\.shape))
-            }
+            state.entries.indices.map { state.info(ofEntry: $0) }
         }
     }
 
@@ -96,18 +97,16 @@ public final class Tape: Sendable {
                     + " this tape's record { } from a watched value or a parameter")
         }
         let seed = try Tape.seed(seed, for: output)
-        let snapshot = try state.withLock { state -> (entries: [TapeEntry], values: [RecordedValue]) in
+        let recorded = try state.withLock { state -> State in
             guard !state.released else { throw TensorError.tapeAlreadyReplayed }
-            let snapshot = (state.entries, state.values)
-            if !keepTape {
-                state.released = true
-                state.entries = []
-            }
-            return snapshot
+            if keepTape { return state }
+            // Hand the recording over, so the replay owns it uniquely and can free saved values as it goes.
+            var taken = State()
+            swap(&taken, &state)
+            state.released = true
+            return taken
         }
-        return ReverseReplay(
-            tape: self, entries: snapshot.entries, values: snapshot.values, start: start, seed: seed.detached(),
-            keepsEntries: keepTape)
+        return ReverseReplay(tape: self, recorded: recorded, start: start, seed: seed.detached(), keepsSaved: keepTape)
     }
 
     /// The gradient the replay starts from: `given`, or 1 for a one-element output.
@@ -142,32 +141,47 @@ public final class Tape: Sendable {
         state.withLock { $0.leafGradients = gradients }
     }
 
-    /// Appends an entry if any input is traced on this tape; returns the output slots, or nil if not recorded.
+    /// Appends an entry if any input is traced on this tape; returns the first output slot, or nil if nothing
+    /// was recorded.
     func append(
-        op: String, scope: String, inputs: [Tensor], outputs: [Tensor], saved: [Tensor], backward: @escaping Backward
-    ) -> [Int32]? {
+        op: String, scope: String, inputs: Operands, outputs: Operands, saved: Operands, backward: @escaping Backward
+    ) -> Int32? {
         state.withLock { state in
-            var inputSlots = [Int32]()
-            inputSlots.reserveCapacity(inputs.count)
+            let inputStart = state.inputSlots.count
             var anyTraced = false
-            for input in inputs {
+            for i in 0..<inputs.count {
+                guard let input = inputs[i] else { continue }
                 var slot = input.trace.slot(onTape: serial) ?? -1
                 if slot < 0, case .parameter(let parameter) = input.trace {
                     slot = state.slot(for: parameter)
                 }
                 anyTraced = anyTraced || slot >= 0
-                inputSlots.append(slot)
+                state.inputSlots.append(slot)
+                state.inputShapes.append(input.shape)
             }
-            guard anyTraced else { return nil }
-            let first = Int32(state.values.count)
-            for output in outputs { state.values.append(RecordedValue(shape: output.shape, parameter: nil)) }
+            guard anyTraced else {
+                state.inputSlots.removeSubrange(inputStart...)
+                state.inputShapes.removeSubrange(inputStart...)
+                return nil
+            }
+            let firstOutput = Int32(state.values.count)
+            for i in 0..<outputs.count {
+                state.values.append(RecordedValue(shape: outputs[i]?.shape ?? [], parameter: nil))
+            }
+            let savedStart = state.saved.count
+            for i in 0..<saved.count {
+                guard let value = saved[i] else { continue }
+                state.saved.append(value.detached())
+                state.savedVersions.append(value.storage.version)
+            }
             state.entries.append(
                 TapeEntry(
-                    op: op, scope: scope, inputs: inputSlots, inputShapes: inputs.map(\.shape),
-                    outputs: (0..<Int32(outputs.count)).map { first + $0 },
-                    saved: saved.map { $0.detached() }, savedVersions: saved.map { $0.storage.version },
+                    op: op, scope: scope,
+                    inputStart: Int32(inputStart), inputCount: Int32(state.inputSlots.count - inputStart),
+                    firstOutput: firstOutput, outputCount: Int32(outputs.count),
+                    savedStart: Int32(savedStart), savedCount: Int32(state.saved.count - savedStart),
                     backward: backward))
-            return (0..<Int32(outputs.count)).map { first + $0 }
+            return firstOutput
         }
     }
 }
@@ -181,5 +195,15 @@ extension Tape.State {
         let slot = Int32(values.count - 1)
         parameterSlots[key] = slot
         return slot
+    }
+}
+
+extension Tape.State {
+    /// The displayable description of entry `index`.
+    func info(ofEntry index: Int) -> TapeEntryInfo {
+        let entry = entries[index]
+        return TapeEntryInfo(
+            index: index, op: entry.op, scope: entry.scope, inputShapes: Array(inputShapes[entry.inputs]),
+            outputShapes: entry.outputs.map { values[$0].shape }, savedShapes: saved[entry.savedRange].map(\.shape))
     }
 }

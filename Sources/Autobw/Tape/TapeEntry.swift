@@ -1,33 +1,37 @@
-/// A backward rule: given the gradients of an entry's outputs, the gradients it sends to each input
-/// (nil where an input needs none).
-public typealias Backward = @Sendable (BackwardContext) throws -> [Tensor?]
+/// A backward rule: given the gradients of an entry's outputs, the gradients it sends to each input.
+public typealias Backward = @Sendable (BackwardContext) throws -> InputGradients
 
 /// What a backward rule receives for one entry.
 public struct BackwardContext: Sendable {
     /// The gradient of each output (zeros for outputs no gradient reached).
-    public let outputGrads: [Tensor]
+    public let outputGrads: Operands
     /// The values the operation saved for backward, in the order it saved them.
-    public let saved: [Tensor]
-    let needsMask: [Bool]
+    public let saved: SavedValues
+    let needsMask: UInt64
 
     /// The gradient of the first (usually only) output.
-    public var grad: Tensor { outputGrads[0] }
+    public var grad: Tensor { outputGrads[0] ?? Tensor(scalar: 0) }
 
     /// Whether input `index` is traced, i.e. whether its gradient is used at all; rules may skip the rest.
-    public func needsGradient(_ index: Int) -> Bool { index < needsMask.count && needsMask[index] }
+    public func needsGradient(_ index: Int) -> Bool { index >= 64 || needsMask & (1 << UInt64(index)) != 0 }
 }
 
-/// One recorded operation.
+/// One recorded operation. Its inputs, outputs and saved values live in the tape's flat arrays; the entry
+/// holds ranges into them, which keeps recording free of per-entry array allocations.
 struct TapeEntry: Sendable {
     let op: String
     let scope: String
-    /// Slot of each input, or -1 for an untraced input (a constant).
-    let inputs: [Int32]
-    let inputShapes: [[Int]]
-    let outputs: [Int32]
-    var saved: [Tensor]
-    let savedVersions: [UInt32]
+    /// Range into `Tape.State.inputSlots` / `inputShapes`.
+    let inputStart: Int32, inputCount: Int32
+    /// The outputs are the consecutive slots `firstOutput ..< firstOutput + outputCount`.
+    let firstOutput: Int32, outputCount: Int32
+    /// Range into `Tape.State.saved` / `savedVersions`.
+    let savedStart: Int32, savedCount: Int32
     let backward: Backward
+
+    var inputs: Range<Int> { Int(inputStart)..<Int(inputStart + inputCount) }
+    var outputs: Range<Int> { Int(firstOutput)..<Int(firstOutput + outputCount) }
+    var savedRange: Range<Int> { Int(savedStart)..<Int(savedStart + savedCount) }
 }
 
 /// What the tape knows about one recorded value.

@@ -2,7 +2,10 @@
 ///
 /// `Tensor` is a value: copies share storage until one of them is written (copy-on-write). While a `Tape`
 /// records, every operation on tensors is appended to it, and the result remembers which recorded value it is.
-public struct Tensor: Sendable {
+///
+/// Sendable because storage is only written when uniquely referenced (copy-on-write), or deliberately through
+/// `Parameter.update`, which the tape's version check guards.
+public struct Tensor: @unchecked Sendable {
     /// The size of each dimension, outermost first. A scalar has shape `[]`.
     public let shape: [Int]
     var storage: TensorStorage
@@ -30,7 +33,7 @@ public struct Tensor: Sendable {
 
     /// A one-dimensional tensor holding `scalars`.
     public init(_ scalars: [Float]) {
-        let storage = TensorStorage(count: scalars.count)
+        let storage = TensorStorage.make(count: scalars.count)
         scalars.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { storage.pointer.update(from: base, count: scalars.count) }
         }
@@ -39,12 +42,12 @@ public struct Tensor: Sendable {
 
     /// A rank-0 tensor holding `value`.
     public init(scalar value: Float) {
-        self.init(shape: [], storage: TensorStorage(count: 1, repeating: value))
+        self.init(shape: [], storage: TensorStorage.make(count: 1, repeating: value))
     }
 
     /// A tensor of `shape` with every element equal to `value`.
     public init(repeating value: Float, shape: [Int]) {
-        self.init(shape: shape, storage: TensorStorage(count: Shape.count(shape), repeating: value))
+        self.init(shape: shape, storage: TensorStorage.make(count: Shape.count(shape), repeating: value))
     }
 
     /// A tensor of zeros.
@@ -55,7 +58,7 @@ public struct Tensor: Sendable {
 
     /// An uninitialised tensor for kernels that write every element.
     static func uninitialized(_ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, storage: TensorStorage(count: Shape.count(shape)))
+        Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
     }
 
     /// The number of elements.
@@ -116,7 +119,7 @@ public struct Tensor: Sendable {
     /// Gives this tensor its own storage if it shares it (copy-on-write).
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
-            storage = TensorStorage(copying: storage.pointer, count: storage.count)
+            storage = TensorStorage.make(copying: storage.pointer, count: storage.count)
         }
     }
 
@@ -129,4 +132,9 @@ extension Tensor: CustomStringConvertible {
         let shown = scalars.prefix(8).map { String($0) }.joined(separator: ", ")
         return "Tensor\(Shape.describe(shape))(\(shown)\(count > 8 ? ", ..." : ""))"
     }
+}
+
+extension Tensor {
+    /// A shared zero-element tensor, used to release saved values without allocating.
+    static let empty = Tensor(shape: [0], storage: TensorStorage.make(count: 0))
 }

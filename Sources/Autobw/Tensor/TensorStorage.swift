@@ -2,28 +2,53 @@
 ///
 /// Tensors share storage copy-on-write. The `version` counter counts in-place writes, so the tape can tell
 /// when a value it saved for backward was overwritten (DESIGN.md section 2, failure mode 2).
-final class TensorStorage: @unchecked Sendable {
-    let count: Int
-    let pointer: UnsafeMutablePointer<Float>
+///
+/// Small buffers live in the same allocation as the object (one `malloc` per tensor); large ones come from
+/// `BufferPool`, which recycles them across training steps.
+final class TensorStorage: ManagedBuffer<TensorStorage.Header, Float> {
+    struct Header {
+        let count: Int
+        /// The elements: the tail allocation of this object, or a pooled buffer.
+        var pointer: UnsafeMutablePointer<Float>
+        var version: UInt32
+        let pooled: Bool
+    }
+
+    static func make(count: Int) -> TensorStorage {
+        let pooled = count >= BufferPool.minimumPooledCount
+        let object = create(minimumCapacity: pooled ? 0 : max(count, 1)) { object in
+            Header(
+                count: count,
+                pointer: pooled ? BufferPool.take(count) : object.withUnsafeMutablePointerToElements { $0 },
+                version: 0, pooled: pooled)
+        }
+        return unsafeDowncast(object, to: TensorStorage.self)
+    }
+
+    static func make(count: Int, repeating value: Float) -> TensorStorage {
+        let storage = make(count: count)
+        storage.pointer.initialize(repeating: value, count: count)
+        return storage
+    }
+
+    static func make(copying source: UnsafePointer<Float>, count: Int) -> TensorStorage {
+        let storage = make(count: count)
+        storage.pointer.update(from: source, count: count)
+        return storage
+    }
+
+    deinit {
+        if header.pooled { BufferPool.give(header.pointer, count: header.count) }
+    }
+
+    var count: Int { header.count }
+    var pointer: UnsafeMutablePointer<Float> { header.pointer }
+
     /// Bumped by every in-place write; a tape compares it with the version it saw when it saved the value.
-    var version: UInt32 = 0
-
-    init(count: Int) {
-        self.count = count
-        pointer = BufferPool.take(count)
+    var version: UInt32 {
+        get { header.version }
+        set { header.version = newValue }
     }
-
-    convenience init(count: Int, repeating value: Float) {
-        self.init(count: count)
-        pointer.initialize(repeating: value, count: count)
-    }
-
-    convenience init(copying source: UnsafePointer<Float>, count: Int) {
-        self.init(count: count)
-        pointer.update(from: source, count: count)
-    }
-
-    deinit { BufferPool.give(pointer, count: count) }
 
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }

@@ -1,0 +1,67 @@
+// autobw-bench: the workloads of ../shared/bench/WORKLOADS.md written with the public Autobw API.
+//
+//     autobw-bench --workload W1 --threads 1 --steps 100 --warmup 20     one RESULT {json} line (for compare.py)
+//     autobw-bench                                                       every workload, a readable table
+import Autobw
+import Foundation
+
+struct Options {
+    var workload: String?
+    var threads = 1
+    var steps = 100
+    var warmup = 20
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchmarkError.usage("\(flag) needs a value") }
+            switch flag {
+            case "--workload": workload = value
+            case "--threads", "--steps", "--warmup":
+                guard let number = Int(value), number >= 0 else {
+                    throw BenchmarkError.usage("\(flag) needs a non-negative integer, got '\(value)'")
+                }
+                if flag == "--threads" { threads = max(1, number) } else if flag == "--steps" { steps = number } else { warmup = number }
+            default: throw BenchmarkError.usage("unknown option \(flag)")
+            }
+        }
+    }
+}
+
+func makeWorkload(_ name: String) throws -> Workload {
+    switch name.uppercased() {
+    case "W3": return OpOverhead()
+    default: throw BenchmarkError.usage("unknown workload '\(name)' (W1, W2, W3, W4)")
+    }
+}
+
+func result(_ name: String, _ options: Options) throws -> [String: Double] {
+    BLAS.threadCount = options.threads
+    let workload = try makeWorkload(name)
+    let ms = try medianStepMilliseconds(workload, steps: options.steps, warmup: options.warmup)
+    return ["ms_step": ms, "threads": Double(options.threads)].merging(workload.extraResults(msPerStep: ms)) { $1 }
+}
+
+do {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    if let name = options.workload {
+        let figures = try result(name, options)
+        let json = figures.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
+        print("RESULT {\"wl\": \"\(name.uppercased())\", \(json)}")
+    } else {
+        print("workload  threads  ms/step   extra")
+        for name in ["W3"] {
+            for threads in [1, 2] {
+                var options = options
+                options.threads = threads
+                let figures = try result(name, options)
+                let extra = figures.filter { $0.key != "ms_step" && $0.key != "threads" }
+                    .map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.joined(separator: " ")
+                print(String(format: "%-9@ %7d  %8.3f  %@", name, threads, figures["ms_step"] ?? 0, extra))
+            }
+        }
+    }
+} catch {
+    FileHandle.standardError.write(Data("autobw-bench: \(error)\n".utf8))
+    exit(2)
+}
