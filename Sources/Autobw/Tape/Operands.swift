@@ -11,17 +11,26 @@ public struct Operands: Sendable, RandomAccessCollection {
 
     /// No elements.
     public init() {
-        (first, second, rest, count) = (nil, nil, [], 0)
+        first = nil
+        second = nil
+        rest = []
+        count = 0
     }
 
     /// One element (nil for "no gradient" in a list of gradients).
-    public init(_ a: Tensor?) {
-        (first, second, rest, count) = (a, nil, [], 1)
+    public init(_ a: consuming Tensor?) {
+        first = a
+        second = nil
+        rest = []
+        count = 1
     }
 
     /// Two elements.
-    public init(_ a: Tensor?, _ b: Tensor?) {
-        (first, second, rest, count) = (a, b, [], 2)
+    public init(_ a: consuming Tensor?, _ b: consuming Tensor?) {
+        first = a
+        second = b
+        rest = []
+        count = 2
     }
 
     /// Any number of elements.
@@ -46,6 +55,23 @@ public struct Operands: Sendable, RandomAccessCollection {
             case 1: yield second
             default: yield rest[index - 2]
             }
+        }
+    }
+}
+
+extension Operands {
+    /// Adds a tape's mark to the trace of element `index`.
+    mutating func mark(_ index: Int, _ mark: TraceMark) {
+        func marked(_ tensor: inout Tensor?) {
+            guard var value = tensor else { return }
+            tensor = nil
+            value.trace = value.trace.adding(mark)
+            tensor = value
+        }
+        switch index {
+        case 0: marked(&first)
+        case 1: marked(&second)
+        default: marked(&rest[index - 2])
         }
     }
 }

@@ -24,12 +24,38 @@ enum Recording {
     /// Inputs traced on a tape that is not recording here are rejected: using them would cut the gradient
     /// without a word (failure mode 3).
     static func append(
-        op: String, inputs: Operands, outputs: Operands, saved: Operands,
+        op: String, inputs: Operands, outputs: inout Operands, saved: Operands,
         backward: @escaping Backward, context: RecordingContext
-    ) throws -> Operands {
+    ) throws {
+        try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
+        for tape in context.tapes {
+            let first = tape.append(
+                op: op, scope: context.scope, inputs: inputs, outputCount: outputs.count,
+                outputShape: { outputs[$0]?.shape ?? [] }, saved: saved, backward: backward)
+            guard let first else { continue }
+            for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
+        }
+    }
+
+    /// `append` for the common single-output operation, marking `output` in place.
+    static func append(
+        op: String, inputs: Operands, output: inout Tensor, saved: Operands,
+        backward: @escaping Backward, context: RecordingContext
+    ) throws {
+        try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
+        for tape in context.tapes {
+            let shape = output.shape
+            let slot = tape.append(
+                op: op, scope: context.scope, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
+                saved: saved, backward: backward)
+            guard let slot else { continue }
+            output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
+        }
+    }
+
+    private static func checkInputsAreRecordedHere(op: String, inputs: Operands, context: RecordingContext) throws {
         for i in 0..<inputs.count {
-            guard let input = inputs[i] else { continue }
-            switch input.trace {
+            switch inputs[i]?.trace ?? .untracked {
             case .untracked, .parameter: continue
             case .recorded(let mark):
                 if !context.isRecording(serial: mark.tape) { throw TensorError.valueFromInactiveTape(op: op) }
@@ -39,30 +65,6 @@ enum Recording {
                 }
             }
         }
-        if outputs.count == 1, var output = outputs[0] {
-            // The common case, without building arrays.
-            var recorded = false
-            for tape in context.tapes {
-                guard let slot = tape.append(
-                    op: op, scope: context.scope, inputs: inputs, outputs: outputs, saved: saved, backward: backward)
-                else { continue }
-                recorded = true
-                output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
-            }
-            return recorded ? Operands(output) : outputs
-        }
-        var marked = outputs.map { $0 ?? Tensor(scalar: 0) }
-        var recorded = false
-        for tape in context.tapes {
-            guard let first = tape.append(
-                op: op, scope: context.scope, inputs: inputs, outputs: outputs, saved: saved, backward: backward)
-            else { continue }
-            recorded = true
-            for i in marked.indices {
-                marked[i].trace = marked[i].trace.adding(TraceMark(tape: tape.serial, slot: first + Int32(i)))
-            }
-        }
-        return recorded ? Operands(marked) : outputs
     }
 }
 
@@ -91,10 +93,10 @@ extension Tensor {
         backward: @autoclosure () -> Backward
     ) throws -> Tensor {
         guard let context = Recording.context else { return self }
-        let outputs = try Recording.append(
-            op: op, inputs: inputs(), outputs: Operands(self), saved: saving(), backward: backward(),
-            context: context)
-        return outputs[0] ?? self
+        var output = self
+        try Recording.append(
+            op: op, inputs: inputs(), output: &output, saved: saving(), backward: backward(), context: context)
+        return output
     }
 
     /// Records several outputs of one operation as one entry (e.g. `split`).
@@ -103,9 +105,9 @@ extension Tensor {
         saving: @autoclosure () -> Operands = Operands(), backward: @autoclosure () -> Backward
     ) throws -> [Tensor] {
         guard let context = Recording.context else { return outputs }
-        let marked = try Recording.append(
-            op: op, inputs: inputs(), outputs: Operands(outputs), saved: saving(), backward: backward(),
-            context: context)
+        var marked = Operands(outputs)
+        try Recording.append(
+            op: op, inputs: inputs(), outputs: &marked, saved: saving(), backward: backward(), context: context)
         return marked.compactMap { $0 }
     }
 }

@@ -28,10 +28,10 @@ public final class ReverseReplay {
     public func step() throws -> ReplayStep? {
         guard let index = cursor.nextReachedEntry() else { return nil }
         let info = cursor.recorded.info(ofEntry: index)
-        let (incoming, sent) = try withoutRecording { try cursor.replay(index) }
+        let report = try withoutRecording { try cursor.replay(index) }
         finishIfDone()
         return ReplayStep(
-            entry: info, incoming: incoming.compactMap { $0 }, sent: Array(sent),
+            entry: info, incoming: report?.incoming.compactMap { $0 } ?? [], sent: report.map { Array($0.sent) } ?? [],
             parameterGradients: parameterGradients())
     }
 
@@ -83,7 +83,7 @@ struct ReplayCursor {
     }
 
     mutating func runToEnd() throws {
-        while let index = nextReachedEntry() { _ = try replay(index) }
+        while let index = nextReachedEntry() { _ = try replay(index, reporting: false) }
     }
 
     /// The index of the next entry with an incoming gradient, moving the cursor to it.
@@ -95,8 +95,9 @@ struct ReplayCursor {
         return nil
     }
 
-    /// Runs entry `index`'s backward rule and accumulates what it sends into its inputs' gradients.
-    mutating func replay(_ index: Int) throws -> (incoming: Operands, sent: InputGradients) {
+    /// Runs entry `index`'s backward rule and accumulates what it sends into its inputs' gradients; returns
+    /// what it received and sent when `reporting`.
+    mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: Operands, sent: InputGradients)? {
         let entry = recorded.entries[index]
         for i in entry.savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
             throw TensorError.savedValueModified(op: entry.op, scope: entry.scope)
@@ -104,17 +105,18 @@ struct ReplayCursor {
         let incoming: Operands
         if entry.outputCount == 1 {
             let slot = Int(entry.firstOutput)
-            incoming = Operands(grads[slot] ?? Tensor.zeros(recorded.values[slot].shape))
+            incoming = Operands(grads.take(slot) ?? Tensor.zeros(recorded.values[slot].shape))
         } else {
-            incoming = Operands(entry.outputs.map { grads[$0] ?? Tensor.zeros(recorded.values[$0].shape) })
+            incoming = Operands(entry.outputs.map { grads.take($0) ?? Tensor.zeros(recorded.values[$0].shape) })
         }
-        for slot in entry.outputs { grads[slot] = nil }
         let sent = try runBackwardRule(of: entry, incoming: incoming)
         guard sent.count == Int(entry.inputCount) else {
             throw TensorError.badCustomGradient(
                 op: entry.op, detail: "\(sent.count) gradients for \(entry.inputCount) inputs")
         }
-        for (i, position) in entry.inputs.enumerated() {
+        var i = 0
+        for position in entry.inputs {
+            defer { i += 1 }
             let slot = recorded.inputSlots[position]
             guard slot >= 0, let gradient = sent[i] else { continue }
             guard gradient.shape == recorded.inputShapes[position] else {
@@ -130,7 +132,7 @@ struct ReplayCursor {
         }
         next = index - 1
         stepsTaken += 1
-        return (incoming, sent)
+        return reporting ? (incoming, sent) : nil
     }
 
     /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
@@ -147,8 +149,7 @@ struct ReplayCursor {
 
     private mutating func accumulate(_ gradient: Tensor, into slot: Int) {
         recorded.values[slot].parameter?.accumulate(gradient)
-        if var existing = grads[slot] {
-            grads[slot] = nil
+        if var existing = grads.take(slot) {
             existing.addInPlace(gradient)
             grads[slot] = existing
         } else {
@@ -167,4 +168,13 @@ public struct ReplayStep {
     public let sent: [Tensor?]
     /// Every parameter's gradient accumulated so far in this replay.
     public let parameterGradients: [(parameter: Parameter, gradient: Tensor)]
+}
+
+extension Array where Element == Tensor? {
+    /// Moves the element at `index` out, leaving nil (no reference-count traffic).
+    mutating func take(_ index: Int) -> Tensor? {
+        var taken: Tensor? = nil
+        swap(&taken, &self[index])
+        return taken
+    }
 }

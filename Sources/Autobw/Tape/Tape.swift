@@ -144,7 +144,8 @@ public final class Tape: Sendable {
     /// Appends an entry if any input is traced on this tape; returns the first output slot, or nil if nothing
     /// was recorded.
     func append(
-        op: String, scope: String, inputs: Operands, outputs: Operands, saved: Operands, backward: @escaping Backward
+        op: String, scope: String, inputs: Operands, outputCount: Int, outputShape: (Int) -> [Int], saved: Operands,
+        backward: @escaping Backward
     ) -> Int32? {
         state.withLock { state in
             let inputStart = state.inputSlots.count
@@ -165,8 +166,8 @@ public final class Tape: Sendable {
                 return nil
             }
             let firstOutput = Int32(state.values.count)
-            for i in 0..<outputs.count {
-                state.values.append(RecordedValue(shape: outputs[i]?.shape ?? [], parameter: nil))
+            for i in 0..<outputCount {
+                state.values.append(RecordedValue(shape: outputShape(i), parameter: nil))
             }
             let savedStart = state.saved.count
             for i in 0..<saved.count {
@@ -178,7 +179,7 @@ public final class Tape: Sendable {
                 TapeEntry(
                     op: op, scope: scope,
                     inputStart: Int32(inputStart), inputCount: Int32(state.inputSlots.count - inputStart),
-                    firstOutput: firstOutput, outputCount: Int32(outputs.count),
+                    firstOutput: firstOutput, outputCount: Int32(outputCount),
                     savedStart: Int32(savedStart), savedCount: Int32(state.saved.count - savedStart),
                     backward: backward))
             return firstOutput

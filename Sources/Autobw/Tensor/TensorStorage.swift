@@ -38,16 +38,21 @@ final class TensorStorage: ManagedBuffer<TensorStorage.Header, Float> {
     }
 
     deinit {
+        let header = headerPointer.pointee
         if header.pooled { BufferPool.give(header.pointer, count: header.count) }
     }
 
-    var count: Int { header.count }
-    var pointer: UnsafeMutablePointer<Float> { header.pointer }
+    // The header is read through its pointer: `ManagedBuffer.header` is a class property, and every access to
+    // it would pay a dynamic exclusivity check on the hottest path of the engine.
+    private var headerPointer: UnsafeMutablePointer<Header> { withUnsafeMutablePointerToHeader { $0 } }
+
+    var count: Int { headerPointer.pointee.count }
+    var pointer: UnsafeMutablePointer<Float> { headerPointer.pointee.pointer }
 
     /// Bumped by every in-place write; a tape compares it with the version it saw when it saved the value.
     var version: UInt32 {
-        get { header.version }
-        set { header.version = newValue }
+        get { headerPointer.pointee.version }
+        set { headerPointer.pointee.version = newValue }
     }
 
     var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
