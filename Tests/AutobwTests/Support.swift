@@ -38,3 +38,11 @@ func expectClose(
         return
     }
 }
+
+/// Asserts that the gradients a replay accumulates into `parameters` match finite differences.
+func expectParameterGradients(
+    _ parameters: [Parameter], sourceLocation: SourceLocation = #_sourceLocation, _ function: () throws -> Tensor
+) throws {
+    let report = try gradCheck(parameters: parameters, function)
+    #expect(report.passed, "\(report)", sourceLocation: sourceLocation)
+}

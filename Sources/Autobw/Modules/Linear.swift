@@ -1,5 +1,5 @@
 /// `y = x W + b`: a fully connected layer on the last axis.
-public final class Linear: Module, @unchecked Sendable {
+public final class Linear: Module, Layer, @unchecked Sendable {
     /// `[inputSize, outputSize]`, so a batch `[n, inputSize]` multiplies without a transpose.
     public let weight: Parameter
     /// `[outputSize]`, or nil for a layer without bias.

@@ -28,14 +28,9 @@ public func gradCheck(
     _ function: ([Tensor]) throws -> Tensor
 ) throws -> GradCheckReport {
     let plain = inputs.map { $0.detached() }
-    let probe = try withoutRecording { try function(plain) }
-    var generator = SeededGenerator(seed: seed)
-    let weights = Tensor.uniform(probe.shape, low: 0.5, high: 1.5, using: &generator)
-    func weighted(_ output: Tensor) -> Double {
-        var total: Double = 0
-        for i in 0..<output.count { total += Double(output.pointer[i]) * Double(weights.pointer[i]) }
-        return total
-    }
+    let projection = RandomProjection(of: try withoutRecording { try function(plain) }, seed: seed)
+    let weights = projection.weights
+    let weighted = projection.apply
 
     let tape = Tape()
     let watched = plain.map { tape.watch($0) }
@@ -60,13 +55,7 @@ public func gradCheck(
             numeric[i] = (up - down) / (2 * Double(step))
         }
         let exact = analytic[k]?.scalars.map(Double.init) ?? [Double](repeating: 0, count: input.count)
-        var difference: Double = 0, magnitude: Double = 0
-        for i in 0..<input.count {
-            difference += (exact[i] - numeric[i]) * (exact[i] - numeric[i])
-            magnitude += numeric[i] * numeric[i]
-        }
-        let floor = 1e-3 * Double(input.count).squareRoot()
-        errors.append(difference.squareRoot() / (magnitude.squareRoot() + floor))
+        errors.append(relativeError(exact, numeric))
     }
     return GradCheckReport(relativeErrors: errors, tolerance: tolerance)
 }
@@ -76,5 +65,68 @@ extension Tensor {
         let copy = Tensor(shape: shape, storage: TensorStorage.make(copying: pointer, count: count))
         copy.pointer[index] += delta
         return copy
+    }
+}
+
+/// Compares the gradients that a replay accumulates into `parameters` with central differences, perturbing
+/// each parameter in place (and restoring it). `function` builds the output from the current parameter
+/// values, typically by calling a module. Parameter gradients are cleared before and after.
+public func gradCheck(
+    parameters: [Parameter], step: Float = 1e-2, tolerance: Double = 2e-3, seed: UInt64 = 7,
+    _ function: () throws -> Tensor
+) throws -> GradCheckReport {
+    let projection = RandomProjection(of: try withoutRecording { try function() }, seed: seed)
+    let weights = projection.weights
+    let weighted = projection.apply
+    for parameter in parameters { parameter.zeroGrad() }
+    defer { for parameter in parameters { parameter.zeroGrad() } }
+    let tape = Tape()
+    let output = try tape.record { try function() }
+    if output.isRecorded { try tape.backward(from: output, seed: weights) }
+
+    var errors = [Double]()
+    for parameter in parameters {
+        let count = Shape.count(parameter.shape)
+        var numeric = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            parameter.update { $0[i] += step }
+            let up = weighted(try withoutRecording { try function() })
+            parameter.update { $0[i] -= 2 * step }
+            let down = weighted(try withoutRecording { try function() })
+            parameter.update { $0[i] += step }
+            numeric[i] = (up - down) / (2 * Double(step))
+        }
+        let exact = parameter.grad?.scalars.map(Double.init) ?? [Double](repeating: 0, count: count)
+        errors.append(relativeError(exact, numeric))
+    }
+    return GradCheckReport(relativeErrors: errors, tolerance: tolerance)
+}
+
+/// `|exact - numeric| / (|numeric| + floor)` in the Euclidean norm; the floor keeps all-zero gradients from
+/// dividing by zero.
+func relativeError(_ exact: [Double], _ numeric: [Double]) -> Double {
+    var difference: Double = 0, magnitude: Double = 0
+    for i in 0..<min(exact.count, numeric.count) {
+        difference += (exact[i] - numeric[i]) * (exact[i] - numeric[i])
+        magnitude += numeric[i] * numeric[i]
+    }
+    let floor = 1e-3 * Double(numeric.count).squareRoot()
+    return difference.squareRoot() / (magnitude.squareRoot() + floor)
+}
+
+/// Reduces a function's output to a scalar with fixed pseudo-random positive weights, so that every output
+/// element counts and errors in different elements cannot cancel.
+struct RandomProjection {
+    let weights: Tensor
+
+    init(of output: Tensor, seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        weights = Tensor.uniform(output.shape, low: 0.5, high: 1.5, using: &generator)
+    }
+
+    func apply(_ output: Tensor) -> Double {
+        var total: Double = 0
+        for i in 0..<min(output.count, weights.count) { total += Double(output.pointer[i]) * Double(weights.pointer[i]) }
+        return total
     }
 }

@@ -1,0 +1,143 @@
+/// The state an LSTM layer carries from one timestep to the next.
+public struct LSTMState: Sendable {
+    /// Hidden state `[batch, hidden]`.
+    public var hidden: Tensor
+    /// Cell state `[batch, hidden]`.
+    public var cell: Tensor
+
+    /// A state from its two tensors.
+    public init(hidden: Tensor, cell: Tensor) {
+        self.hidden = hidden
+        self.cell = cell
+    }
+
+    /// The same values cut off from the tape (truncated backpropagation through time).
+    public func detached() -> LSTMState { LSTMState(hidden: hidden.detached(), cell: cell.detached()) }
+}
+
+/// One LSTM layer in char-rnn's parameterisation: one input-to-gates and one hidden-to-gates product per step,
+/// gates ordered `[input | forget | output | candidate]`.
+public final class LSTMCell: Module, @unchecked Sendable {
+    /// Input to gates, `[inputSize, 4 * hiddenSize]`.
+    public let wx: Parameter
+    /// Hidden state to gates, `[hiddenSize, 4 * hiddenSize]`.
+    public let wh: Parameter
+    /// Gate bias, `[4 * hiddenSize]`.
+    public let bias: Parameter
+    /// The width of the hidden and cell states.
+    public let hiddenSize: Int
+
+    /// A layer drawn from `initializer` (char-rnn: `.uniform(0.08)`), with the forget-gate bias set to
+    /// `forgetBias` (char-rnn: 1) so that early on the cell remembers by default.
+    public init(
+        inputSize: Int, hiddenSize: Int, initializer: Initializer = .uniform(0.08), forgetBias: Float = 1,
+        generator: inout SeededGenerator
+    ) {
+        self.hiddenSize = hiddenSize
+        let gates = 4 * hiddenSize
+        wx = Parameter(initializer.make([inputSize, gates], fanIn: inputSize, fanOut: gates, using: &generator))
+        wh = Parameter(initializer.make([hiddenSize, gates], fanIn: hiddenSize, fanOut: gates, using: &generator))
+        var b = initializer.make([gates], fanIn: hiddenSize, fanOut: gates, using: &generator).scalars
+        for j in hiddenSize..<(2 * hiddenSize) { b[j] = forgetBias }
+        bias = Parameter(Tensor(b))
+    }
+
+    /// A zero state for a batch of `batchSize`.
+    public func zeroState(batchSize: Int) -> LSTMState {
+        LSTMState(hidden: .zeros([batchSize, hiddenSize]), cell: .zeros([batchSize, hiddenSize]))
+    }
+
+    /// The input-to-gates products of many inputs at once, `[..., inputSize] -> [..., 4 * hiddenSize]` (one GEMM
+    /// for every timestep of a sequence).
+    public func inputGates(_ x: Tensor) throws -> Tensor { try x.matmul(wx.value) }
+
+    /// The input-to-gates products of token ids: rows of `wx`, equal to a one-hot input times `wx`.
+    public func inputGates(tokens: [Int]) throws -> Tensor { try wx.value.gather(rows: tokens) }
+
+    /// One step from precomputed input gates `[batch, 4 * hiddenSize]` (see `inputGates`).
+    public func step(inputGates: Tensor, state: LSTMState) throws -> LSTMState {
+        let (hidden, cell) = try Tensor.lstmCell(
+            xGates: inputGates, hGates: try state.hidden.matmul(wh.value), bias: bias.value, cell: state.cell)
+        return LSTMState(hidden: hidden, cell: cell)
+    }
+
+    /// One step from an input `[batch, inputSize]`.
+    public func callAsFunction(_ x: Tensor, state: LSTMState) throws -> LSTMState {
+        try scoped { try step(inputGates: try inputGates(x), state: state) }
+    }
+}
+
+/// A stack of LSTM layers run over a whole sequence; layer `k`'s hidden states are layer `k + 1`'s inputs.
+///
+/// Parameters are named `l1.wx`, `l1.wh`, `l1.bias`, `l2.wx`, ...; tape entries are scoped `l1.t12` and so on.
+public final class LSTM: Module, @unchecked Sendable {
+    /// The layers, bottom first.
+    public let layers: [LSTMCell]
+
+    /// `layerCount` layers of `hiddenSize` units over inputs of `inputSize`.
+    public init(
+        inputSize: Int, hiddenSize: Int, layerCount: Int, initializer: Initializer = .uniform(0.08),
+        forgetBias: Float = 1, generator: inout SeededGenerator
+    ) {
+        layers = (0..<max(layerCount, 1)).map { k in
+            LSTMCell(
+                inputSize: k == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, initializer: initializer,
+                forgetBias: forgetBias, generator: &generator)
+        }
+    }
+
+    override public var children: [(name: String, module: Module)] {
+        layers.enumerated().map { ("l\($0.offset + 1)", $0.element) }
+    }
+
+    /// Zero states for every layer.
+    public func zeroState(batchSize: Int) -> [LSTMState] { layers.map { $0.zeroState(batchSize: batchSize) } }
+
+    /// Runs the stack over `tokens[t][b]` (the first layer's input is one-hot, so it is a row gather) and
+    /// returns the top layer's hidden state at every timestep plus the final states.
+    /// - Throws: `TensorError` for an empty sequence, ragged batches or ids outside the vocabulary.
+    public func callAsFunction(
+        tokens: [[Int]], state: [LSTMState]? = nil
+    ) throws -> (outputs: [Tensor], state: [LSTMState]) {
+        guard let batch = tokens.first?.count, batch > 0, tokens.allSatisfy({ $0.count == batch }) else {
+            throw TensorError.invalidArgument(op: "LSTM", detail: "tokens must be a non-empty [time][batch] grid")
+        }
+        return try scoped {
+            // Every timestep's first-layer input gates in one gather, then one split into timesteps.
+            let gates = try layers[0].inputGates(tokens: tokens.flatMap { $0 })
+            let perStep = try gates.split(axis: 0, sizes: Array(repeating: batch, count: tokens.count))
+            return try run(firstLayerGates: perStep, state: state ?? zeroState(batchSize: batch))
+        }
+    }
+
+    /// Runs the stack over inputs `[time][batch, inputSize]`.
+    public func callAsFunction(_ inputs: [Tensor], state: [LSTMState]? = nil) throws -> (outputs: [Tensor], state: [LSTMState]) {
+        guard let first = inputs.first, first.rank == 2 else {
+            throw TensorError.invalidArgument(op: "LSTM", detail: "inputs must be a non-empty list of [batch, features]")
+        }
+        return try scoped {
+            let gates = try inputs.map { try layers[0].inputGates($0) }
+            return try run(firstLayerGates: gates, state: state ?? zeroState(batchSize: first.shape[0]))
+        }
+    }
+
+    private func run(firstLayerGates: [Tensor], state: [LSTMState]) throws -> (outputs: [Tensor], state: [LSTMState]) {
+        guard state.count == layers.count else {
+            throw TensorError.invalidArgument(op: "LSTM", detail: "\(state.count) states for \(layers.count) layers")
+        }
+        var state = state
+        var outputs = [Tensor]()
+        outputs.reserveCapacity(firstLayerGates.count)
+        for (t, gates) in firstLayerGates.enumerated() {
+            try withScope("t\(t + 1)") {
+                var inputGates = gates
+                for (k, layer) in layers.enumerated() {
+                    if k > 0 { inputGates = try layer.inputGates(state[k - 1].hidden) }
+                    state[k] = try layer.scoped { try layer.step(inputGates: inputGates, state: state[k]) }
+                }
+                outputs.append(state[layers.count - 1].hidden)
+            }
+        }
+        return (outputs, state)
+    }
+}

@@ -1,0 +1,39 @@
+/// Limits on gradients before an optimizer step.
+public enum GradientClipping {
+    /// Clamps every gradient element to `-limit...limit` (char-rnn's `grad_clip`, 5 by default).
+    public static func clampElements(of parameters: [Parameter], to limit: Float) {
+        for parameter in parameters {
+            guard var gradient = parameter.grad else { continue }
+            parameter.grad = nil
+            gradient.makeUnique()
+            for i in 0..<gradient.count { gradient.pointer[i] = min(max(gradient.pointer[i], -limit), limit) }
+            parameter.grad = gradient
+        }
+    }
+
+    /// The Euclidean norm of all gradients together.
+    public static func globalNorm(of parameters: [Parameter]) -> Float {
+        var total: Double = 0
+        for parameter in parameters {
+            guard let gradient = parameter.grad else { continue }
+            for i in 0..<gradient.count { total += Double(gradient.pointer[i]) * Double(gradient.pointer[i]) }
+        }
+        return Float(total.squareRoot())
+    }
+
+    /// Scales all gradients together so their global norm is at most `maxNorm`; returns the norm before.
+    @discardableResult
+    public static func clipGlobalNorm(of parameters: [Parameter], to maxNorm: Float) -> Float {
+        let norm = globalNorm(of: parameters)
+        guard norm > maxNorm, norm.isFinite else { return norm }
+        let scale = maxNorm / norm
+        for parameter in parameters {
+            guard var gradient = parameter.grad else { continue }
+            parameter.grad = nil
+            gradient.makeUnique()
+            for i in 0..<gradient.count { gradient.pointer[i] *= scale }
+            parameter.grad = gradient
+        }
+        return norm
+    }
+}

@@ -1,0 +1,84 @@
+/// Updates parameters from their accumulated gradients.
+///
+/// Optimizers keep per-parameter state (momentum, running averages) keyed by the parameter's name, so the
+/// state can be saved in a checkpoint and restored into a freshly built model.
+public protocol Optimizer: AnyObject {
+    /// The step size; schedules change it between steps.
+    var learningRate: Float { get set }
+    /// The number of `step()` calls so far (Adam's bias correction depends on it).
+    var stepCount: Int { get }
+    /// The parameters updated, with their names.
+    var parameters: [(name: String, parameter: Parameter)] { get }
+    /// Applies one update to every parameter that has a gradient; parameters without one are left alone.
+    func step()
+    /// The per-parameter state as named tensors (`<slot>/<parameter name>`), for checkpoints.
+    func stateTensors() -> [String: Tensor]
+    /// Restores state saved by `stateTensors()`.
+    /// - Throws: `CheckpointError` when a tensor is missing or has the wrong shape.
+    func loadState(_ tensors: [String: Tensor], stepCount: Int) throws
+}
+
+extension Optimizer {
+    /// Forgets every parameter's gradient.
+    public func zeroGrad() {
+        for (_, parameter) in parameters { parameter.zeroGrad() }
+    }
+}
+
+/// Named per-parameter buffers (e.g. `momentum`, `square_avg`), created as zeros.
+///
+/// The buffers are tensors owned here alone and written through their pointers; `stateTensors()` hands out
+/// copies, so nothing outside ever sees them change.
+struct OptimizerSlots {
+    let slotNames: [String]
+    let parameters: [(name: String, parameter: Parameter)]
+    /// `buffers[slot][parameterIndex]`
+    private var buffers: [[Tensor]]
+
+    init(_ slotNames: [String], parameters: [(name: String, parameter: Parameter)]) {
+        self.slotNames = slotNames
+        self.parameters = parameters
+        buffers = slotNames.map { _ in parameters.map { Tensor.zeros($0.parameter.shape) } }
+    }
+
+    /// Calls `body(weights, gradient, count, slotBuffers)` for every parameter with a gradient.
+    func forEachParameter(
+        _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, [UnsafeMutablePointer<Float>]) -> Void
+    ) {
+        for (index, (_, parameter)) in parameters.enumerated() {
+            guard let gradient = parameter.grad else { continue }
+            let count = min(gradient.count, Shape.count(parameter.shape))
+            let slots = buffers.map { $0[index].pointer }
+            parameter.update { weights in
+                guard let w = weights.baseAddress else { return }
+                body(w, gradient.pointer, count, slots)
+            }
+        }
+    }
+
+    func stateTensors() -> [String: Tensor] {
+        var tensors = [String: Tensor]()
+        for (s, slot) in slotNames.enumerated() {
+            for (p, (name, _)) in parameters.enumerated() {
+                let buffer = buffers[s][p]
+                tensors["\(slot)/\(name)"] = Tensor(shape: buffer.shape, storage: .make(copying: buffer.pointer, count: buffer.count))
+            }
+        }
+        return tensors
+    }
+
+    mutating func load(_ tensors: [String: Tensor]) throws {
+        var loaded = buffers
+        for (s, slot) in slotNames.enumerated() {
+            for (p, (name, parameter)) in parameters.enumerated() {
+                let key = "\(slot)/\(name)"
+                guard let tensor = tensors[key] else { throw CheckpointError.missingTensor(key) }
+                guard tensor.shape == parameter.shape else {
+                    throw CheckpointError.shapeMismatch(name: key, expected: parameter.shape, found: tensor.shape)
+                }
+                loaded[s][p] = Tensor(shape: tensor.shape, storage: .make(copying: tensor.pointer, count: tensor.count))
+            }
+        }
+        buffers = loaded
+    }
+}

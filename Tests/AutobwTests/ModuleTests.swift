@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import Autobw
+
+/// Modules: parameter names, scopes, and every module's gradients against finite differences.
+@Suite struct ModuleTests {
+    final class CharModel: Module, @unchecked Sendable {
+        let lstm: LSTM
+        let head: Linear
+        init(generator: inout SeededGenerator) {
+            lstm = LSTM(inputSize: 5, hiddenSize: 3, layerCount: 2, generator: &generator)
+            head = Linear(3, 5, generator: &generator)
+        }
+    }
+
+    @Test func parameterNamesFollowThePropertyPath() {
+        var g = SeededGenerator(seed: 1)
+        let names = CharModel(generator: &g).namedParameters().map(\.name)
+        #expect(names == [
+            "lstm.l1.wx", "lstm.l1.wh", "lstm.l1.bias", "lstm.l2.wx", "lstm.l2.wh", "lstm.l2.bias",
+            "head.weight", "head.bias",
+        ])
+    }
+
+    @Test func sequentialNamesLayersByPosition() {
+        var g = SeededGenerator(seed: 1)
+        let model = Sequential([Linear(2, 3, generator: &g), Tanh(), Linear(3, 1, bias: false, generator: &g)])
+        #expect(model.namedParameters().map(\.name) == ["1.weight", "1.bias", "3.weight"])
+    }
+
+    @Test func moduleCallsLabelTapeEntriesWithTheirPath() throws {
+        var g = SeededGenerator(seed: 1)
+        let model = CharModel(generator: &g)
+        _ = model.namedParameters()
+        let tape = Tape()
+        _ = try tape.record { try model.scoped { try model.head(Tensor.ones([1, 3])) } }
+        #expect(tape.entries.map(\.scope) == ["charmodel.head", "charmodel.head"])
+    }
+
+    @Test func linearGradients() throws {
+        var g = SeededGenerator(seed: 2)
+        let layer = Linear(4, 3, generator: &g)
+        try layer.bias?.assign(Tensor.uniform([3], low: -1, high: 1, using: &g))
+        let x = Tensor.uniform([5, 4], low: -1, high: 1, using: &g)
+        try expectParameterGradients(layer.parameters) { try layer(x).tanh() }
+        try expectGradients([x]) { try layer($0[0]) }
+    }
+
+    @Test func embeddingGradientsAccumulateForRepeatedIds() throws {
+        var g = SeededGenerator(seed: 3)
+        let table = Embedding(count: 6, dimension: 3, generator: &g)
+        try expectParameterGradients(table.parameters) { try table([1, 4, 1, 0]).tanh() }
+    }
+
+    @Test func rnnCellGradients() throws {
+        var g = SeededGenerator(seed: 4)
+        let cell = RNNCell(inputSize: 3, hiddenSize: 4, generator: &g)
+        let xs = (0..<3).map { _ in Tensor.uniform([2, 3], low: -1, high: 1, using: &g) }
+        try expectParameterGradients(cell.parameters) {
+            try xs.reduce(cell.zeroState(batchSize: 2)) { try cell($1, $0) }
+        }
+    }
+
+    @Test func fusedLSTMCellGradients() throws {
+        var inputs = Inputs(seed: 5)
+        try expectGradients([inputs.uniform([2, 12]), inputs.uniform([2, 12]), inputs.uniform([12]), inputs.uniform([2, 3])]) {
+            let (h, c) = try Tensor.lstmCell(xGates: $0[0], hGates: $0[1], bias: $0[2], cell: $0[3])
+            return try Tensor.concatenate([h, c * 0.5], axis: 1)
+        }
+    }
+
+    @Test func lstmGradientsThroughTimeAndLayers() throws {
+        var g = SeededGenerator(seed: 6)
+        let lstm = LSTM(inputSize: 4, hiddenSize: 3, layerCount: 2, initializer: .uniform(0.5), generator: &g)
+        let tokens = [[0, 3], [2, 2], [1, 0]]
+        try expectParameterGradients(lstm.parameters) {
+            let (outputs, state) = try lstm(tokens: tokens)
+            return try Tensor.concatenate(outputs + [state[0].cell], axis: 1)
+        }
+    }
+
+    @Test func lstmOnTokensEqualsLSTMOnOneHotInputs() throws {
+        var g = SeededGenerator(seed: 7)
+        let lstm = LSTM(inputSize: 4, hiddenSize: 3, layerCount: 2, generator: &g)
+        let tokens = [[0, 3], [2, 1]]
+        let viaTokens = try lstm(tokens: tokens).outputs
+        let viaOneHot = try lstm(try tokens.map { try Tensor.oneHot($0, depth: 4) }).outputs
+        for (a, b) in zip(viaTokens, viaOneHot) { expectClose(a.scalars, b.scalars) }
+    }
+
+    @Test func lstmForwardMatchesAStraightforwardImplementation() throws {
+        var g = SeededGenerator(seed: 8)
+        let cell = LSTMCell(inputSize: 2, hiddenSize: 2, initializer: .uniform(0.5), generator: &g)
+        let x = [Tensor([0.5, -1]).reshapedUntracked([1, 2]), Tensor([1, 0.25]).reshapedUntracked([1, 2])]
+        var state = cell.zeroState(batchSize: 1)
+        for input in x { state = try cell(input, state: state) }
+
+        // The same recurrence with plain Floats: z = x Wx + h Wh + b, gates [i f o g].
+        let (wx, wh, b) = (cell.wx.value.scalars, cell.wh.value.scalars, cell.bias.value.scalars)
+        func sigmoid(_ v: Float) -> Float { 1 / (1 + Foundation.exp(-v)) }
+        var h: [Float] = [0, 0], c: [Float] = [0, 0]
+        for input in x.map(\.scalars) {
+            var z = b
+            for k in 0..<8 {
+                for i in 0..<2 { z[k] += input[i] * wx[i * 8 + k] + h[i] * wh[i * 8 + k] }
+            }
+            for j in 0..<2 {
+                let (ig, fg, og, gg) = (sigmoid(z[j]), sigmoid(z[2 + j]), sigmoid(z[4 + j]), Foundation.tanh(z[6 + j]))
+                c[j] = fg * c[j] + ig * gg
+                h[j] = og * Foundation.tanh(c[j])
+            }
+        }
+        expectClose(state.hidden.scalars, h)
+        expectClose(state.cell.scalars, c)
+    }
+
+    @Test func lstmForgetBiasStartsAtOne() {
+        var g = SeededGenerator(seed: 9)
+        let cell = LSTMCell(inputSize: 3, hiddenSize: 4, generator: &g)
+        let bias = cell.bias.value.scalars
+        #expect(bias[4..<8].allSatisfy { $0 == 1 })
+        #expect(bias[0..<4].allSatisfy { abs($0) <= 0.08 } && bias[8...].allSatisfy { abs($0) <= 0.08 })
+    }
+
+    @Test func sequentialGradients() throws {
+        var g = SeededGenerator(seed: 10)
+        let model = Sequential([Linear(3, 4, generator: &g), Sigmoid(), Linear(4, 2, generator: &g), Tanh()])
+        let x = Tensor.uniform([3, 3], low: -1, high: 1, using: &g)
+        try expectParameterGradients(model.parameters) { try model(x) }
+    }
+
+    @Test func dropoutIsTheIdentityInEvaluationMode() throws {
+        let dropout = try Dropout(rate: 0.5)
+        dropout.setTraining(false)
+        let x = Tensor.ones([100])
+        #expect(try dropout(x).scalars == x.scalars)
+    }
+
+    @Test func dropoutDropsAboutTheRateAndRescalesTheRest() throws {
+        let dropout = try Dropout(rate: 0.25, seed: 3)
+        let y = try dropout(Tensor.ones([4000])).scalars
+        let dropped = Float(y.filter { $0 == 0 }.count) / 4000
+        #expect(abs(dropped - 0.25) < 0.03)
+        #expect(y.filter { $0 != 0 }.allSatisfy { abs($0 - 1 / 0.75) < 1e-6 })
+        #expect(throws: TensorError.self) { try Dropout(rate: 1) }
+    }
+
+    @Test func initializersRespectTheirBounds() {
+        var g = SeededGenerator(seed: 11)
+        let xavier = Initializer.xavierUniform.make([100, 50], fanIn: 100, fanOut: 50, using: &g).scalars
+        let bound = (6 / Float(150)).squareRoot()
+        #expect(xavier.allSatisfy { abs($0) <= bound } && xavier.contains { abs($0) > 0.9 * bound })
+        let kaiming = Initializer.kaimingNormal.make([200, 100], fanIn: 200, fanOut: 100, using: &g).scalars
+        let std = (kaiming.map { $0 * $0 }.reduce(0, +) / Float(kaiming.count)).squareRoot()
+        #expect(abs(std - (2 / Float(200)).squareRoot()) < 0.005)
+    }
+}
