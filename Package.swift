@@ -5,7 +5,11 @@ let package = Package(
     name: "autobw",
     products: [
         .library(name: "Autobw", targets: ["Autobw"]),
+        .library(name: "AutobwTrainer", targets: ["AutobwTrainer"]),
         .executable(name: "coin-flip", targets: ["CoinFlip"]),
+        .executable(name: "rnn-sine", targets: ["RNNSine"]),
+        .executable(name: "char-lstm", targets: ["CharLSTMExample"]),
+        .executable(name: "mlp", targets: ["MLPExample"]),
         .executable(name: "autobw-bench", targets: ["AutobwBench"]),
     ],
     targets: [
@@ -16,8 +20,15 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Autobw", dependencies: ["CBLAS"]),
+        .target(name: "AutobwAssets", path: "Assets"),
+        .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets"]),
         .executableTarget(name: "CoinFlip", dependencies: ["Autobw"], path: "Examples/coin-flip"),
+        .executableTarget(name: "RNNSine", dependencies: ["Autobw"], path: "Examples/rnn-sine"),
+        .executableTarget(
+            name: "CharLSTMExample", dependencies: ["Autobw", "AutobwAssets", "AutobwTrainer"], path: "Examples/char-lstm"),
+        .executableTarget(name: "MLPExample", dependencies: ["Autobw"], path: "Examples/mlp"),
         .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks"),
         .testTarget(name: "AutobwTests", dependencies: ["Autobw"]),
+        .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets"]),
     ]
 )

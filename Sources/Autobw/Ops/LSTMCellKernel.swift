@@ -1,5 +1,3 @@
-import Foundation
-
 /// The elementwise half of an LSTM step, fused into one tape entry with a hand-written backward.
 ///
 /// Gates are laid out as char-rnn does, `[input | forget | output | candidate]` along the last axis:
@@ -28,22 +26,11 @@ extension Tensor {
         let activations = Tensor.uninitialized(xGates.shape)
         let hidden = Tensor.uninitialized(cell.shape), nextCell = Tensor.uninitialized(cell.shape)
         let tanhCell = Tensor.uninitialized(cell.shape)
-        let xg = xGates.pointer, hg = hGates.pointer, b = bias.pointer, c = cell.pointer
-        let act = activations.pointer, h = hidden.pointer, c2 = nextCell.pointer, tc = tanhCell.pointer
-        for row in 0..<batch {
-            let z = row * 4 * width, s = row * width
-            for j in 0..<width {
-                let i = Activation.sigmoid(xg[z + j] + hg[z + j] + b[j])
-                let f = Activation.sigmoid(xg[z + width + j] + hg[z + width + j] + b[width + j])
-                let o = Activation.sigmoid(xg[z + 2 * width + j] + hg[z + 2 * width + j] + b[2 * width + j])
-                let g = Activation.tanh(xg[z + 3 * width + j] + hg[z + 3 * width + j] + b[3 * width + j])
-                (act[z + j], act[z + width + j], act[z + 2 * width + j], act[z + 3 * width + j]) = (i, f, o, g)
-                let cellValue = f * c[s + j] + i * g
-                c2[s + j] = cellValue
-                tc[s + j] = Activation.tanh(cellValue)
-                h[s + j] = o * tc[s + j]
-            }
-        }
+        LSTMKernels.activations(
+            xGates.pointer, hGates.pointer, bias.pointer, into: activations.pointer, batch: batch, width: width)
+        LSTMKernels.cellUpdate(
+            activations.pointer, cell.pointer, nextCell: nextCell.pointer, tanhCell: tanhCell.pointer,
+            hidden: hidden.pointer, batch: batch, width: width)
         let outputs = try Tensor.recorded(
             "lstmCell", outputs: [hidden, nextCell], inputs: Operands([xGates, hGates, bias, cell]),
             saving: Operands([activations, cell, tanhCell]),
@@ -74,7 +61,34 @@ extension Tensor {
     }
 }
 
-extension Activation {
-    @inline(__always)
-    static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
+/// The LSTM cell's loops, each simple enough (few streams, unit stride) for the compiler to vectorise.
+enum LSTMKernels {
+    /// `activations = [sigmoid | sigmoid | sigmoid | tanh](xGates + hGates + bias)` row by row.
+    static func activations(
+        _ xg: UnsafePointer<Float>, _ hg: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        into act: UnsafeMutablePointer<Float>, batch: Int, width: Int
+    ) {
+        let gates = 4 * width
+        for row in 0..<batch {
+            let x = xg + row * gates, h = hg + row * gates, a = act + row * gates
+            for k in 0..<gates { a[k] = x[k] + h[k] + b[k] }
+            for k in 0..<(3 * width) { a[k] = FastMath.sigmoid(a[k]) }
+            for k in (3 * width)..<gates { a[k] = FastMath.tanh(a[k]) }
+        }
+    }
+
+    /// `c' = f * c + i * g`, `tanh(c')` and `h' = o * tanh(c')` from the activations.
+    static func cellUpdate(
+        _ act: UnsafePointer<Float>, _ c: UnsafePointer<Float>, nextCell: UnsafeMutablePointer<Float>,
+        tanhCell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, batch: Int, width: Int
+    ) {
+        for row in 0..<batch {
+            let a = act + row * 4 * width, s = row * width
+            let (i, f, o, g) = (a, a + width, a + 2 * width, a + 3 * width)
+            let (cOld, cNew, tc, h) = (c + s, nextCell + s, tanhCell + s, hidden + s)
+            for j in 0..<width { cNew[j] = f[j] * cOld[j] + i[j] * g[j] }
+            for j in 0..<width { tc[j] = FastMath.tanh(cNew[j]) }
+            for j in 0..<width { h[j] = o[j] * tc[j] }
+        }
+    }
 }

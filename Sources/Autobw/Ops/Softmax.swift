@@ -41,7 +41,7 @@ extension Tensor {
                     let yr = y.pointer + row, gr = g.pointer + row, dst = out.pointer + row
                     var total: Float = 0
                     for i in 0..<width { total += gr[i] }
-                    for i in 0..<width { dst[i] = gr[i] - Foundation.exp(yr[i]) * total }
+                    for i in 0..<width { dst[i] = gr[i] - FastMath.exp(yr[i]) * total }
                 }
                 return Operands(out)
             })
@@ -65,7 +65,7 @@ enum Softmax {
         for i in 0..<width { top = Swift.max(top, x[i]) }
         if !top.isFinite { return top }
         var total: Float = 0
-        for i in 0..<width { total += Foundation.exp(x[i] - top) }
+        for i in 0..<width { total += FastMath.exp(x[i] - top) }
         return top + Foundation.log(total)
     }
 
@@ -74,7 +74,7 @@ enum Softmax {
         forEachRow(x) { row, width in
             let src = x.pointer + row, dst = y.pointer + row
             let logSum = logSumExp(src, width)
-            for i in 0..<width { dst[i] = Foundation.exp(src[i] - logSum) }
+            for i in 0..<width { dst[i] = FastMath.exp(src[i] - logSum) }
         }
         return y
     }

@@ -4,7 +4,7 @@ import Foundation
 extension Tensor {
     /// `e^x`.
     public func exp() throws -> Tensor {
-        let y = Elementwise.map(self) { Foundation.exp($0) }
+        let y = Elementwise.map(self, FastMath.exp)
         return try y.recorded(
             "exp", inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y }) })
@@ -36,7 +36,7 @@ extension Tensor {
 
     /// Hyperbolic tangent.
     public func tanh() throws -> Tensor {
-        let y = Elementwise.map(self) { Foundation.tanh($0) }
+        let y = Elementwise.map(self, FastMath.tanh)
         return try y.recorded(
             "tanh", inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
@@ -74,9 +74,9 @@ extension Tensor {
 
 /// Scalar activation formulas shared by ops and fused kernels.
 enum Activation {
-    /// Sigmoid that does not overflow for large negative inputs.
     @inline(__always)
-    static func sigmoid(_ x: Float) -> Float {
-        x >= 0 ? 1 / (1 + Foundation.exp(-x)) : { let e = Foundation.exp(x); return e / (1 + e) }()
-    }
+    static func sigmoid(_ x: Float) -> Float { FastMath.sigmoid(x) }
+
+    @inline(__always)
+    static func tanh(_ x: Float) -> Float { FastMath.tanh(x) }
 }

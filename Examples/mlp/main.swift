@@ -1,0 +1,51 @@
+// A multi-layer perceptron classifying two interleaved spirals, a data set no straight line separates.
+//
+//     swift run mlp [--steps N]
+import Autobw
+import Foundation
+
+let steps = CommandLine.arguments.dropFirst().first == "--steps"
+    ? Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 1500 : 1500
+var generator = SeededGenerator(seed: 3)
+
+/// 200 points per arm: the second arm is the first rotated by half a turn.
+func spirals(_ generator: inout SeededGenerator) throws -> (points: Tensor, labels: [Int]) {
+    var coordinates = [Float](), labels = [Int]()
+    for arm in 0..<2 {
+        for i in 0..<200 {
+            let r = Float(i) / 200 * 3 + 0.2
+            let angle = Float(i) / 200 * 3 * Float.pi + Float(arm) * Float.pi
+            coordinates += [r * Foundation.cos(angle) + generator.nextNormal() * 0.05,
+                            r * Foundation.sin(angle) + generator.nextNormal() * 0.05]
+            labels.append(arm)
+        }
+    }
+    return (try Tensor(shape: [400, 2], scalars: coordinates), labels)
+}
+
+do {
+    let (points, labels) = try spirals(&generator)
+    let model = Sequential([
+        Linear(2, 64, generator: &generator), Tanh(), Linear(64, 64, generator: &generator), Tanh(),
+        Linear(64, 2, generator: &generator),
+    ])
+    let optimizer = Adam(model.namedParameters(), learningRate: 0.01)
+    var first: Float = .nan, last: Float = .nan
+    for step in 0..<steps {
+        let tape = Tape()
+        let loss = try tape.record { try model(points).softmaxCrossEntropy(targets: labels) }
+        optimizer.zeroGrad()
+        try tape.backward(from: loss)
+        optimizer.step()
+        last = try loss.item()
+        if step == 0 { first = last }
+        if step % 250 == 0 { print(String(format: "step %4d  loss %.4f", step, last)) }
+    }
+    let logits = try model(points).scalars
+    let correct = labels.indices.filter { (logits[2 * $0 + 1] > logits[2 * $0] ? 1 : 0) == labels[$0] }.count
+    print(String(format: "accuracy: %.1f%%", Float(correct) / Float(labels.count) * 100))
+    print(String(format: "final loss: %.4f (start %.4f)", last, first))
+} catch {
+    FileHandle.standardError.write(Data("mlp: \(error)\n".utf8))
+    exit(1)
+}

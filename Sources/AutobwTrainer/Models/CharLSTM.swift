@@ -1,0 +1,58 @@
+import Autobw
+import Foundation
+
+/// char-rnn's language model: a multi-layer LSTM over one-hot characters and a linear decoder to logits.
+public final class CharLSTM: Module, @unchecked Sendable {
+    /// The recurrent stack.
+    public let lstm: LSTM
+    /// Hidden state to next-character logits.
+    public let head: Linear
+    /// The number of distinct characters.
+    public let vocabularySize: Int
+
+    /// char-rnn's defaults: 2 layers of 128, uniform +-0.08 initialisation, forget-gate bias 1.
+    public init(vocabularySize: Int, hiddenSize: Int = 128, layerCount: Int = 2, generator: inout SeededGenerator) {
+        self.vocabularySize = vocabularySize
+        lstm = LSTM(
+            inputSize: vocabularySize, hiddenSize: hiddenSize, layerCount: layerCount, initializer: .uniform(0.08),
+            generator: &generator)
+        head = Linear(hiddenSize, vocabularySize, initializer: .uniform(0.08), generator: &generator)
+    }
+
+    /// The mean cross-entropy of predicting `batch.targets` from `batch.inputs`, and the final LSTM state.
+    public func loss(_ batch: CharBatch, state: [LSTMState]? = nil) throws -> (loss: Tensor, state: [LSTMState]) {
+        try scoped {
+            let (outputs, state) = try lstm(tokens: batch.inputs, state: state)
+            // Every timestep through the decoder in one GEMM.
+            let logits = try head(try Tensor.concatenate(outputs, axis: 0))
+            return (try logits.softmaxCrossEntropy(targets: batch.targets.flatMap { $0 }), state)
+        }
+    }
+
+    /// `count` characters sampled one at a time after priming with `prime`, at `temperature` (1 = the model's
+    /// own distribution, lower = more conservative).
+    public func sample(
+        count: Int, prime: [Int], temperature: Float = 1, generator: inout SeededGenerator
+    ) throws -> [Int] {
+        var state: [LSTMState]? = nil
+        var next = prime.last ?? 0
+        for id in prime.dropLast() { state = try lstm(tokens: [[id]], state: state).state }
+        var produced = [Int]()
+        for _ in 0..<max(count, 0) {
+            let (outputs, newState) = try lstm(tokens: [[next]], state: state)
+            state = newState
+            let probabilities = try (head(outputs[0]) / max(temperature, 1e-3)).softmax().scalars
+            var draw = generator.nextUnit(), chosen = probabilities.count - 1
+            for (id, p) in probabilities.enumerated() {
+                draw -= p
+                if draw <= 0 {
+                    chosen = id
+                    break
+                }
+            }
+            produced.append(chosen)
+            next = chosen
+        }
+        return produced
+    }
+}

@@ -1,0 +1,77 @@
+import Autobw
+import AutobwAssets
+import Foundation
+import Testing
+@testable import AutobwTrainer
+
+/// Reading text into character ids and batches, and the char-rnn model on it.
+@Suite struct CharCorpusTests {
+    @Test func theVocabularyIsTheSortedDistinctCharacters() throws {
+        let corpus = try CharCorpus(text: "abcab")
+        #expect(corpus.vocabulary == ["a", "b", "c"])
+        #expect(corpus.ids == [0, 1, 2, 0, 1])
+        #expect(corpus.decode(corpus.ids) == "abcab")
+    }
+
+    @Test func batchesAreParallelStreamsWithShiftedTargets() throws {
+        let corpus = try CharCorpus(text: String((0..<41).map { Character(UnicodeScalar(97 + $0 % 26)!) }))
+        let batches = try corpus.batches(batchSize: 2, sequenceLength: 5)
+        #expect(batches.batchesPerEpoch == 4)
+        let first = batches.batch(0), second = batches.batch(1)
+        #expect(first.inputs.count == 5 && first.inputs[0].count == 2)
+        #expect(first.inputs[0] == [corpus.ids[0], corpus.ids[20]])
+        #expect(first.targets[0] == [corpus.ids[1], corpus.ids[21]])
+        #expect(second.inputs[0] == [corpus.ids[5], corpus.ids[25]])
+    }
+
+    @Test func tooSmallATextIsAClearError() {
+        #expect(throws: CorpusError.self) { try CharCorpus(text: "aaaa") }
+        #expect(throws: CorpusError.self) { try CharCorpus(text: "abcdef").batches(batchSize: 50, sequenceLength: 50) }
+    }
+
+    @Test func invalidUTF8IsAClearError() throws {
+        let path = NSTemporaryDirectory() + "autobw-bad-\(UUID().uuidString).txt"
+        try Data([0x61, 0xFF, 0xFE, 0x62]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CorpusError.notUTF8(path: path)) { try CharCorpus.load(path: path) }
+        #expect(throws: CorpusError.self) { try CharCorpus.load(path: path + ".missing") }
+    }
+
+    @Test func theEmbeddedCorpusFillsCharRNNBatches() throws {
+        let corpus = try CharCorpus(text: EmbeddedCorpus.text)
+        #expect(try corpus.batches(batchSize: 50, sequenceLength: 50).batchesPerEpoch >= 1)
+    }
+
+    @Test func theFirstLossIsAboutLogOfTheVocabularySize() throws {
+        var g = SeededGenerator(seed: 1)
+        let corpus = try CharCorpus(text: EmbeddedCorpus.text)
+        let model = CharLSTM(vocabularySize: corpus.vocabulary.count, hiddenSize: 32, generator: &g)
+        let loss = try model.loss(try corpus.batches(batchSize: 4, sequenceLength: 10).batch(0)).loss.item()
+        #expect(abs(loss - Foundation.log(Float(corpus.vocabulary.count))) < 0.05)
+    }
+
+    @Test func trainingLowersTheLoss() throws {
+        var g = SeededGenerator(seed: 2)
+        let corpus = try CharCorpus(text: EmbeddedCorpus.text)
+        let batches = try corpus.batches(batchSize: 8, sequenceLength: 20)
+        let model = CharLSTM(vocabularySize: corpus.vocabulary.count, hiddenSize: 32, generator: &g)
+        let optimizer = RMSProp(model.namedParameters(), learningRate: 1e-2)
+        var losses = [Float]()
+        for step in 0..<60 {
+            let tape = Tape()
+            let loss = try tape.record { try model.loss(batches.batch(step % 3)).loss }
+            optimizer.zeroGrad()
+            try tape.backward(from: loss)
+            GradientClipping.clampElements(of: model.parameters, to: 5)
+            optimizer.step()
+            losses.append(try loss.item())
+        }
+        #expect(losses.suffix(3).reduce(0, +) / 3 < losses[0] - 0.8, "\(losses[0]) -> \(losses.suffix(3))")
+    }
+
+    @Test func samplingProducesIdsInTheVocabulary() throws {
+        var g = SeededGenerator(seed: 3)
+        let model = CharLSTM(vocabularySize: 7, hiddenSize: 8, generator: &g)
+        let sample = try model.sample(count: 20, prime: [1, 2], generator: &g)
+        #expect(sample.count == 20 && sample.allSatisfy { (0..<7).contains($0) })
+    }
+}
