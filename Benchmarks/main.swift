@@ -30,7 +30,10 @@ struct Options {
 
 func makeWorkload(_ name: String) throws -> Workload {
     switch name.uppercased() {
+    case "W1": return MLP.w1()
+    case "W2": return CharLSTMWorkload()
     case "W3": return OpOverhead()
+    case "W4": return MLP.w4()
     default: throw BenchmarkError.usage("unknown workload '\(name)' (W1, W2, W3, W4)")
     }
 }
@@ -50,7 +53,7 @@ do {
         print("RESULT {\"wl\": \"\(name.uppercased())\", \(json)}")
     } else {
         print("workload  threads  ms/step   extra")
-        for name in ["W3"] {
+        for name in ["W1", "W2", "W3", "W4"] {
             for threads in [1, 2] {
                 var options = options
                 options.threads = threads

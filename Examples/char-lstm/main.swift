@@ -9,6 +9,11 @@ import AutobwAssets
 import AutobwTrainer
 import Foundation
 
+/// Prints a line unbuffered, so progress appears as it happens even through a pipe.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("char-lstm: \(message)\n".utf8))
     exit(2)
@@ -38,7 +43,7 @@ do {
     var generator = SeededGenerator(seed: seed)
     let model = CharLSTM(vocabularySize: corpus.vocabulary.count, generator: &generator)
     let optimizer = RMSProp(model.namedParameters(), learningRate: 2e-3, alpha: 0.95)
-    print("\(corpus.ids.count) characters, \(corpus.vocabulary.count) distinct, \(batches.batchesPerEpoch) batches per epoch")
+    say("\(corpus.ids.count) characters, \(corpus.vocabulary.count) distinct, \(batches.batchesPerEpoch) batches per epoch")
 
     var state: [LSTMState]? = nil
     var first: Float = .nan, last: Float = .nan
@@ -58,12 +63,12 @@ do {
         if step == 0 { first = last }
         if step % 50 == 0 || step == steps - 1 {
             let perStep = Date().timeIntervalSince(started) / Double(step + 1) * 1000
-            print(String(format: "step %5d  loss %.4f  %.1f ms/step", step, last, perStep))
+            say(String(format: "step %5d  loss %.4f  %.1f ms/step", step, last, perStep))
         }
     }
     let sample = try model.sample(count: 300, prime: [corpus.ids[0]], generator: &generator)
-    print("--- sample ---\n\(corpus.decode(sample))\n---")
-    print(String(format: "final loss: %.4f (start %.4f)", last, first))
+    say("--- sample ---\n\(corpus.decode(sample))\n---")
+    say(String(format: "final loss: %.4f (start %.4f)", last, first))
 } catch {
     fail("\(error)")
 }

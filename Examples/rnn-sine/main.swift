@@ -35,11 +35,11 @@ do {
         let value = try loss.item()
         if step == 0 { first = value }
         recent = Array((recent + [value]).suffix(50))
-        if step % 250 == 0 { print(String(format: "step %4d  loss %.5f", step, value)) }
+        if step % 250 == 0 { print(String(format: "step %4d  loss %.3e", step, value)) }
     }
     // The average of the last 50 batches, so one lucky batch does not decide the result.
     let final = recent.reduce(0, +) / Float(max(recent.count, 1))
-    print(String(format: "final loss: %.5f (start %.5f)", final, first))
+    print(String(format: "final loss: %.3e (start %.3e)", final, first))
 } catch {
     FileHandle.standardError.write(Data("rnn-sine: \(error)\n".utf8))
     exit(1)

@@ -1,0 +1,74 @@
+import Autobw
+import Dispatch
+
+/// W1 (784-256-256-10, batch 128, softmax cross-entropy, SGD 0.1) and W4 (1024-2048-2048-1024, batch 256,
+/// MSE, SGD 0.01): ReLU multi-layer perceptrons built from `Linear` modules.
+struct MLP: Workload {
+    let model: Sequential
+    let optimizer: SGD
+    let input: Tensor
+    let loss: (Tensor) throws -> Tensor
+    let flopsPerStep: Double
+    let measuresPeak: Bool
+
+    static func w1() -> MLP {
+        var generator = SeededGenerator(seed: 0)
+        let labels = (0..<128).map { _ in Int(generator.next() % 10) }
+        return MLP(sizes: [784, 256, 256, 10], batch: 128, learningRate: 0.1, measuresPeak: false, generator: &generator) {
+            try $0.softmaxCrossEntropy(targets: labels)
+        }
+    }
+
+    static func w4() -> MLP {
+        var generator = SeededGenerator(seed: 0)
+        let target = Tensor.normal([256, 1024], using: &generator)
+        return MLP(sizes: [1024, 2048, 2048, 1024], batch: 256, learningRate: 0.01, measuresPeak: true, generator: &generator) {
+            try $0.meanSquaredError(target)
+        }
+    }
+
+    init(
+        sizes: [Int], batch: Int, learningRate: Float, measuresPeak: Bool, generator: inout SeededGenerator,
+        loss: @escaping (Tensor) throws -> Tensor
+    ) {
+        var layers = [any Layer]()
+        for i in 0..<(sizes.count - 1) {
+            layers.append(Linear(sizes[i], sizes[i + 1], generator: &generator))
+            if i < sizes.count - 2 { layers.append(ReLU()) }
+        }
+        model = Sequential(layers)
+        optimizer = SGD(model.namedParameters(), learningRate: learningRate)
+        input = Tensor.normal([batch, sizes[0]], using: &generator)
+        self.loss = loss
+        flopsPerStep = 6 * Double(batch) * zip(sizes, sizes.dropFirst()).reduce(0) { $0 + Double($1.0 * $1.1) }
+        self.measuresPeak = measuresPeak
+    }
+
+    func step() throws {
+        optimizer.zeroGrad()
+        let tape = Tape()
+        let value = try tape.record { try loss(model(input)) }
+        try tape.backward(from: value)
+        optimizer.step()
+    }
+
+    func extraResults(msPerStep: Double) -> [String: Double] {
+        var results = ["gflops": flopsPerStep / (msPerStep * 1e-3) * 1e-9]
+        if measuresPeak { results["sgemm_peak_gflops"] = Self.sgemmPeakGFLOPs() }
+        return results
+    }
+
+    /// The median GFLOP/s of a plain 2048^3 product (no tape), the same GEMM path the workload uses.
+    static func sgemmPeakGFLOPs() -> Double {
+        var generator = SeededGenerator(seed: 1)
+        let a = Tensor.normal([2048, 2048], using: &generator), b = Tensor.normal([2048, 2048], using: &generator)
+        var times = [Double]()
+        for i in 0..<13 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try? a.matmul(b)
+            if i >= 3 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9) }
+        }
+        times.sort()
+        return 2 * 2048 * 2048 * 2048 / times[times.count / 2] * 1e-9
+    }
+}
