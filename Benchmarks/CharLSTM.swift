@@ -23,8 +23,8 @@ struct CharLSTMWorkload: Workload {
         optimizer.zeroGrad()
         let tape = Tape()
         let loss = try tape.record {
-            let (outputs, _) = try lstm(tokens: tokens)
-            return try head(try Tensor.concatenate(outputs, axis: 0)).softmaxCrossEntropy(targets: targets)
+            let (hiddens, _) = try lstm(tokens: tokens)
+            return try head(try hiddens.reshaped([-1, 128])).softmaxCrossEntropy(targets: targets)
         }
         try tape.backward(from: loss)
         optimizer.step()

@@ -69,23 +69,51 @@ import Testing
         }
     }
 
-    @Test func lstmGradientsThroughTimeAndLayers() throws {
+    @Test(arguments: [LSTM.Granularity.perLayer, .perTimestep])
+    func lstmGradientsThroughTimeAndLayers(granularity: LSTM.Granularity) throws {
         var g = SeededGenerator(seed: 6)
-        let lstm = LSTM(inputSize: 4, hiddenSize: 3, layerCount: 2, initializer: .uniform(0.5), generator: &g)
+        let lstm = LSTM(
+            inputSize: 4, hiddenSize: 3, layerCount: 2, initializer: .uniform(0.5), granularity: granularity,
+            generator: &g)
         let tokens = [[0, 3], [2, 2], [1, 0]]
         try expectParameterGradients(lstm.parameters) {
-            let (outputs, state) = try lstm(tokens: tokens)
-            return try Tensor.concatenate(outputs + [state[0].cell], axis: 1)
+            let (hiddens, state) = try lstm(tokens: tokens)
+            return try Tensor.concatenate([hiddens.reshaped([-1, 3]), state[0].cell, state[1].hidden], axis: 0)
         }
+    }
+
+    @Test func fusedLSTMLayerGradientsIncludingTheInitialState() throws {
+        var inputs = Inputs(seed: 12)
+        let (gates, wh, bias) = (inputs.uniform([3, 2, 8]), inputs.uniform([2, 8]), inputs.uniform([8]))
+        try expectGradients([gates, wh, bias, inputs.uniform([2, 2]), inputs.uniform([2, 2])]) {
+            let (hiddens, h, c) = try Tensor.lstmLayer(
+                inputGates: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3], initialCell: $0[4])
+            return try Tensor.concatenate([hiddens.reshaped([-1, 2]), h * 0.5, c], axis: 0)
+        }
+    }
+
+    @Test func bothGranularitiesGiveTheSameValuesAndGradients() throws {
+        var g1 = SeededGenerator(seed: 13), g2 = SeededGenerator(seed: 13)
+        let fused = LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perLayer, generator: &g1)
+        let stepped = LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perTimestep, generator: &g2)
+        let tokens = [[1, 4, 0], [2, 2, 3], [0, 1, 4], [3, 3, 1]]
+        var results = [[[Float]]]()
+        for lstm in [fused, stepped] {
+            let tape = Tape()
+            let loss = try tape.record { try lstm(tokens: tokens).hiddens.tanh().sum() }
+            try tape.backward(from: loss)
+            results.append([try lstm(tokens: tokens).hiddens.scalars] + lstm.parameters.map { $0.grad?.scalars ?? [] })
+        }
+        for (a, b) in zip(results[0], results[1]) { expectClose(a, b, tolerance: 1e-5) }
     }
 
     @Test func lstmOnTokensEqualsLSTMOnOneHotInputs() throws {
         var g = SeededGenerator(seed: 7)
         let lstm = LSTM(inputSize: 4, hiddenSize: 3, layerCount: 2, generator: &g)
         let tokens = [[0, 3], [2, 1]]
-        let viaTokens = try lstm(tokens: tokens).outputs
-        let viaOneHot = try lstm(try tokens.map { try Tensor.oneHot($0, depth: 4) }).outputs
-        for (a, b) in zip(viaTokens, viaOneHot) { expectClose(a.scalars, b.scalars) }
+        let viaTokens = try lstm(tokens: tokens).hiddens
+        let oneHot = try Tensor.oneHot(tokens.flatMap { $0 }, depth: 4).reshaped([2, 2, 4])
+        expectClose(viaTokens.scalars, try lstm(oneHot).hiddens.scalars)
     }
 
     @Test func lstmForwardMatchesAStraightforwardImplementation() throws {

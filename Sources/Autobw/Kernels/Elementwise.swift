@@ -41,6 +41,13 @@ enum Elementwise {
         } else if a.count == 1 {
             let s = pa[0]
             for i in 0..<out.count { dst[i] = f(s, pb[i]) }
+        } else if shape == a.shape, b.shape.count <= a.shape.count, Array(a.shape.suffix(b.shape.count)) == b.shape {
+            // b repeats along a's leading dimensions (a bias added to every row): contiguous rows.
+            let width = b.count
+            for row in 0..<(a.count / width) {
+                let x = pa + row * width, y = dst + row * width
+                for j in 0..<width { y[j] = f(x[j], pb[j]) }
+            }
         } else {
             let sa = Shape.broadcastStrides(a.shape, to: shape), sb = Shape.broadcastStrides(b.shape, to: shape)
             Broadcast.rows(shape: shape, sa, sb) { offA, offB, offOut, n, stepA, stepB in
@@ -59,6 +66,15 @@ enum Elementwise {
             var total: Float = 0
             for i in 0..<x.count { total += src[i] }
             dst[0] = total
+            return out
+        }
+        if shape.count <= x.shape.count, Array(x.shape.suffix(shape.count)) == shape {
+            // Summing over leading dimensions only (a bias gradient): add whole contiguous rows.
+            let width = out.count
+            for row in 0..<(x.count / width) {
+                let r = src + row * width
+                for j in 0..<width { dst[j] += r[j] }
+            }
             return out
         }
         let own = Shape.strides(x.shape), target = Shape.broadcastStrides(shape, to: x.shape)

@@ -69,21 +69,33 @@ public final class LSTMCell: Module, @unchecked Sendable {
 
 /// A stack of LSTM layers run over a whole sequence; layer `k`'s hidden states are layer `k + 1`'s inputs.
 ///
-/// Parameters are named `l1.wx`, `l1.wh`, `l1.bias`, `l2.wx`, ...; tape entries are scoped `l1.t12` and so on.
+/// Parameters are named `l1.wx`, `l1.wh`, `l1.bias`, `l2.wx`, ...
 public final class LSTM: Module, @unchecked Sendable {
+    /// How finely a sequence is recorded on the tape.
+    public enum Granularity: Sendable {
+        /// One fused `lstmLayer` entry per layer, whose backward runs through time by hand (fastest).
+        case perLayer
+        /// A GEMM and a fused `lstmCell` entry per layer and timestep, scoped `t12.l1`, to step through
+        /// time in the debugger.
+        case perTimestep
+    }
+
     /// The layers, bottom first.
     public let layers: [LSTMCell]
+    /// How finely calls are recorded; both give the same values and gradients.
+    public var granularity: Granularity
 
     /// `layerCount` layers of `hiddenSize` units over inputs of `inputSize`.
     public init(
         inputSize: Int, hiddenSize: Int, layerCount: Int, initializer: Initializer = .uniform(0.08),
-        forgetBias: Float = 1, generator: inout SeededGenerator
+        forgetBias: Float = 1, granularity: Granularity = .perLayer, generator: inout SeededGenerator
     ) {
         layers = (0..<max(layerCount, 1)).map { k in
             LSTMCell(
                 inputSize: k == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, initializer: initializer,
                 forgetBias: forgetBias, generator: &generator)
         }
+        self.granularity = granularity
     }
 
     override public var children: [(name: String, module: Module)] {
@@ -93,51 +105,65 @@ public final class LSTM: Module, @unchecked Sendable {
     /// Zero states for every layer.
     public func zeroState(batchSize: Int) -> [LSTMState] { layers.map { $0.zeroState(batchSize: batchSize) } }
 
-    /// Runs the stack over `tokens[t][b]` (the first layer's input is one-hot, so it is a row gather) and
-    /// returns the top layer's hidden state at every timestep plus the final states.
-    /// - Throws: `TensorError` for an empty sequence, ragged batches or ids outside the vocabulary.
+    /// Runs the stack over `tokens[t][b]` (the first layer's input is one-hot, so its input product is a row
+    /// gather) and returns the top layer's hidden states `[time, batch, hidden]` and the final states.
+    /// - Throws: `TensorError` for an empty sequence, ragged batches, ids outside the vocabulary or states of
+    ///   the wrong shape.
     public func callAsFunction(
         tokens: [[Int]], state: [LSTMState]? = nil
-    ) throws -> (outputs: [Tensor], state: [LSTMState]) {
+    ) throws -> (hiddens: Tensor, state: [LSTMState]) {
         guard let batch = tokens.first?.count, batch > 0, tokens.allSatisfy({ $0.count == batch }) else {
             throw TensorError.invalidArgument(op: "LSTM", detail: "tokens must be a non-empty [time][batch] grid")
         }
         return try scoped {
-            // Every timestep's first-layer input gates in one gather, then one split into timesteps.
             let gates = try layers[0].inputGates(tokens: tokens.flatMap { $0 })
-            let perStep = try gates.split(axis: 0, sizes: Array(repeating: batch, count: tokens.count))
-            return try run(firstLayerGates: perStep, state: state ?? zeroState(batchSize: batch))
+            return try run(firstLayerGates: try gates.reshaped([tokens.count, batch, -1]), state: state)
         }
     }
 
-    /// Runs the stack over inputs `[time][batch, inputSize]`.
-    public func callAsFunction(_ inputs: [Tensor], state: [LSTMState]? = nil) throws -> (outputs: [Tensor], state: [LSTMState]) {
-        guard let first = inputs.first, first.rank == 2 else {
-            throw TensorError.invalidArgument(op: "LSTM", detail: "inputs must be a non-empty list of [batch, features]")
+    /// Runs the stack over inputs `[time, batch, inputSize]`.
+    public func callAsFunction(_ inputs: Tensor, state: [LSTMState]? = nil) throws -> (hiddens: Tensor, state: [LSTMState]) {
+        guard inputs.rank == 3, inputs.shape[0] > 0, inputs.shape[1] > 0 else {
+            throw TensorError.invalidArgument(
+                op: "LSTM", detail: "inputs must be [time, batch, features], got \(Shape.describe(inputs.shape))")
         }
-        return try scoped {
-            let gates = try inputs.map { try layers[0].inputGates($0) }
-            return try run(firstLayerGates: gates, state: state ?? zeroState(batchSize: first.shape[0]))
-        }
+        return try scoped { try run(firstLayerGates: try layers[0].inputGates(inputs), state: state) }
     }
 
-    private func run(firstLayerGates: [Tensor], state: [LSTMState]) throws -> (outputs: [Tensor], state: [LSTMState]) {
+    /// `firstLayerGates` is `[time, batch, 4 * hidden]`.
+    private func run(firstLayerGates: Tensor, state: [LSTMState]?) throws -> (hiddens: Tensor, state: [LSTMState]) {
+        let (time, batch) = (firstLayerGates.shape[0], firstLayerGates.shape[1])
+        var state = state ?? zeroState(batchSize: batch)
         guard state.count == layers.count else {
             throw TensorError.invalidArgument(op: "LSTM", detail: "\(state.count) states for \(layers.count) layers")
         }
-        var state = state
-        var outputs = [Tensor]()
-        outputs.reserveCapacity(firstLayerGates.count)
-        for (t, gates) in firstLayerGates.enumerated() {
-            try withScope("t\(t + 1)") {
-                var inputGates = gates
-                for (k, layer) in layers.enumerated() {
-                    if k > 0 { inputGates = try layer.inputGates(state[k - 1].hidden) }
-                    state[k] = try layer.scoped { try layer.step(inputGates: inputGates, state: state[k]) }
+        var gates = firstLayerGates
+        var hiddens = firstLayerGates
+        for (k, layer) in layers.enumerated() {
+            if k > 0 { gates = try layer.scoped { try layer.inputGates(hiddens) } }
+            switch granularity {
+            case .perLayer:
+                let result = try layer.scoped {
+                    try Tensor.lstmLayer(
+                        inputGates: gates, recurrentWeight: layer.wh.value, bias: layer.bias.value,
+                        initialHidden: state[k].hidden, initialCell: state[k].cell)
                 }
-                outputs.append(state[layers.count - 1].hidden)
+                hiddens = result.hiddens
+                state[k] = LSTMState(hidden: result.hidden, cell: result.cell)
+            case .perTimestep:
+                let perStep = try gates.split(axis: 0, sizes: Array(repeating: 1, count: time))
+                var outputs = [Tensor]()
+                for (t, stepGates) in perStep.enumerated() {
+                    state[k] = try withScope("t\(t + 1)") {
+                        try layer.scoped {
+                            try layer.step(inputGates: try stepGates.reshaped([batch, -1]), state: state[k])
+                        }
+                    }
+                    outputs.append(state[k].hidden)
+                }
+                hiddens = try Tensor.concatenate(outputs, axis: 0).reshaped([time, batch, -1])
             }
         }
-        return (outputs, state)
+        return (hiddens, state)
     }
 }

@@ -35,60 +35,17 @@ extension Tensor {
             "lstmCell", outputs: [hidden, nextCell], inputs: Operands([xGates, hGates, bias, cell]),
             saving: Operands([activations, cell, tanhCell]),
             backward: { ctx in
-                let (act, c, tc) = (ctx.saved[0].pointer, ctx.saved[1].pointer, ctx.saved[2].pointer)
-                let dh = (ctx.outputGrads[0] ?? .zeros([batch, width])).pointer
-                let dc2 = (ctx.outputGrads[1] ?? .zeros([batch, width])).pointer
+                let dh = ctx.outputGrads[0] ?? .zeros([batch, width])
+                let dCellNext = ctx.outputGrads[1] ?? .zeros([batch, width])
                 let dGates = Tensor.uninitialized([batch, 4 * width]), dCell = Tensor.uninitialized([batch, width])
-                let dz = dGates.pointer, dc = dCell.pointer
-                let dBias = Tensor.zeros([4 * width])
-                let db = dBias.pointer
-                for row in 0..<batch {
-                    let z = row * 4 * width, s = row * width
-                    for j in 0..<width {
-                        let (i, f, o, g) = (act[z + j], act[z + width + j], act[z + 2 * width + j], act[z + 3 * width + j])
-                        let dcTotal = dc2[s + j] + dh[s + j] * o * (1 - tc[s + j] * tc[s + j])
-                        dz[z + j] = dcTotal * g * i * (1 - i)
-                        dz[z + width + j] = dcTotal * c[s + j] * f * (1 - f)
-                        dz[z + 2 * width + j] = dh[s + j] * tc[s + j] * o * (1 - o)
-                        dz[z + 3 * width + j] = dcTotal * i * (1 - g * g)
-                        dc[s + j] = dcTotal * f
-                    }
-                    for k in 0..<(4 * width) { db[k] += dz[z + k] }
-                }
+                LSTMKernels.cellBackward(
+                    activations: ctx.saved[0].pointer, previousCell: ctx.saved[1].pointer,
+                    tanhCell: ctx.saved[2].pointer, dHidden: dh.pointer, dCellNext: dCellNext.pointer,
+                    dGates: dGates.pointer, dPreviousCell: dCell.pointer, batch: batch, width: width)
+                let dBias = Elementwise.sum(dGates, to: [4 * width])
                 return Operands([dGates, dGates, dBias, dCell])
             })
         return (outputs[0], outputs[1])
     }
 }
 
-/// The LSTM cell's loops, each simple enough (few streams, unit stride) for the compiler to vectorise.
-enum LSTMKernels {
-    /// `activations = [sigmoid | sigmoid | sigmoid | tanh](xGates + hGates + bias)` row by row.
-    static func activations(
-        _ xg: UnsafePointer<Float>, _ hg: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-        into act: UnsafeMutablePointer<Float>, batch: Int, width: Int
-    ) {
-        let gates = 4 * width
-        for row in 0..<batch {
-            let x = xg + row * gates, h = hg + row * gates, a = act + row * gates
-            for k in 0..<gates { a[k] = x[k] + h[k] + b[k] }
-            for k in 0..<(3 * width) { a[k] = FastMath.sigmoid(a[k]) }
-            for k in (3 * width)..<gates { a[k] = FastMath.tanh(a[k]) }
-        }
-    }
-
-    /// `c' = f * c + i * g`, `tanh(c')` and `h' = o * tanh(c')` from the activations.
-    static func cellUpdate(
-        _ act: UnsafePointer<Float>, _ c: UnsafePointer<Float>, nextCell: UnsafeMutablePointer<Float>,
-        tanhCell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, batch: Int, width: Int
-    ) {
-        for row in 0..<batch {
-            let a = act + row * 4 * width, s = row * width
-            let (i, f, o, g) = (a, a + width, a + 2 * width, a + 3 * width)
-            let (cOld, cNew, tc, h) = (c + s, nextCell + s, tanhCell + s, hidden + s)
-            for j in 0..<width { cNew[j] = f[j] * cOld[j] + i[j] * g[j] }
-            for j in 0..<width { tc[j] = FastMath.tanh(cNew[j]) }
-            for j in 0..<width { h[j] = o[j] * tc[j] }
-        }
-    }
-}

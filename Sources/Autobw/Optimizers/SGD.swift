@@ -32,15 +32,20 @@ public final class SGD: Optimizer {
     public func step() {
         let (lr, mu, decay, nesterov, first) = (learningRate, momentum, weightDecay, nesterov, stepCount == 0)
         slots.forEachParameter { w, g, count, state in
-            for i in 0..<count {
-                let gradient = g[i] + decay * w[i]
-                guard mu != 0 else {
-                    w[i] -= lr * gradient
-                    continue
-                }
-                let velocity = first ? gradient : mu * state[0][i] + gradient
-                state[0][i] = velocity
-                w[i] -= lr * (nesterov ? gradient + mu * velocity : velocity)
+            // Branch-free loops per case, so each one vectorises.
+            guard mu != 0, let v = state.first else {
+                for i in 0..<count { w[i] -= lr * (g[i] + decay * w[i]) }
+                return
+            }
+            if first {
+                for i in 0..<count { v[i] = g[i] + decay * w[i] }
+            } else {
+                for i in 0..<count { v[i] = mu * v[i] + g[i] + decay * w[i] }
+            }
+            if nesterov {
+                for i in 0..<count { w[i] -= lr * (g[i] + decay * w[i] + mu * v[i]) }
+            } else {
+                for i in 0..<count { w[i] -= lr * v[i] }
             }
         }
         stepCount += 1

@@ -22,9 +22,9 @@ public final class CharLSTM: Module, @unchecked Sendable {
     /// The mean cross-entropy of predicting `batch.targets` from `batch.inputs`, and the final LSTM state.
     public func loss(_ batch: CharBatch, state: [LSTMState]? = nil) throws -> (loss: Tensor, state: [LSTMState]) {
         try scoped {
-            let (outputs, state) = try lstm(tokens: batch.inputs, state: state)
+            let (hiddens, state) = try lstm(tokens: batch.inputs, state: state)
             // Every timestep through the decoder in one GEMM.
-            let logits = try head(try Tensor.concatenate(outputs, axis: 0))
+            let logits = try head(try hiddens.reshaped([-1, hiddens.shape[2]]))
             return (try logits.softmaxCrossEntropy(targets: batch.targets.flatMap { $0 }), state)
         }
     }
@@ -39,9 +39,9 @@ public final class CharLSTM: Module, @unchecked Sendable {
         for id in prime.dropLast() { state = try lstm(tokens: [[id]], state: state).state }
         var produced = [Int]()
         for _ in 0..<max(count, 0) {
-            let (outputs, newState) = try lstm(tokens: [[next]], state: state)
+            let (hiddens, newState) = try lstm(tokens: [[next]], state: state)
             state = newState
-            let probabilities = try (head(outputs[0]) / max(temperature, 1e-3)).softmax().scalars
+            let probabilities = try (head(hiddens) / max(temperature, 1e-3)).softmax().scalars
             var draw = generator.nextUnit(), chosen = probabilities.count - 1
             for (id, p) in probabilities.enumerated() {
                 draw -= p

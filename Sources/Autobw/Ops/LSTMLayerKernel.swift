@@ -1,0 +1,91 @@
+/// A whole LSTM layer over a sequence as one tape entry, with backpropagation through time written by hand.
+///
+/// The original autobw recorded modules, not primitives; this is that granularity for the layer that dominates
+/// a char-rnn step. Per timestep the forward does one GEMM (`h Wh`, accumulated onto the precomputed input
+/// gates) and the fused gate loops; the backward does one GEMM per timestep for the hidden-state gradient and
+/// then the recurrent weight gradient for all timesteps as a single large GEMM, which OpenBLAS runs far more
+/// efficiently than fifty small ones.
+extension Tensor {
+    /// Runs the recurrence over `inputGates` `[time, batch, 4 * hidden]` (the input-to-gates products of every
+    /// timestep) with recurrent weight `wh` `[hidden, 4 * hidden]`, `bias` `[4 * hidden]` and initial state
+    /// `(hidden, cell)` `[batch, hidden]`. Returns every timestep's hidden state `[time, batch, hidden]` and the
+    /// final state.
+    /// - Throws: `TensorError.shapeMismatch` when the shapes do not fit together.
+    public static func lstmLayer(
+        inputGates: Tensor, recurrentWeight wh: Tensor, bias: Tensor, initialHidden h0: Tensor, initialCell c0: Tensor
+    ) throws -> (hiddens: Tensor, hidden: Tensor, cell: Tensor) {
+        guard h0.rank == 2, c0.shape == h0.shape, inputGates.rank == 3, inputGates.shape[0] > 0,
+            inputGates.shape[1] == h0.shape[0], inputGates.shape[2] == 4 * h0.shape[1],
+            wh.shape == [h0.shape[1], 4 * h0.shape[1]], bias.shape == [4 * h0.shape[1]]
+        else {
+            throw TensorError.shapeMismatch(
+                op: "lstmLayer",
+                detail: "input gates \(Shape.describe(inputGates.shape)), recurrent weight \(Shape.describe(wh.shape)),"
+                    + " bias \(Shape.describe(bias.shape)), state \(Shape.describe(h0.shape)) / \(Shape.describe(c0.shape))")
+        }
+        let (time, batch, width) = (inputGates.shape[0], h0.shape[0], h0.shape[1])
+        let step = batch * width, gateStep = 4 * step
+        let activations = Tensor.uninitialized(inputGates.shape)
+        let cells = Tensor.uninitialized([time, batch, width]), tanhCells = Tensor.uninitialized([time, batch, width])
+        let hiddens = Tensor.uninitialized([time, batch, width])
+        var previousHidden = UnsafePointer(h0.pointer), previousCell = UnsafePointer(c0.pointer)
+        for t in 0..<time {
+            let z = activations.pointer + t * gateStep
+            z.update(from: inputGates.pointer + t * gateStep, count: gateStep)
+            BLAS.sgemm(
+                transposeA: false, transposeB: false, m: batch, n: 4 * width, k: width,
+                a: previousHidden, b: wh.pointer, beta: 1, c: z)
+            LSTMKernels.activationsInPlace(z, bias: bias.pointer, batch: batch, width: width)
+            LSTMKernels.cellUpdate(
+                z, previousCell, nextCell: cells.pointer + t * step, tanhCell: tanhCells.pointer + t * step,
+                hidden: hiddens.pointer + t * step, batch: batch, width: width)
+            previousHidden = UnsafePointer(hiddens.pointer + t * step)
+            previousCell = UnsafePointer(cells.pointer + t * step)
+        }
+        let lastHidden = Tensor.uninitialized([batch, width]), lastCell = Tensor.uninitialized([batch, width])
+        lastHidden.pointer.update(from: previousHidden, count: step)
+        lastCell.pointer.update(from: previousCell, count: step)
+
+        let outputs = try Tensor.recorded(
+            "lstmLayer", outputs: [hiddens, lastHidden, lastCell],
+            inputs: Operands([inputGates, wh, bias, h0, c0]),
+            saving: Operands([activations, cells, tanhCells, hiddens, h0, c0, wh]),
+            backward: { ctx in
+                let (act, cells, tanhCells, hiddens) = (ctx.saved[0], ctx.saved[1], ctx.saved[2], ctx.saved[3])
+                let (h0, c0, wh) = (ctx.saved[4], ctx.saved[5], ctx.saved[6])
+                let dHiddens = ctx.outputGrads[0] ?? .zeros([time, batch, width])
+                // The gradient flowing into h_t from step t+1, and into c_t; start from the final state's.
+                let dHidden = Tensor(shape: [batch, width], storage: .make(copying: (ctx.outputGrads[1] ?? .zeros([batch, width])).pointer, count: step))
+                let dCell = Tensor(shape: [batch, width], storage: .make(copying: (ctx.outputGrads[2] ?? .zeros([batch, width])).pointer, count: step))
+                let dGates = Tensor.uninitialized([time, batch, 4 * width])
+                let dh = Tensor.uninitialized([batch, width])
+                for t in stride(from: time - 1, through: 0, by: -1) {
+                    for j in 0..<step { dh.pointer[j] = dHiddens.pointer[t * step + j] + dHidden.pointer[j] }
+                    LSTMKernels.cellBackward(
+                        activations: act.pointer + t * gateStep,
+                        previousCell: t > 0 ? cells.pointer + (t - 1) * step : c0.pointer,
+                        tanhCell: tanhCells.pointer + t * step, dHidden: dh.pointer, dCellNext: dCell.pointer,
+                        dGates: dGates.pointer + t * gateStep, dPreviousCell: dCell.pointer, batch: batch, width: width)
+                    // dh_{t-1} = dz_t Wh^T
+                    BLAS.sgemm(
+                        transposeA: false, transposeB: true, m: batch, n: width, k: 4 * width,
+                        a: dGates.pointer + t * gateStep, b: wh.pointer, c: dHidden.pointer)
+                }
+                var dWh: Tensor? = nil
+                if ctx.needsGradient(1) {
+                    // dWh = sum_t h_{t-1}^T dz_t: one GEMM over [h0; h_1 ... h_{T-1}] and all of dz.
+                    let previous = Tensor.uninitialized([time * batch, width])
+                    previous.pointer.update(from: h0.pointer, count: step)
+                    (previous.pointer + step).update(from: hiddens.pointer, count: (time - 1) * step)
+                    let gradient = Tensor.uninitialized([width, 4 * width])
+                    BLAS.sgemm(
+                        transposeA: true, transposeB: false, m: width, n: 4 * width, k: time * batch,
+                        a: previous.pointer, b: dGates.pointer, c: gradient.pointer)
+                    dWh = gradient
+                }
+                let dBias = ctx.needsGradient(2) ? Elementwise.sum(dGates, to: [4 * width]) : nil
+                return Operands([dGates, dWh, dBias, dHidden, dCell])
+            })
+        return (outputs[0], outputs[1], outputs[2])
+    }
+}
