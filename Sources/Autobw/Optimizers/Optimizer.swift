@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Updates parameters from their accumulated gradients.
 ///
 /// Optimizers keep per-parameter state (momentum, running averages) keyed by the parameter's name, so the
@@ -41,9 +43,13 @@ struct OptimizerSlots {
         buffers = slotNames.map { _ in parameters.map { Tensor.zeros($0.parameter.shape) } }
     }
 
-    /// Calls `body(weights, gradient, count, slotBuffers)` for every parameter with a gradient.
+    /// Parameters with at least this many elements are updated in parallel chunks.
+    static let parallelThreshold = 1 << 18
+
+    /// Calls `body(weights, gradient, count, slotBuffers)` for every parameter with a gradient; large
+    /// parameters are split into chunks updated concurrently, so `body` must treat elements independently.
     func forEachParameter(
-        _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, [UnsafeMutablePointer<Float>]) -> Void
+        _ body: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, [UnsafeMutablePointer<Float>]) -> Void
     ) {
         for (index, (_, parameter)) in parameters.enumerated() {
             guard let gradient = parameter.grad else { continue }
@@ -51,7 +57,12 @@ struct OptimizerSlots {
             let slots = buffers.map { $0[index].pointer }
             parameter.update { weights in
                 guard let w = weights.baseAddress else { return }
-                body(w, gradient.pointer, count, slots)
+                // Updates are memory-bound; on large parameters use the cores OpenBLAS may use.
+                let parts = count >= Self.parallelThreshold ? min(BLAS.threadCount, 8) : 1
+                guard parts > 1 else { return body(w, gradient.pointer, count, slots) }
+                let update = ChunkedUpdate(
+                    body: body, weights: w, gradient: gradient.pointer, slots: slots, count: count, parts: parts)
+                DispatchQueue.concurrentPerform(iterations: parts) { update.run(part: $0) }
             }
         }
     }
@@ -80,5 +91,23 @@ struct OptimizerSlots {
             }
         }
         buffers = loaded
+    }
+}
+
+/// One parameter's update split into `parts` disjoint element ranges, run on several threads. The ranges do
+/// not overlap, so sharing the pointers is safe even though the compiler cannot prove it.
+private struct ChunkedUpdate: @unchecked Sendable {
+    let body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, [UnsafeMutablePointer<Float>]) -> Void
+    let weights: UnsafeMutablePointer<Float>
+    let gradient: UnsafePointer<Float>
+    let slots: [UnsafeMutablePointer<Float>]
+    let count: Int
+    let parts: Int
+
+    func run(part: Int) {
+        let chunk = (count + parts - 1) / parts
+        let start = part * chunk, length = min(chunk, count - start)
+        guard length > 0 else { return }
+        body(weights + start, gradient + start, length, slots.map { $0 + start })
     }
 }
