@@ -78,6 +78,12 @@ import Testing
         #expect(throws: TensorError.self) { try table.gather(rows: [3]) }
     }
 
+    @Test func negativeDimensionsInFactoriesBecomeEmptyTensorsNotCrashes() {
+        var g = SeededGenerator(seed: 1)
+        #expect(Tensor.zeros([2, -3]).shape == [2, 0] && Tensor.zeros([2, -3]).count == 0)
+        #expect(Tensor.uniform([-1], using: &g).count == 0)
+    }
+
     @Test func clampRejectsInvertedBounds() {
         #expect(throws: TensorError.self) { try Tensor([1]).clamp(1, 0) }
     }

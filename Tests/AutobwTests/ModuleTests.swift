@@ -173,6 +173,17 @@ import Testing
         #expect(throws: TensorError.self) { try Dropout(rate: 1) }
     }
 
+    @Test func dropoutSendsTheGradientThroughTheKeptElementsOnly() throws {
+        let dropout = try Dropout(rate: 0.5, seed: 4)
+        let tape = Tape()
+        let x = tape.watch(Tensor.ones([64]))
+        let y = try tape.record { try dropout(x) }
+        try tape.backward(from: y, seed: Tensor.ones([64]))
+        // y = x * mask / keep, so dy/dx is exactly y / x = y here.
+        #expect(try tape.gradient(of: x)?.scalars == y.scalars)
+        #expect(y.scalars.contains(0) && y.scalars.contains(2))
+    }
+
     @Test func initializersRespectTheirBounds() {
         var g = SeededGenerator(seed: 11)
         let xavier = Initializer.xavierUniform.make([100, 50], fanIn: 100, fanOut: 50, using: &g).scalars

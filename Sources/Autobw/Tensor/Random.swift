@@ -42,7 +42,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 extension Tensor {
-    /// A tensor of `shape` with elements uniform in `[low, high)`.
+    /// A tensor of `shape` with elements uniform in `[low, high)`. Negative dimensions count as 0.
     public static func uniform(
         _ shape: [Int], low: Float = 0, high: Float = 1, using generator: inout SeededGenerator
     ) -> Tensor {
@@ -51,7 +51,7 @@ extension Tensor {
         return out
     }
 
-    /// A tensor of `shape` with normally distributed elements.
+    /// A tensor of `shape` with normally distributed elements. Negative dimensions count as 0.
     public static func normal(
         _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, using generator: inout SeededGenerator
     ) -> Tensor {

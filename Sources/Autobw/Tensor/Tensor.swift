@@ -45,8 +45,9 @@ public struct Tensor: @unchecked Sendable {
         self.init(shape: [], storage: TensorStorage.make(count: 1, repeating: value))
     }
 
-    /// A tensor of `shape` with every element equal to `value`.
+    /// A tensor of `shape` with every element equal to `value`. Negative dimensions count as 0.
     public init(repeating value: Float, shape: [Int]) {
+        let shape = shape.map { Swift.max($0, 0) }
         self.init(shape: shape, storage: TensorStorage.make(count: Shape.count(shape), repeating: value))
     }
 
@@ -58,7 +59,8 @@ public struct Tensor: @unchecked Sendable {
 
     /// An uninitialised tensor for kernels that write every element.
     static func uninitialized(_ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
+        let shape = shape.allSatisfy { $0 >= 0 } ? shape : shape.map { Swift.max($0, 0) }
+        return Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
     }
 
     /// The number of elements.
