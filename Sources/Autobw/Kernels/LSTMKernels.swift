@@ -60,17 +60,18 @@ enum LSTMKernels {
         dPreviousCell: UnsafeMutablePointer<Float>, batch: Int, width: Int
     ) {
         for row in 0..<batch {
-            let z = row * 4 * width, s = row * width
-            for j in 0..<width {
-                let (i, f, o, g) = (act[z + j], act[z + width + j], act[z + 2 * width + j], act[z + 3 * width + j])
-                let t = tc[s + j]
-                let dcTotal = dCellNext[s + j] + dh[s + j] * o * (1 - t * t)
-                dz[z + j] = dcTotal * g * i * (1 - i)
-                dz[z + width + j] = dcTotal * c[s + j] * f * (1 - f)
-                dz[z + 2 * width + j] = dh[s + j] * t * o * (1 - o)
-                dz[z + 3 * width + j] = dcTotal * i * (1 - g * g)
-                dPreviousCell[s + j] = dcTotal * f
-            }
+            let a = act + row * 4 * width, d = dz + row * 4 * width, s = row * width
+            let (i, f, o, g) = (a, a + width, a + 2 * width, a + 3 * width)
+            let (dI, dF, dO, dG) = (d, d + width, d + 2 * width, d + 3 * width)
+            let (cPrev, t, dh, dcNext, dcOut) = (c + s, tc + s, dh + s, dCellNext + s, dPreviousCell + s)
+            // One short loop per quantity, so each vectorises; dcOut holds the total cell gradient until the
+            // last loop turns it into the previous cell's gradient.
+            for j in 0..<width { dcOut[j] = dcNext[j] + dh[j] * o[j] * (1 - t[j] * t[j]) }
+            for j in 0..<width { dO[j] = dh[j] * t[j] * o[j] * (1 - o[j]) }
+            for j in 0..<width { dI[j] = dcOut[j] * g[j] * i[j] * (1 - i[j]) }
+            for j in 0..<width { dF[j] = dcOut[j] * cPrev[j] * f[j] * (1 - f[j]) }
+            for j in 0..<width { dG[j] = dcOut[j] * i[j] * (1 - g[j] * g[j]) }
+            for j in 0..<width { dcOut[j] *= f[j] }
         }
     }
 }

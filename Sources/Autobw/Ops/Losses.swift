@@ -18,10 +18,14 @@ extension Tensor {
         if let bad = targets.first(where: { $0 < 0 || $0 >= classes }) {
             throw TensorError.invalidArgument(op: "softmaxCrossEntropy", detail: "target \(bad) outside 0..<\(classes)")
         }
-        let probabilities = Softmax.probabilities(self)
+        // One pass per row gives both the probabilities (saved for backward) and the row's loss.
+        let probabilities = Tensor.uninitialized(shape)
         var total: Double = 0
         for (r, target) in targets.enumerated() {
-            total -= Double(Softmax.logSumExpRelative(pointer + r * classes, classes, target))
+            let x = pointer + r * classes, p = probabilities.pointer + r * classes
+            let logSum = Softmax.logSumExp(x, classes)
+            for i in 0..<classes { p[i] = FastMath.exp(x[i] - logSum) }
+            total += Double(logSum - x[target])
         }
         let loss = Tensor(scalar: Float(total / Double(Swift.max(rows, 1))))
         return try loss.recorded(
@@ -57,9 +61,3 @@ extension Tensor {
     }
 }
 
-extension Softmax {
-    /// `x[target] - logSumExp(x)`: the log-probability of `target`.
-    static func logSumExpRelative(_ x: UnsafePointer<Float>, _ width: Int, _ target: Int) -> Float {
-        x[target] - logSumExp(x, width)
-    }
-}

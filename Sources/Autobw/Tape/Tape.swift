@@ -150,15 +150,17 @@ public final class Tape: Sendable {
         state.withLock { state in
             let inputStart = state.inputSlots.count
             var anyTraced = false
+            // Fields are read through the operand list in place (optional chaining on a borrowed element), so
+            // no tensor is copied just to be inspected.
             for i in 0..<inputs.count {
-                guard let input = inputs[i] else { continue }
-                var slot = input.trace.slot(onTape: serial) ?? -1
-                if slot < 0, case .parameter(let parameter) = input.trace {
+                guard let trace = inputs[i]?.trace, let shape = inputs[i]?.shape else { continue }
+                var slot = trace.slot(onTape: serial) ?? -1
+                if slot < 0, case .parameter(let parameter) = trace {
                     slot = state.slot(for: parameter)
                 }
                 anyTraced = anyTraced || slot >= 0
                 state.inputSlots.append(slot)
-                state.inputShapes.append(input.shape)
+                state.inputShapes.append(shape)
             }
             guard anyTraced else {
                 state.inputSlots.removeSubrange(inputStart...)
@@ -171,9 +173,9 @@ public final class Tape: Sendable {
             }
             let savedStart = state.saved.count
             for i in 0..<saved.count {
-                guard let value = saved[i] else { continue }
-                state.saved.append(value.detached())
-                state.savedVersions.append(value.storage.version)
+                guard let shape = saved[i]?.shape, let storage = saved[i]?.storage else { continue }
+                state.saved.append(Tensor(shape: shape, storage: storage))
+                state.savedVersions.append(storage.version)
             }
             state.entries.append(
                 TapeEntry(
