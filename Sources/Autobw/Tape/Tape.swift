@@ -72,7 +72,8 @@ public final class Tape: Sendable {
     /// The number of recorded entries.
     public var count: Int { state.withLock { $0.entries.count } }
 
-    /// Descriptions of the recorded entries, in recording order.
+    /// Descriptions of the recorded entries, in recording order. A replay without `keepTape` takes the
+    /// recording over, after which this is empty; read it before replaying, or keep the tape.
     public var entries: [TapeEntryInfo] {
         state.withLock { state in
             state.entries.indices.map { state.info(ofEntry: $0) }
