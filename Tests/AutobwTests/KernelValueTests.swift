@@ -84,6 +84,12 @@ import Testing
         #expect(Tensor.uniform([-1], using: &g).count == 0)
     }
 
+    @Test func elementsAreAddressedRowMajorAndOutOfRangeIsNil() throws {
+        let x = try Tensor(shape: [2, 3], scalars: [0, 1, 2, 3, 4, 5])
+        #expect(x.element(at: [1, 2]) == 5 && x.element(at: [0, 1]) == 1)
+        #expect(x.element(at: [2, 0]) == nil && x.element(at: [0]) == nil && x.element(at: [0, -1]) == nil)
+    }
+
     @Test func clampRejectsInvertedBounds() {
         #expect(throws: TensorError.self) { try Tensor([1]).clamp(1, 0) }
     }

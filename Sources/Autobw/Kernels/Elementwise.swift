@@ -19,15 +19,6 @@ enum Elementwise {
         return out
     }
 
-    /// `f` applied to three same-count tensors; the result has `a`'s shape.
-    @inline(__always)
-    static func zip3(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {
-        let out = Tensor.uninitialized(a.shape)
-        let pa = a.pointer, pb = b.pointer, pc = c.pointer, dst = out.pointer
-        for i in 0..<min(a.count, b.count, c.count) { dst[i] = f(pa[i], pb[i], pc[i]) }
-        return out
-    }
-
     /// `f` applied pairwise with NumPy broadcasting.
     @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
