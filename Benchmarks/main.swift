@@ -58,7 +58,7 @@ do {
                 var options = options
                 options.threads = threads
                 let figures = try result(name, options)
-                let extra = figures.filter { $0.key != "ms_step" && $0.key != "threads" }
+                let extra = figures.filter { $0.key != "ms_step" && $0.key != "threads" }.sorted { $0.key < $1.key }
                     .map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.joined(separator: " ")
                 print(String(format: "%-9@ %7d  %8.3f  %@", name, threads, figures["ms_step"] ?? 0, extra))
             }
