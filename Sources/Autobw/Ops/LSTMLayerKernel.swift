@@ -29,12 +29,16 @@ extension Tensor {
         let cells = Tensor.uninitialized([time, batch, width]), tanhCells = Tensor.uninitialized([time, batch, width])
         let hiddens = Tensor.uninitialized([time, batch, width])
         var previousHidden = UnsafePointer(h0.pointer), previousCell = UnsafePointer(c0.pointer)
+        // A fresh sequence starts from zeros, whose recurrent product needs no GEMM.
+        let initialHiddenIsZero = UnsafeBufferPointer(start: h0.pointer, count: step).allSatisfy { $0 == 0 }
         for t in 0..<time {
             let z = activations.pointer + t * gateStep
             z.update(from: inputGates.pointer + t * gateStep, count: gateStep)
-            BLAS.sgemm(
-                transposeA: false, transposeB: false, m: batch, n: 4 * width, k: width,
-                a: previousHidden, b: wh.pointer, beta: 1, c: z)
+            if t > 0 || !initialHiddenIsZero {
+                BLAS.sgemm(
+                    transposeA: false, transposeB: false, m: batch, n: 4 * width, k: width,
+                    a: previousHidden, b: wh.pointer, beta: 1, c: z)
+            }
             LSTMKernels.activationsInPlace(z, bias: bias.pointer, batch: batch, width: width)
             LSTMKernels.cellUpdate(
                 z, previousCell, nextCell: cells.pointer + t * step, tanhCell: tanhCells.pointer + t * step,
@@ -66,7 +70,8 @@ extension Tensor {
                         previousCell: t > 0 ? cells.pointer + (t - 1) * step : c0.pointer,
                         tanhCell: tanhCells.pointer + t * step, dHidden: dh.pointer, dCellNext: dCell.pointer,
                         dGates: dGates.pointer + t * gateStep, dPreviousCell: dCell.pointer, batch: batch, width: width)
-                    // dh_{t-1} = dz_t Wh^T
+                    // dh_{t-1} = dz_t Wh^T (at t = 0 that is the initial state's gradient, skipped when unused)
+                    if t == 0 && !ctx.needsGradient(3) { continue }
                     BLAS.sgemm(
                         transposeA: false, transposeB: true, m: batch, n: width, k: 4 * width,
                         a: dGates.pointer + t * gateStep, b: wh.pointer, c: dHidden.pointer)
@@ -84,7 +89,7 @@ extension Tensor {
                     dWh = gradient
                 }
                 let dBias = ctx.needsGradient(2) ? Elementwise.sum(dGates, to: [4 * width]) : nil
-                return Operands([dGates, dWh, dBias, dHidden, dCell])
+                return Operands([dGates, dWh, dBias, ctx.needsGradient(3) ? dHidden : nil, dCell])
             })
         return (outputs[0], outputs[1], outputs[2])
     }
