@@ -3,11 +3,9 @@ public enum GradientClipping {
     /// Clamps every gradient element to `-limit...limit` (char-rnn's `grad_clip`, 5 by default).
     public static func clampElements(of parameters: [Parameter], to limit: Float) {
         for parameter in parameters {
-            guard var gradient = parameter.grad else { continue }
-            parameter.grad = nil
-            gradient.makeUnique()
-            for i in 0..<gradient.count { gradient.pointer[i] = min(max(gradient.pointer[i], -limit), limit) }
-            parameter.grad = gradient
+            parameter.modifyGradient { g, count in
+                for i in 0..<count { g[i] = min(max(g[i], -limit), limit) }
+            }
         }
     }
 
@@ -28,11 +26,9 @@ public enum GradientClipping {
         guard norm > maxNorm, norm.isFinite else { return norm }
         let scale = maxNorm / norm
         for parameter in parameters {
-            guard var gradient = parameter.grad else { continue }
-            parameter.grad = nil
-            gradient.makeUnique()
-            for i in 0..<gradient.count { gradient.pointer[i] *= scale }
-            parameter.grad = gradient
+            parameter.modifyGradient { g, count in
+                for i in 0..<count { g[i] *= scale }
+            }
         }
         return norm
     }

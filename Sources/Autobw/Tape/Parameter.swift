@@ -49,12 +49,22 @@ public final class Parameter: @unchecked Sendable {
 
     /// Adds `gradient` to `grad`.
     func accumulate(_ gradient: Tensor) {
-        if var existing = grad {
-            grad = nil
-            existing.addInPlace(gradient)
-            grad = existing
-        } else {
+        guard grad != nil else {
             grad = gradient.detached()
+            return
         }
+        modifyGradient { g, count in
+            let source = gradient.pointer
+            for i in 0..<min(count, gradient.count) { g[i] += source[i] }
+        }
+    }
+
+    /// Rewrites the gradient's elements in place (copying them first if shared); does nothing without one.
+    func modifyGradient(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
+        guard var gradient = grad else { return }
+        grad = nil          // so `gradient` is the only reference and is written without a copy
+        gradient.makeUnique()
+        body(gradient.pointer, gradient.count)
+        grad = gradient
     }
 }
