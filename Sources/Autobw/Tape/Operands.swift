@@ -60,6 +60,47 @@ public struct Operands: Sendable, RandomAccessCollection {
 }
 
 extension Operands {
+    // Field readers for the recording path: they project one field in place, where `self[i]?.field` would copy
+    // the whole tensor first.
+
+    /// The trace of element `index`, nil for a nil element.
+    func trace(at index: Int) -> Trace? {
+        switch index {
+        case 0: return first?.trace
+        case 1: return second?.trace
+        default: return rest[index - 2]?.trace
+        }
+    }
+
+    /// The shape of element `index`, nil for a nil element.
+    func shape(at index: Int) -> [Int]? {
+        switch index {
+        case 0: return first?.shape
+        case 1: return second?.shape
+        default: return rest[index - 2]?.shape
+        }
+    }
+
+    /// The storage of element `index`, nil for a nil element.
+    func storage(at index: Int) -> TensorStorage? {
+        switch index {
+        case 0: return first?.storage
+        case 1: return second?.storage
+        default: return rest[index - 2]?.storage
+        }
+    }
+
+    /// Moves element `index` out, leaving nil.
+    mutating func take(_ index: Int) -> Tensor? {
+        var taken: Tensor? = nil
+        switch index {
+        case 0: swap(&taken, &first)
+        case 1: swap(&taken, &second)
+        default: swap(&taken, &rest[index - 2])
+        }
+        return taken
+    }
+
     /// Adds a tape's mark to the trace of element `index`.
     mutating func mark(_ index: Int, _ mark: TraceMark) {
         func marked(_ tensor: inout Tensor?) {

@@ -55,14 +55,8 @@ enum Recording {
 
     private static func checkInputsAreRecordedHere(op: String, inputs: Operands, context: RecordingContext) throws {
         for i in 0..<inputs.count {
-            switch inputs[i]?.trace ?? .untracked {
-            case .untracked, .parameter: continue
-            case .recorded(let mark):
-                if !context.isRecording(serial: mark.tape) { throw TensorError.valueFromInactiveTape(op: op) }
-            case .many(let marks):
-                if !marks.contains(where: { context.isRecording(serial: $0.tape) }) {
-                    throw TensorError.valueFromInactiveTape(op: op)
-                }
+            if let trace = inputs.trace(at: i), trace.isRecordedOnlyOutside(context.isRecording) {
+                throw TensorError.valueFromInactiveTape(op: op)
             }
         }
     }

@@ -31,7 +31,7 @@ public final class ReverseReplay {
         let report = try withoutRecording { try cursor.replay(index) }
         finishIfDone()
         return ReplayStep(
-            entry: info, incoming: report?.incoming.compactMap { $0 } ?? [], sent: report.map { Array($0.sent) } ?? [],
+            entry: info, incoming: report?.incoming ?? [], sent: report.map { Array($0.sent) } ?? [],
             parameterGradients: parameterGradients())
     }
 
@@ -97,63 +97,69 @@ struct ReplayCursor {
 
     /// Runs entry `index`'s backward rule and accumulates what it sends into its inputs' gradients; returns
     /// what it received and sent when `reporting`.
-    mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: Operands, sent: InputGradients)? {
-        let entry = recorded.entries[index]
-        for i in entry.savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
-            throw TensorError.savedValueModified(op: entry.op, scope: entry.scope)
+    ///
+    /// The gradients are moved, not copied, from slot to rule to slot: on a chain of small operations the
+    /// reference counting of copies would cost more than the arithmetic.
+    mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: [Tensor], sent: InputGradients)? {
+        let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
+        for i in recorded.entries[index].savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
+            throw TensorError.savedValueModified(op: recorded.entries[index].op, scope: recorded.entries[index].scope)
         }
-        let incoming: Operands
-        if entry.outputCount == 1 {
-            let slot = Int(entry.firstOutput)
-            incoming = Operands(grads.take(slot) ?? Tensor.zeros(recorded.values[slot].shape))
-        } else {
-            incoming = Operands(entry.outputs.map { grads.take($0) ?? Tensor.zeros(recorded.values[$0].shape) })
-        }
-        let sent = try runBackwardRule(of: entry, incoming: incoming)
-        guard sent.count == Int(entry.inputCount) else {
+        let grad = grads.take(outputs.lowerBound) ?? Tensor.zeros(recorded.values[outputs.lowerBound].shape)
+        let laterGrads = outputs.count == 1
+            ? Operands() : Operands(outputs.dropFirst().map { grads.take($0) ?? Tensor.zeros(recorded.values[$0].shape) })
+        let reportedIncoming = reporting ? [grad] + laterGrads.compactMap { $0 } : nil
+        var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
+        guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
-                op: entry.op, detail: "\(sent.count) gradients for \(entry.inputCount) inputs")
+                op: recorded.entries[index].op, detail: "\(sent.count) gradients for \(inputs.count) inputs")
         }
-        var i = 0
-        for position in entry.inputs {
-            defer { i += 1 }
+        let reportedSent = reporting ? sent : nil
+        for (i, position) in inputs.enumerated() {
             let slot = recorded.inputSlots[position]
-            guard slot >= 0, let gradient = sent[i] else { continue }
+            guard slot >= 0, let gradient = sent.take(i) else { continue }
             guard gradient.shape == recorded.inputShapes[position] else {
                 throw TensorError.badCustomGradient(
-                    op: entry.op,
+                    op: recorded.entries[index].op,
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
                         + " \(Shape.describe(recorded.inputShapes[position]))")
             }
             accumulate(gradient, into: Int(slot))
         }
         if !keepsSaved {
-            for i in entry.savedRange { recorded.saved[i] = Tensor.empty }
+            for i in recorded.entries[index].savedRange { recorded.saved[i] = Tensor.empty }
         }
         next = index - 1
         stepsTaken += 1
-        return reporting ? (incoming, sent) : nil
+        guard let reportedIncoming, let reportedSent else { return nil }
+        return (reportedIncoming, reportedSent)
     }
 
     /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
     /// the caller releases them (otherwise releasing would copy the whole saved-value array).
-    private func runBackwardRule(of entry: TapeEntry, incoming: Operands) throws -> InputGradients {
+    private func runBackwardRule(
+        of index: Int, grad: consuming Tensor, laterGrads: consuming Operands
+    ) throws -> InputGradients {
+        let inputs = recorded.entries[index].inputs
         var needsMask: UInt64 = 0
-        for (i, slot) in recorded.inputSlots[entry.inputs].enumerated() where slot >= 0 && i < 64 {
+        for (i, slot) in recorded.inputSlots[inputs].enumerated() where slot >= 0 && i < 64 {
             needsMask |= 1 << UInt64(i)
         }
         let context = BackwardContext(
-            outputGrads: incoming, saved: SavedValues(values: recorded.saved[entry.savedRange]), needsMask: needsMask)
-        return try entry.backward(context)
+            grad: grad, laterGrads: laterGrads, saved: SavedValues(values: recorded.saved[recorded.entries[index].savedRange]),
+            needsMask: needsMask)
+        return try recorded.entries[index].backward(context)
     }
 
-    private mutating func accumulate(_ gradient: Tensor, into slot: Int) {
+    private mutating func accumulate(_ gradient: consuming Tensor, into slot: Int) {
+        // A rule may hand back a recorded value (a custom op returning what it saved): keep only the numbers.
+        gradient.trace = .untracked
         recorded.values[slot].parameter?.accumulate(gradient)
         if var existing = grads.take(slot) {
             existing.addInPlace(gradient)
             grads[slot] = existing
         } else {
-            grads[slot] = gradient.detached()
+            grads[slot] = gradient
         }
     }
 }

@@ -151,12 +151,10 @@ public final class Tape: Sendable {
         state.withLock { state in
             let inputStart = state.inputSlots.count
             var anyTraced = false
-            // Fields are read through the operand list in place (optional chaining on a borrowed element), so
-            // no tensor is copied just to be inspected.
             for i in 0..<inputs.count {
-                guard let trace = inputs[i]?.trace, let shape = inputs[i]?.shape else { continue }
+                guard let trace = inputs.trace(at: i), let shape = inputs.shape(at: i) else { continue }
                 var slot = trace.slot(onTape: serial) ?? -1
-                if slot < 0, case .parameter(let parameter) = trace {
+                if slot < 0, let parameter = trace.parameter {
                     slot = state.slot(for: parameter)
                 }
                 anyTraced = anyTraced || slot >= 0
@@ -174,7 +172,7 @@ public final class Tape: Sendable {
             }
             let savedStart = state.saved.count
             for i in 0..<saved.count {
-                guard let shape = saved[i]?.shape, let storage = saved[i]?.storage else { continue }
+                guard let shape = saved.shape(at: i), let storage = saved.storage(at: i) else { continue }
                 state.saved.append(Tensor(shape: shape, storage: storage))
                 state.savedVersions.append(storage.version)
             }

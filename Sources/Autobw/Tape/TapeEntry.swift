@@ -3,14 +3,16 @@ public typealias Backward = @Sendable (BackwardContext) throws -> InputGradients
 
 /// What a backward rule receives for one entry.
 public struct BackwardContext: Sendable {
-    /// The gradient of each output (zeros for outputs no gradient reached).
-    public let outputGrads: Operands
+    /// The gradient of the first (usually only) output; zeros when no gradient reached it.
+    public let grad: Tensor
+    /// The gradients of the outputs after the first.
+    let laterGrads: Operands
     /// The values the operation saved for backward, in the order it saved them.
     public let saved: SavedValues
     let needsMask: UInt64
 
-    /// The gradient of the first (usually only) output.
-    public var grad: Tensor { outputGrads[0] ?? Tensor(scalar: 0) }
+    /// The gradient of each output (zeros for outputs no gradient reached).
+    public var outputGrads: Operands { Operands([grad] + laterGrads.map { $0 }) }
 
     /// Whether input `index` is traced, i.e. whether its gradient is used at all; rules may skip the rest.
     public func needsGradient(_ index: Int) -> Bool { index >= 64 || needsMask & (1 << UInt64(index)) != 0 }

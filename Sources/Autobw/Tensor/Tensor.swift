@@ -93,10 +93,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// True when this tensor is a value recorded on a tape (or a parameter), so gradients can flow to it.
-    public var isRecorded: Bool {
-        if case .untracked = trace { return false }
-        return true
-    }
+    public var isRecorded: Bool { !trace.isUntracked }
 
     /// The same values, cut off from every tape: operations on the result are not traced back through it.
     public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
