@@ -39,7 +39,7 @@ enum Recording {
 
     /// `append` for the common single-output operation, marking `output` in place.
     static func append(
-        op: String, inputs: Operands, output: inout Tensor, saved: Operands,
+        op: String, inputs: borrowing Operands, output: inout Tensor, saved: borrowing Operands,
         backward: @escaping Backward, context: RecordingContext
     ) throws {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
@@ -53,7 +53,7 @@ enum Recording {
         }
     }
 
-    private static func checkInputsAreRecordedHere(op: String, inputs: Operands, context: RecordingContext) throws {
+    private static func checkInputsAreRecordedHere(op: String, inputs: borrowing Operands, context: RecordingContext) throws {
         for i in 0..<inputs.count {
             if let trace = inputs.trace(at: i), trace.isRecordedOnlyOutside(context.isRecording) {
                 throw TensorError.valueFromInactiveTape(op: op)
@@ -82,14 +82,15 @@ extension Tensor {
     ///
     /// The arguments are autoclosures so that nothing (not even the backward closure) is built when no tape
     /// is recording.
-    func recorded(
+    consuming func recorded(
         _ op: String, inputs: @autoclosure () -> Operands, saving: @autoclosure () -> Operands = Operands(),
         backward: @autoclosure () -> Backward
     ) throws -> Tensor {
         guard let context = Recording.context else { return self }
         var output = self
+        let inputs = inputs(), saved = saving()
         try Recording.append(
-            op: op, inputs: inputs(), output: &output, saved: saving(), backward: backward(), context: context)
+            op: op, inputs: inputs, output: &output, saved: saved, backward: backward(), context: context)
         return output
     }
 

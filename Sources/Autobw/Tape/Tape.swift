@@ -145,7 +145,8 @@ public final class Tape: Sendable {
     /// Appends an entry if any input is traced on this tape; returns the first output slot, or nil if nothing
     /// was recorded.
     func append(
-        op: String, scope: String, inputs: Operands, outputCount: Int, outputShape: (Int) -> [Int], saved: Operands,
+        op: String, scope: String, inputs: borrowing Operands, outputCount: Int, outputShape: (Int) -> [Int],
+        saved: borrowing Operands,
         backward: @escaping Backward
     ) -> Int32? {
         state.withLock { state in

@@ -48,12 +48,6 @@ struct Trace: Sendable {
         return !(rare?.furtherMarks.contains { isActive($0.tape) } ?? false)
     }
 
-    /// The tapes that recorded this value.
-    var marks: [TraceMark] {
-        guard first.tape != TraceMark.none.tape else { return [] }
-        return [first] + (rare?.furtherMarks ?? [])
-    }
-
     /// This trace plus `mark`. A recorded value is no longer the parameter it was computed from.
     func adding(_ mark: TraceMark) -> Trace {
         guard first.tape != TraceMark.none.tape else { return Trace(first: mark, rare: nil) }
