@@ -1,8 +1,9 @@
 /// A short list of tensors stored inline: the inputs, saved values or gradients of one recorded entry.
 ///
 /// Almost every operation has one or two of each, so keeping them out of a heap-allocated array removes most
-/// of the per-op allocations of recording and replaying.
-public struct Operands: Sendable, RandomAccessCollection {
+/// of the per-op allocations of recording and replaying. Noncopyable, so a list is only ever moved or
+/// borrowed: copying one costs a retain and a release per reference it holds, on every recorded op.
+public struct Operands: ~Copyable, Sendable {
     private var first: Tensor?
     private var second: Tensor?
     private var rest: [Tensor?]
@@ -44,19 +45,17 @@ public struct Operands: Sendable, RandomAccessCollection {
     /// Any number of elements.
     public init(_ list: [Tensor]) { self.init(list.map { Optional($0) }) }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
-
     /// The element at `index`, nil where a gradient list holds "no gradient".
     public subscript(index: Int) -> Tensor? {
-        _read {
-            switch index {
-            case 0: yield first
-            case 1: yield second
-            default: yield rest[index - 2]
-            }
+        switch index {
+        case 0: return first
+        case 1: return second
+        default: return rest[index - 2]
         }
     }
+
+    /// The elements as an array.
+    public var list: [Tensor?] { (0..<count).map { self[$0] } }
 }
 
 extension Operands {

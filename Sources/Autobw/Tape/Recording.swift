@@ -24,7 +24,7 @@ enum Recording {
     /// Inputs traced on a tape that is not recording here are rejected: using them would cut the gradient
     /// without a word (failure mode 3).
     static func append(
-        op: String, inputs: Operands, outputs: inout Operands, saved: Operands,
+        op: String, inputs: borrowing Operands, outputs: inout Operands, saved: borrowing Operands,
         backward: @escaping Backward, context: RecordingContext
     ) throws {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
@@ -103,6 +103,6 @@ extension Tensor {
         var marked = Operands(outputs)
         try Recording.append(
             op: op, inputs: inputs(), outputs: &marked, saved: saving(), backward: backward(), context: context)
-        return marked.compactMap { $0 }
+        return marked.list.compactMap { $0 }
     }
 }

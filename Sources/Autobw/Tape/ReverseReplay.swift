@@ -31,7 +31,7 @@ public final class ReverseReplay {
         let report = try withoutRecording { try cursor.replay(index) }
         finishIfDone()
         return ReplayStep(
-            entry: info, incoming: report?.incoming ?? [], sent: report.map { Array($0.sent) } ?? [],
+            entry: info, incoming: report?.incoming ?? [], sent: report?.sent ?? [],
             parameterGradients: parameterGradients())
     }
 
@@ -100,21 +100,21 @@ struct ReplayCursor {
     ///
     /// The gradients are moved, not copied, from slot to rule to slot: on a chain of small operations the
     /// reference counting of copies would cost more than the arithmetic.
-    mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: [Tensor], sent: InputGradients)? {
+    mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: [Tensor], sent: [Tensor?])? {
         let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
         for i in recorded.entries[index].savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
             throw TensorError.savedValueModified(op: recorded.entries[index].op, scope: recorded.entries[index].scope)
         }
         let grad = grads.take(outputs.lowerBound) ?? Tensor.zeros(recorded.values[outputs.lowerBound].shape)
-        let laterGrads = outputs.count == 1
-            ? Operands() : Operands(outputs.dropFirst().map { grads.take($0) ?? Tensor.zeros(recorded.values[$0].shape) })
+        let laterGrads: [Tensor?] = outputs.count == 1
+            ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.zeros(recorded.values[$0].shape) }
         let reportedIncoming = reporting ? [grad] + laterGrads.compactMap { $0 } : nil
         var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
                 op: recorded.entries[index].op, detail: "\(sent.count) gradients for \(inputs.count) inputs")
         }
-        let reportedSent = reporting ? sent : nil
+        let reportedSent = reporting ? sent.list : nil
         for (i, position) in inputs.enumerated() {
             let slot = recorded.inputSlots[position]
             guard slot >= 0, let gradient = sent.take(i) else { continue }
@@ -138,7 +138,7 @@ struct ReplayCursor {
     /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
     /// the caller releases them (otherwise releasing would copy the whole saved-value array).
     private func runBackwardRule(
-        of index: Int, grad: consuming Tensor, laterGrads: consuming Operands
+        of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
     ) throws -> InputGradients {
         let inputs = recorded.entries[index].inputs
         var needsMask: UInt64 = 0

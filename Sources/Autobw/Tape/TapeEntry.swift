@@ -6,13 +6,13 @@ public struct BackwardContext: Sendable {
     /// The gradient of the first (usually only) output; zeros when no gradient reached it.
     public let grad: Tensor
     /// The gradients of the outputs after the first.
-    let laterGrads: Operands
+    let laterGrads: [Tensor?]
     /// The values the operation saved for backward, in the order it saved them.
     public let saved: SavedValues
     let needsMask: UInt64
 
     /// The gradient of each output (zeros for outputs no gradient reached).
-    public var outputGrads: Operands { Operands([grad] + laterGrads.map { $0 }) }
+    public var outputGrads: [Tensor?] { [grad] + laterGrads }
 
     /// Whether input `index` is traced, i.e. whether its gradient is used at all; rules may skip the rest.
     public func needsGradient(_ index: Int) -> Bool { index >= 64 || needsMask & (1 << UInt64(index)) != 0 }
