@@ -10,6 +10,8 @@ struct MLP: Workload {
     let loss: (Tensor) throws -> Tensor
     let flopsPerStep: Double
     let measuresPeak: Bool
+    let sizes: [Int]
+    let batch: Int
 
     static func w1() -> MLP {
         var generator = SeededGenerator(seed: 0)
@@ -42,6 +44,8 @@ struct MLP: Workload {
         self.loss = loss
         flopsPerStep = 6 * Double(batch) * zip(sizes, sizes.dropFirst()).reduce(0) { $0 + Double($1.0 * $1.1) }
         self.measuresPeak = measuresPeak
+        self.sizes = sizes
+        self.batch = batch
     }
 
     func step() throws {
@@ -53,9 +57,41 @@ struct MLP: Workload {
     }
 
     func extraResults(msPerStep: Double) -> [String: Double] {
-        var results = ["gflops": flopsPerStep / (msPerStep * 1e-3) * 1e-9]
+        let floor = gemmFloorMilliseconds()
+        var results = [
+            "gflops": flopsPerStep / (msPerStep * 1e-3) * 1e-9, "gemm_floor_ms": floor, "floor_ratio": msPerStep / floor,
+        ]
         if measuresPeak { results["sgemm_peak_gflops"] = Self.sgemmPeakGFLOPs() }
         return results
+    }
+
+    /// The step time if nothing but its GEMMs ran: the sum, over the products a step needs (each layer's
+    /// forward and weight gradient, and the input gradient of every layer but the first, whose input is data),
+    /// of the median time of that product alone, measured in this process so machine drift between processes
+    /// cannot skew the ratio.
+    func gemmFloorMilliseconds() -> Double {
+        var generator = SeededGenerator(seed: 2)
+        var total = 0.0
+        for (layer, (inputs, outputs)) in zip(sizes, sizes.dropFirst()).enumerated() {
+            let x = Tensor.normal([batch, inputs], using: &generator)
+            let w = Tensor.normal([inputs, outputs], using: &generator)
+            let dy = Tensor.normal([batch, outputs], using: &generator)
+            total += Self.medianMilliseconds { _ = try? x.matmul(w) }
+            total += Self.medianMilliseconds { _ = try? x.matmul(dy, transposeSelf: true) }
+            if layer > 0 { total += Self.medianMilliseconds { _ = try? dy.matmul(w, transposeOther: true) } }
+        }
+        return total
+    }
+
+    private static func medianMilliseconds(_ body: () -> Void) -> Double {
+        var times = [Double]()
+        for i in 0..<13 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            if i >= 2 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6) }
+        }
+        times.sort()
+        return times[times.count / 2]
     }
 
     /// The median GFLOP/s of a plain 2048^3 product (no tape), the same GEMM path the workload uses.
