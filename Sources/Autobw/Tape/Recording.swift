@@ -53,7 +53,9 @@ enum Recording {
         }
     }
 
-    private static func checkInputsAreRecordedHere(op: String, inputs: borrowing Operands, context: RecordingContext) throws {
+    private static func checkInputsAreRecordedHere(
+        op: String, inputs: borrowing Operands, context: RecordingContext
+    ) throws {
         for i in 0..<inputs.count {
             if let trace = inputs.trace(at: i), trace.isRecordedOnlyOutside(context.isRecording) {
                 throw TensorError.valueFromInactiveTape(op: op)

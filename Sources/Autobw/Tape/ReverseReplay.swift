@@ -102,7 +102,8 @@ struct ReplayCursor {
     /// reference counting of copies would cost more than the arithmetic.
     mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: [Tensor], sent: [Tensor?])? {
         let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
-        for i in recorded.entries[index].savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
+        let savedRange = recorded.entries[index].savedRange
+        for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
             throw TensorError.savedValueModified(op: recorded.entries[index].op, scope: recorded.entries[index].scope)
         }
         let grad = grads.take(outputs.lowerBound) ?? Tensor.zeros(recorded.values[outputs.lowerBound].shape)
@@ -127,7 +128,7 @@ struct ReplayCursor {
             accumulate(gradient, into: Int(slot))
         }
         if !keepsSaved {
-            for i in recorded.entries[index].savedRange { recorded.saved[i] = Tensor.empty }
+            for i in savedRange { recorded.saved[i] = Tensor.empty }
         }
         next = index - 1
         stepsTaken += 1
@@ -145,9 +146,8 @@ struct ReplayCursor {
         for (i, slot) in recorded.inputSlots[inputs].enumerated() where slot >= 0 && i < 64 {
             needsMask |= 1 << UInt64(i)
         }
-        let context = BackwardContext(
-            grad: grad, laterGrads: laterGrads, saved: SavedValues(values: recorded.saved[recorded.entries[index].savedRange]),
-            needsMask: needsMask)
+        let saved = SavedValues(values: recorded.saved[recorded.entries[index].savedRange])
+        let context = BackwardContext(grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask)
         return try recorded.entries[index].backward(context)
     }
 

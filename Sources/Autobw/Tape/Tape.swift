@@ -146,8 +146,7 @@ public final class Tape: Sendable {
     /// was recorded.
     func append(
         op: String, scope: String, inputs: borrowing Operands, outputCount: Int, outputShape: (Int) -> [Int],
-        saved: borrowing Operands,
-        backward: @escaping Backward
+        saved: borrowing Operands, backward: @escaping Backward
     ) -> Int32? {
         state.withLock { state in
             let inputStart = state.inputSlots.count
