@@ -4,7 +4,8 @@
 //     out = linear(x1) + x2 * x3               (heads)
 //
 // Nothing is declared up front: the tape records whichever branch ran, and the replay differentiates it.
-// Each flip's gradients are compared with the hand-derived ones.
+// Each flip's gradients are compared with the hand-derived ones; then the linear layer is trained to bring
+// `out` to a target while every step flips its own coin.
 import Autobw
 import Foundation
 
@@ -56,4 +57,28 @@ do {
     exit(1)
 }
 print(worst < 1e-5 ? "all gradients match" : "MISMATCH: \(worst)")
-exit(worst < 1e-5 ? 0 : 1)
+guard worst < 1e-5 else { exit(1) }
+
+// Training through a graph that changes from step to step: the optimizer sees only the recorded branch.
+let target = Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
+let optimizer = SGD(linear.namedParameters(), learningRate: 0.1)
+var losses = [Float]()
+do {
+    for step in 0..<60 {
+        let heads = generator.nextUnit() < 0.5
+        optimizer.zeroGrad()
+        let tape = Tape()
+        let loss = try tape.record {
+            let gate = heads ? x3 : try x3.sigmoid()
+            return try (linear(x1) + x2 * gate).meanSquaredError(target)
+        }
+        try tape.backward(from: loss)
+        optimizer.step()
+        losses.append(try loss.item())
+        if step % 10 == 0 { print("step \(step) (\(heads ? "heads" : "tails"))  loss \(losses[step])") }
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}
+print("final loss: \(losses.last ?? .nan) (start \(losses.first ?? .nan))")
