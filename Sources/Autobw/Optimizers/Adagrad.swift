@@ -2,17 +2,14 @@
 ///
 ///     s += g^2
 ///     w -= lr * g / (sqrt(s) + epsilon)
-public final class Adagrad: Optimizer {
+public final class Adagrad: SlottedOptimizer {
     public var learningRate: Float
     /// Added to the root of the sum to avoid division by zero.
     public let epsilon: Float
-    public private(set) var stepCount = 0
-    public let parameters: [(name: String, parameter: Parameter)]
-    private var slots: OptimizerSlots
+    var slots: OptimizerSlots
 
     /// An optimizer for `parameters`.
     public init(_ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-2, epsilon: Float = 1e-10) {
-        self.parameters = parameters
         self.learningRate = learningRate
         self.epsilon = epsilon
         slots = OptimizerSlots(["sum"], parameters: parameters)
@@ -27,13 +24,6 @@ public final class Adagrad: Optimizer {
                 w[i] -= lr * g[i] / (sum[i].squareRoot() + epsilon)
             }
         }
-        stepCount += 1
-    }
-
-    public func stateTensors() -> [String: Tensor] { slots.stateTensors() }
-
-    public func loadState(_ tensors: [String: Tensor], stepCount: Int) throws {
-        try slots.load(tensors)
-        self.stepCount = stepCount
+        slots.stepCount += 1
     }
 }

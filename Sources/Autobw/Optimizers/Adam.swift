@@ -6,7 +6,7 @@ import Foundation
 ///     w -= lr * weightDecay * w                (AdamW's decoupled decay, instead of the line above)
 ///     m = beta1 * m + (1 - beta1) * g          v = beta2 * v + (1 - beta2) * g^2
 ///     w -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + epsilon)
-public final class Adam: Optimizer {
+public final class Adam: SlottedOptimizer {
     public var learningRate: Float
     /// Decay of the first-moment average.
     public let beta1: Float
@@ -18,16 +18,13 @@ public final class Adam: Optimizer {
     public let weightDecay: Float
     /// Whether weight decay is decoupled from the gradient (AdamW).
     public let decoupledWeightDecay: Bool
-    public private(set) var stepCount = 0
-    public let parameters: [(name: String, parameter: Parameter)]
-    private var slots: OptimizerSlots
+    var slots: OptimizerSlots
 
     /// Adam with PyTorch's defaults.
     public init(
         _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3, beta1: Float = 0.9,
         beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
     ) {
-        self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -45,7 +42,7 @@ public final class Adam: Optimizer {
     }
 
     public func step() {
-        stepCount += 1
+        slots.stepCount += 1
         let (lr, b1, b2, epsilon, decay, decoupled) = (learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
         let correction1 = 1 - Foundation.pow(b1, Float(stepCount))
         let correction2 = 1 - Foundation.pow(b2, Float(stepCount))
@@ -59,12 +56,5 @@ public final class Adam: Optimizer {
                 w[i] -= lr * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + epsilon)
             }
         }
-    }
-
-    public func stateTensors() -> [String: Tensor] { slots.stateTensors() }
-
-    public func loadState(_ tensors: [String: Tensor], stepCount: Int) throws {
-        try slots.load(tensors)
-        self.stepCount = stepCount
     }
 }

@@ -27,6 +27,29 @@ extension Optimizer {
     }
 }
 
+/// A built-in optimizer: everything it keeps between steps lives in its `OptimizerSlots`, so saving and
+/// restoring it is the same for all of them.
+protocol SlottedOptimizer: Optimizer {
+    var slots: OptimizerSlots { get set }
+}
+
+extension SlottedOptimizer {
+    /// The parameters updated, with their names.
+    public var parameters: [(name: String, parameter: Parameter)] { slots.parameters }
+
+    /// The number of `step()` calls so far.
+    public var stepCount: Int { slots.stepCount }
+
+    /// The per-parameter state as named tensors (`<slot>/<parameter name>`), for checkpoints.
+    public func stateTensors() -> [String: Tensor] { slots.stateTensors() }
+
+    /// Restores state saved by `stateTensors()`, and the step count.
+    public func loadState(_ tensors: [String: Tensor], stepCount: Int) throws {
+        try slots.load(tensors)
+        slots.stepCount = stepCount
+    }
+}
+
 /// Named per-parameter buffers (e.g. `momentum`, `square_avg`), created as zeros.
 ///
 /// The buffers are tensors owned here alone and written through their pointers; `stateTensors()` hands out
@@ -34,6 +57,8 @@ extension Optimizer {
 struct OptimizerSlots {
     let slotNames: [String]
     let parameters: [(name: String, parameter: Parameter)]
+    /// The number of steps taken with these buffers.
+    var stepCount = 0
     /// `buffers[slot][parameterIndex]`
     private var buffers: [[Tensor]]
 

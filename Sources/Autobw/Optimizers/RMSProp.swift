@@ -5,22 +5,19 @@ import Foundation
 ///
 ///     m = alpha * m + (1 - alpha) * g^2
 ///     w -= lr * g / (sqrt(m) + epsilon)
-public final class RMSProp: Optimizer {
+public final class RMSProp: SlottedOptimizer {
     public var learningRate: Float
     /// Decay of the running average (char-rnn: 0.95).
     public let alpha: Float
     /// Added to the root mean square to avoid division by zero.
     public let epsilon: Float
-    public private(set) var stepCount = 0
-    public let parameters: [(name: String, parameter: Parameter)]
-    private var slots: OptimizerSlots
+    var slots: OptimizerSlots
 
     /// char-rnn's defaults: learning rate 2e-3, alpha 0.95.
     public init(
         _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 2e-3, alpha: Float = 0.95,
         epsilon: Float = 1e-8
     ) {
-        self.parameters = parameters
         self.learningRate = learningRate
         self.alpha = alpha
         self.epsilon = epsilon
@@ -36,13 +33,6 @@ public final class RMSProp: Optimizer {
                 w[i] -= lr * g[i] / (m[i].squareRoot() + epsilon)
             }
         }
-        stepCount += 1
-    }
-
-    public func stateTensors() -> [String: Tensor] { slots.stateTensors() }
-
-    public func loadState(_ tensors: [String: Tensor], stepCount: Int) throws {
-        try slots.load(tensors)
-        self.stepCount = stepCount
+        slots.stepCount += 1
     }
 }

@@ -4,7 +4,7 @@
 ///     g = grad + weightDecay * w
 ///     v = momentum * v + g        (v = g on the first step)
 ///     w -= lr * (nesterov ? g + momentum * v : v)
-public final class SGD: Optimizer {
+public final class SGD: SlottedOptimizer {
     public var learningRate: Float
     /// Momentum factor; 0 for plain SGD.
     public let momentum: Float
@@ -12,16 +12,13 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     /// L2 penalty added to the gradient.
     public let weightDecay: Float
-    public private(set) var stepCount = 0
-    public let parameters: [(name: String, parameter: Parameter)]
-    private var slots: OptimizerSlots
+    var slots: OptimizerSlots
 
     /// An optimizer for `parameters` (usually `model.namedParameters()`).
     public init(
         _ parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0,
         nesterov: Bool = false, weightDecay: Float = 0
     ) {
-        self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum
         self.nesterov = nesterov
@@ -48,13 +45,6 @@ public final class SGD: Optimizer {
                 for i in 0..<count { w[i] -= lr * v[i] }
             }
         }
-        stepCount += 1
-    }
-
-    public func stateTensors() -> [String: Tensor] { slots.stateTensors() }
-
-    public func loadState(_ tensors: [String: Tensor], stepCount: Int) throws {
-        try slots.load(tensors)
-        self.stepCount = stepCount
+        slots.stepCount += 1
     }
 }
