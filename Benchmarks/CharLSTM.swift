@@ -10,25 +10,25 @@ struct CharLSTMWorkload: Workload {
     let tokens: [[Int]]
     let targets: [Int]
 
-    init() {
+    init() throws {
         var generator = SeededGenerator(seed: 0)
-        lstm = LSTM(inputSize: 65, hiddenSize: 128, layerCount: 2, initializer: .uniform(0.08), generator: &generator)
-        head = Linear(128, 65, initializer: .uniform(0.08), generator: &generator)
+        lstm = try LSTM(inputSize: 65, hiddenSize: 128, layerCount: 2, initializer: .uniform(0.08), generator: &generator)
+        head = try Linear(128, 65, initializer: .uniform(0.08), generator: &generator)
         optimizer = SGD(lstm.namedParameters() + head.namedParameters(), learningRate: 2e-3)
         tokens = (0..<50).map { _ in (0..<50).map { _ in Int(generator.next() % 65) } }
         targets = (0..<(50 * 50)).map { _ in Int(generator.next() % 65) }
     }
 
-    func step() throws {
+    func step(observer: ReplayObserver?) throws {
         optimizer.zeroGrad()
         let tape = Tape()
         let loss = try tape.record {
             let (hiddens, _) = try lstm(tokens: tokens)
             return try head(try hiddens.reshaped([-1, 128])).softmaxCrossEntropy(targets: targets)
         }
-        try tape.backward(from: loss)
+        try tape.backward(from: loss, observer: observer)
         optimizer.step()
     }
 
-    func extraResults(msPerStep: Double) -> [String: Double] { [:] }
+    func extraResults(msPerStep: Double) throws -> [String: Double] { [:] }
 }

@@ -13,18 +13,18 @@ struct MLP: Workload {
     let sizes: [Int]
     let batch: Int
 
-    static func w1() -> MLP {
+    static func w1() throws -> MLP {
         var generator = SeededGenerator(seed: 0)
         let labels = (0..<128).map { _ in Int(generator.next() % 10) }
-        return MLP(sizes: [784, 256, 256, 10], batch: 128, learningRate: 0.1, measuresPeak: false, generator: &generator) {
+        return try MLP(sizes: [784, 256, 256, 10], batch: 128, learningRate: 0.1, measuresPeak: false, generator: &generator) {
             try $0.softmaxCrossEntropy(targets: labels)
         }
     }
 
-    static func w4() -> MLP {
+    static func w4() throws -> MLP {
         var generator = SeededGenerator(seed: 0)
-        let target = Tensor.normal([256, 1024], using: &generator)
-        return MLP(sizes: [1024, 2048, 2048, 1024], batch: 256, learningRate: 0.01, measuresPeak: true, generator: &generator) {
+        let target = try Tensor.normal([256, 1024], using: &generator)
+        return try MLP(sizes: [1024, 2048, 2048, 1024], batch: 256, learningRate: 0.01, measuresPeak: true, generator: &generator) {
             try $0.meanSquaredError(target)
         }
     }
@@ -32,15 +32,15 @@ struct MLP: Workload {
     init(
         sizes: [Int], batch: Int, learningRate: Float, measuresPeak: Bool, generator: inout SeededGenerator,
         loss: @escaping (Tensor) throws -> Tensor
-    ) {
+    ) throws {
         var layers = [any Layer]()
         for i in 0..<(sizes.count - 1) {
-            layers.append(Linear(sizes[i], sizes[i + 1], generator: &generator))
+            layers.append(try Linear(sizes[i], sizes[i + 1], generator: &generator))
             if i < sizes.count - 2 { layers.append(ReLU()) }
         }
         model = Sequential(layers)
         optimizer = SGD(model.namedParameters(), learningRate: learningRate)
-        input = Tensor.normal([batch, sizes[0]], using: &generator)
+        input = try Tensor.normal([batch, sizes[0]], using: &generator)
         self.loss = loss
         flopsPerStep = 6 * Double(batch) * zip(sizes, sizes.dropFirst()).reduce(0) { $0 + Double($1.0 * $1.1) }
         self.measuresPeak = measuresPeak
@@ -48,20 +48,20 @@ struct MLP: Workload {
         self.batch = batch
     }
 
-    func step() throws {
+    func step(observer: ReplayObserver?) throws {
         optimizer.zeroGrad()
         let tape = Tape()
         let value = try tape.record { try loss(model(input)) }
-        try tape.backward(from: value)
+        try tape.backward(from: value, observer: observer)
         optimizer.step()
     }
 
-    func extraResults(msPerStep: Double) -> [String: Double] {
-        let floor = gemmFloorMilliseconds()
+    func extraResults(msPerStep: Double) throws -> [String: Double] {
+        let floor = try gemmFloorMilliseconds()
         var results = ["gflops": flopsPerStep / (msPerStep * 1e-3) * 1e-9]
         results["gemm_floor_ms"] = floor
         results["floor_ratio"] = msPerStep / floor
-        if measuresPeak { results["sgemm_peak_gflops"] = Self.sgemmPeakGFLOPs() }
+        if measuresPeak { results["sgemm_peak_gflops"] = try Self.sgemmPeakGFLOPs() }
         return results
     }
 
@@ -69,13 +69,13 @@ struct MLP: Workload {
     /// forward and weight gradient, and the input gradient of every layer but the first, whose input is data),
     /// of the median time of that product alone, measured in this process so machine drift between processes
     /// cannot skew the ratio.
-    func gemmFloorMilliseconds() -> Double {
+    func gemmFloorMilliseconds() throws -> Double {
         var generator = SeededGenerator(seed: 2)
         var total = 0.0
         for (layer, (inputs, outputs)) in zip(sizes, sizes.dropFirst()).enumerated() {
-            let x = Tensor.normal([batch, inputs], using: &generator)
-            let w = Tensor.normal([inputs, outputs], using: &generator)
-            let dy = Tensor.normal([batch, outputs], using: &generator)
+            let x = try Tensor.normal([batch, inputs], using: &generator)
+            let w = try Tensor.normal([inputs, outputs], using: &generator)
+            let dy = try Tensor.normal([batch, outputs], using: &generator)
             total += Self.medianMilliseconds { _ = try? x.matmul(w) }
             total += Self.medianMilliseconds { _ = try? x.matmul(dy, transposeSelf: true) }
             if layer > 0 { total += Self.medianMilliseconds { _ = try? dy.matmul(w, transposeOther: true) } }
@@ -95,9 +95,9 @@ struct MLP: Workload {
     }
 
     /// The median GFLOP/s of a plain 2048^3 product (no tape), the same GEMM path the workload uses.
-    static func sgemmPeakGFLOPs() -> Double {
+    static func sgemmPeakGFLOPs() throws -> Double {
         var generator = SeededGenerator(seed: 1)
-        let a = Tensor.normal([2048, 2048], using: &generator), b = Tensor.normal([2048, 2048], using: &generator)
+        let a = try Tensor.normal([2048, 2048], using: &generator), b = try Tensor.normal([2048, 2048], using: &generator)
         var times = [Double]()
         for i in 0..<13 {
             let start = DispatchTime.now().uptimeNanoseconds

@@ -5,12 +5,12 @@ struct OpOverhead: Workload {
     static let operations = 10_000
     let start: Tensor
 
-    init() {
+    init() throws {
         var generator = SeededGenerator(seed: 0)
-        start = Tensor.normal([16], using: &generator)
+        start = try Tensor.normal([16], using: &generator)
     }
 
-    func step() throws {
+    func step(observer: ReplayObserver?) throws {
         let tape = Tape()
         let x = tape.watch(start)
         let loss = try tape.record { () throws -> Tensor in
@@ -24,11 +24,11 @@ struct OpOverhead: Workload {
             }
             return try y.sum()
         }
-        try tape.backward(from: loss)
+        try tape.backward(from: loss, observer: observer)
         guard try tape.gradient(of: x) != nil else { throw BenchmarkError.noGradient }
     }
 
-    func extraResults(msPerStep: Double) -> [String: Double] {
+    func extraResults(msPerStep: Double) throws -> [String: Double] {
         ["us_per_op": msPerStep * 1000 / Double(Self.operations)]
     }
 }

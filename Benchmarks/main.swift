@@ -10,10 +10,16 @@ struct Options {
     var threads = 1
     var steps = 100
     var warmup = 20
+    /// Also time each step with a replay observer (steps alternate) and report the observer's cost.
+    var observerCost = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
         while let flag = rest.popFirst() {
+            if flag == "--observer-cost" {
+                observerCost = true
+                continue
+            }
             guard let value = rest.popFirst() else { throw BenchmarkError.usage("\(flag) needs a value") }
             switch flag {
             case "--workload": workload = value
@@ -30,10 +36,10 @@ struct Options {
 
 func makeWorkload(_ name: String) throws -> Workload {
     switch name.uppercased() {
-    case "W1": return MLP.w1()
-    case "W2": return CharLSTMWorkload()
-    case "W3": return OpOverhead()
-    case "W4": return MLP.w4()
+    case "W1": return try MLP.w1()
+    case "W2": return try CharLSTMWorkload()
+    case "W3": return try OpOverhead()
+    case "W4": return try MLP.w4()
     default: throw BenchmarkError.usage("unknown workload '\(name)' (W1, W2, W3, W4)")
     }
 }
@@ -41,8 +47,16 @@ func makeWorkload(_ name: String) throws -> Workload {
 func result(_ name: String, _ options: Options) throws -> [String: Double] {
     BLAS.threadCount = options.threads
     let workload = try makeWorkload(name)
+    if options.observerCost {
+        let ms = try medianStepMilliseconds(
+            workload, steps: options.steps, warmup: options.warmup, observed: [false, true])
+        return [
+            "ms_step": ms[0], "ms_step_observed": ms[1], "observer_overhead": ms[1] / ms[0] - 1,
+            "threads": Double(options.threads),
+        ]
+    }
     let ms = try medianStepMilliseconds(workload, steps: options.steps, warmup: options.warmup)
-    return ["ms_step": ms, "threads": Double(options.threads)].merging(workload.extraResults(msPerStep: ms)) { $1 }
+    return ["ms_step": ms, "threads": Double(options.threads)].merging(try workload.extraResults(msPerStep: ms)) { $1 }
 }
 
 do {

@@ -41,7 +41,7 @@ do {
     let corpus = try path.map(CharCorpus.load) ?? CharCorpus(text: EmbeddedCorpus.text)
     let batches = try corpus.batches(batchSize: 50, sequenceLength: 50)
     var generator = SeededGenerator(seed: seed)
-    let model = CharLSTM(vocabularySize: corpus.vocabulary.count, generator: &generator)
+    let model = try CharLSTM(vocabularySize: corpus.vocabulary.count, generator: &generator)
     let optimizer = RMSProp(model.namedParameters(), learningRate: 2e-3, alpha: 0.95)
     say("\(corpus.ids.count) characters, \(corpus.vocabulary.count) distinct, \(batches.batchesPerEpoch) batches per epoch")
 

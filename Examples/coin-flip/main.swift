@@ -10,10 +10,16 @@ import Autobw
 import Foundation
 
 var generator = SeededGenerator(seed: UInt64(CommandLine.arguments.dropFirst().first ?? "") ?? 2026)
-let linear = Linear(4, 3, generator: &generator)
-let x1 = Tensor.uniform([1, 4], low: -1, high: 1, using: &generator)
-let x2 = Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
-let x3 = Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
+let linear: Linear, x1: Tensor, x2: Tensor, x3: Tensor
+do {
+    linear = try Linear(4, 3, generator: &generator)
+    x1 = try Tensor.uniform([1, 4], low: -1, high: 1, using: &generator)
+    x2 = try Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
+    x3 = try Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
+} catch {
+    print("error: \(error)")
+    exit(1)
+}
 
 func maxDifference(_ a: Tensor?, _ b: [Float]) -> Float {
     zip(a?.scalars ?? [], b).map { abs($0 - $1) }.max() ?? .infinity
@@ -60,10 +66,10 @@ print(worst < 1e-5 ? "all gradients match" : "MISMATCH: \(worst)")
 guard worst < 1e-5 else { exit(1) }
 
 // Training through a graph that changes from step to step: the optimizer sees only the recorded branch.
-let target = Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
 let optimizer = SGD(linear.namedParameters(), learningRate: 0.1)
 var losses = [Float]()
 do {
+    let target = try Tensor.uniform([1, 3], low: -1, high: 1, using: &generator)
     for step in 0..<60 {
         let heads = generator.nextUnit() < 0.5
         optimizer.zeroGrad()

@@ -26,8 +26,8 @@ func spirals(_ generator: inout SeededGenerator) throws -> (points: Tensor, labe
 do {
     let (points, labels) = try spirals(&generator)
     let model = Sequential([
-        Linear(2, 64, generator: &generator), Tanh(), Linear(64, 64, generator: &generator), Tanh(),
-        Linear(64, 2, generator: &generator),
+        try Linear(2, 64, generator: &generator), Tanh(), try Linear(64, 64, generator: &generator), Tanh(),
+        try Linear(64, 2, generator: &generator),
     ])
     let optimizer = Adam(model.namedParameters(), learningRate: 0.01)
     var first: Float = .nan, last: Float = .nan

@@ -8,9 +8,6 @@ import Foundation
 let steps = CommandLine.arguments.dropFirst().first == "--steps"
     ? Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 1500 : 1500
 var generator = SeededGenerator(seed: 1)
-let cell = RNNCell(inputSize: 1, hiddenSize: 25, generator: &generator)
-let readout = Linear(25, 1, initializer: .xavierUniform, generator: &generator)
-let optimizer = SGD(cell.namedParameters() + readout.namedParameters(), learningRate: 0.05, momentum: 0.9)
 
 /// A batch of 15 windows starting at random phases: 5 inputs `[15, 1]` per timestep and the next value.
 func batch(_ generator: inout SeededGenerator) throws -> (inputs: [Tensor], target: Tensor) {
@@ -21,6 +18,9 @@ func batch(_ generator: inout SeededGenerator) throws -> (inputs: [Tensor], targ
 }
 
 do {
+    let cell = try RNNCell(inputSize: 1, hiddenSize: 25, generator: &generator)
+    let readout = try Linear(25, 1, initializer: .xavierUniform, generator: &generator)
+    let optimizer = SGD(cell.namedParameters() + readout.namedParameters(), learningRate: 0.05, momentum: 0.9)
     var first: Float = .nan, recent = [Float]()
     for step in 0..<steps {
         let (inputs, target) = try batch(&generator)

@@ -10,16 +10,16 @@ import Testing
         return path
     }()
 
-    static func model(seed: UInt64) -> Sequential {
+    static func model(seed: UInt64) throws -> Sequential {
         var g = SeededGenerator(seed: seed)
-        return Sequential([Linear(3, 4, generator: &g), Tanh(), Linear(4, 2, generator: &g)])
+        return Sequential([try Linear(3, 4, generator: &g), Tanh(), try Linear(4, 2, generator: &g)])
     }
 
     /// One training step on fixed data; returns the loss.
     @discardableResult
     static func trainStep(_ model: Sequential, _ optimizer: Optimizer) throws -> Float {
         var g = SeededGenerator(seed: 99)
-        let x = Tensor.uniform([5, 3], low: -1, high: 1, using: &g)
+        let x = try Tensor.uniform([5, 3], low: -1, high: 1, using: &g)
         optimizer.zeroGrad()
         let tape = Tape()
         let loss = try tape.record { try model(x).softmaxCrossEntropy(targets: [0, 1, 1, 0, 1]) }
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func aRoundTripIsBitExact() throws {
-        let original = Self.model(seed: 1), restored = Self.model(seed: 2)
+        let original = try Self.model(seed: 1), restored = try Self.model(seed: 2)
         let path = directory + "/model.safetensors"
         try Checkpoint.save(model: original, step: 42, to: path)
         let step = try Checkpoint.load(from: path, into: restored)
@@ -40,13 +40,13 @@ import Testing
     }
 
     @Test func anOptimizerStepAfterReloadEqualsOneOnTheOriginal() throws {
-        let original = Self.model(seed: 1)
+        let original = try Self.model(seed: 1)
         let optimizer = Adam(original.namedParameters(), learningRate: 0.01)
         for _ in 0..<3 { try Self.trainStep(original, optimizer) }
         let path = directory + "/training.safetensors"
         try Checkpoint.save(model: original, optimizer: optimizer, step: 3, to: path)
 
-        let restored = Self.model(seed: 7)
+        let restored = try Self.model(seed: 7)
         let restoredOptimizer = Adam(restored.namedParameters(), learningRate: 0.01)
         #expect(try Checkpoint.load(from: path, into: restored, optimizer: restoredOptimizer) == 3)
         #expect(restoredOptimizer.stepCount == 3)
@@ -58,7 +58,7 @@ import Testing
 
     @Test func theFileIsSafetensorsWithTensorsUnderParameterNames() throws {
         let path = directory + "/named.safetensors"
-        try Checkpoint.save(model: Self.model(seed: 1), step: 1, to: path)
+        try Checkpoint.save(model: try Self.model(seed: 1), step: 1, to: path)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         #expect(length % 8 == 0)
@@ -75,7 +75,7 @@ import Testing
         #expect(throws: CheckpointError.self) { try SafeTensors.decode(data.prefix(5)) }
     }
 
-    @Test func anOversizedHeaderLengthIsRejectedWithoutAllocating() {
+    @Test func anOversizedHeaderLengthIsRejectedWithoutAllocating() throws {
         var data = Data()
         withUnsafeBytes(of: UInt64.max.littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: Array("{}".utf8))
@@ -87,7 +87,7 @@ import Testing
         }
     }
 
-    @Test func malformedHeadersAreRejected() {
+    @Test func malformedHeadersAreRejected() throws {
         for json in ["not json", "[1, 2]", #"{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0]}}"#,
                      #"{"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}"#,
                      #"{"__metadata__": {"a": 1}}"#] {
@@ -98,7 +98,7 @@ import Testing
         }
     }
 
-    @Test func offsetsThatDoNotMatchTheShapeAreRejected() {
+    @Test func offsetsThatDoNotMatchTheShapeAreRejected() throws {
         let json = #"{"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#
         var data = Data()
         withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { data.append(contentsOf: $0) }
@@ -120,7 +120,7 @@ import Testing
         #expect(tensors["a"]?.scalars == [1.5] && tensors["b"]?.scalars == [-2] && tensors["c"]?.scalars == [0.25])
     }
 
-    @Test func anUnsupportedDTypeIsNamed() {
+    @Test func anUnsupportedDTypeIsNamed() throws {
         let json = #"{"ids": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}}"#
         var data = Data()
         withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { data.append(contentsOf: $0) }
@@ -131,16 +131,16 @@ import Testing
     @Test func aMismatchedModelIsRejectedAndLeftUntouched() throws {
         let path = directory + "/small.safetensors"
         var g = SeededGenerator(seed: 3)
-        try Checkpoint.save(model: Sequential([Linear(3, 5, generator: &g)]), step: 0, to: path)
-        let other = Self.model(seed: 4)
+        try Checkpoint.save(model: Sequential([try Linear(3, 5, generator: &g)]), step: 0, to: path)
+        let other = try Self.model(seed: 4)
         let before = other.parameters.map(\.value.scalars)
         #expect(throws: CheckpointError.self) { try Checkpoint.load(from: path, into: other) }
         #expect(other.parameters.map(\.value.scalars) == before)
     }
 
-    @Test func aMissingFileIsAnUnreadableError() {
+    @Test func aMissingFileIsAnUnreadableError() throws {
         #expect {
-            try Checkpoint.load(from: directory + "/nope.safetensors", into: Self.model(seed: 1))
+            try Checkpoint.load(from: directory + "/nope.safetensors", into: try Self.model(seed: 1))
         } throws: { error in
             if case CheckpointError.unreadable = error { return true }
             return false
@@ -149,7 +149,7 @@ import Testing
 
     @Test func aFailedWriteLeavesThePreviousFileIntact() throws {
         let path = directory + "/keep.safetensors"
-        try Checkpoint.save(model: Self.model(seed: 1), step: 1, to: path)
+        try Checkpoint.save(model: try Self.model(seed: 1), step: 1, to: path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(throws: CheckpointError.self) {
             try AtomicFile.write(Data([1, 2, 3]), to: directory + "/no-such-dir/keep.safetensors")

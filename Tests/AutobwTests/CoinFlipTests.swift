@@ -5,7 +5,7 @@ import Testing
 /// The seed's first example: `linear(x1) + x2 * sigmoid(x3)`, with `sigmoid(x3)` replaced by `x3` on heads.
 @Suite struct CoinFlipTests {
     struct Run {
-        let dx1: [Float], dx2: [Float], dx3: [Float], dW: [Float], db: [Float], ops: [String]
+        let dx1: [Float], dx2: [Float], dx3: [Float], dW: [Float], db: [Float], ops: [OpName]
     }
 
     static let x1: [Float] = [0.5, -1, 2], x2: [Float] = [0.3, -0.7], x3: [Float] = [1.5, -0.5]
@@ -13,7 +13,7 @@ import Testing
 
     static func run(heads: Bool) throws -> Run {
         var generator = SeededGenerator(seed: 1)
-        let linear = Linear(3, 2, generator: &generator)
+        let linear = try Linear(3, 2, generator: &generator)
         try linear.weight.assign(try Tensor(shape: [3, 2], scalars: weights))
         let tape = Tape()
         let v1 = tape.watch(try Tensor(shape: [1, 3], scalars: x1))

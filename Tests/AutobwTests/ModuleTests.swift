@@ -7,63 +7,63 @@ import Testing
     final class CharModel: Module, @unchecked Sendable {
         let lstm: LSTM
         let head: Linear
-        init(generator: inout SeededGenerator) {
-            lstm = LSTM(inputSize: 5, hiddenSize: 3, layerCount: 2, generator: &generator)
-            head = Linear(3, 5, generator: &generator)
+        init(generator: inout SeededGenerator) throws {
+            lstm = try LSTM(inputSize: 5, hiddenSize: 3, layerCount: 2, generator: &generator)
+            head = try Linear(3, 5, generator: &generator)
         }
     }
 
-    @Test func parameterNamesFollowThePropertyPath() {
+    @Test func parameterNamesFollowThePropertyPath() throws {
         var g = SeededGenerator(seed: 1)
-        let names = CharModel(generator: &g).namedParameters().map(\.name)
+        let names = try CharModel(generator: &g).namedParameters().map(\.name)
         #expect(names == [
             "lstm.l1.wx", "lstm.l1.wh", "lstm.l1.bias", "lstm.l2.wx", "lstm.l2.wh", "lstm.l2.bias",
             "head.weight", "head.bias",
         ])
     }
 
-    @Test func sequentialNamesLayersByPosition() {
+    @Test func sequentialNamesLayersByPosition() throws {
         var g = SeededGenerator(seed: 1)
-        let model = Sequential([Linear(2, 3, generator: &g), Tanh(), Linear(3, 1, bias: false, generator: &g)])
+        let model = Sequential([try Linear(2, 3, generator: &g), Tanh(), try Linear(3, 1, bias: false, generator: &g)])
         #expect(model.namedParameters().map(\.name) == ["1.weight", "1.bias", "3.weight"])
     }
 
     @Test func moduleCallsLabelTapeEntriesWithTheirPath() throws {
         var g = SeededGenerator(seed: 1)
-        let model = CharModel(generator: &g)
+        let model = try CharModel(generator: &g)
         _ = model.namedParameters()
         let tape = Tape()
-        _ = try tape.record { try model.scoped { try model.head(Tensor.ones([1, 3])) } }
+        _ = try tape.record { try model.scoped { try model.head(try Tensor.ones([1, 3])) } }
         #expect(tape.entries.map(\.scope) == ["charmodel.head", "charmodel.head"])
     }
 
     @Test func linearGradients() throws {
         var g = SeededGenerator(seed: 2)
-        let layer = Linear(4, 3, generator: &g)
-        try layer.bias?.assign(Tensor.uniform([3], low: -1, high: 1, using: &g))
-        let x = Tensor.uniform([5, 4], low: -1, high: 1, using: &g)
+        let layer = try Linear(4, 3, generator: &g)
+        try layer.bias?.assign(try Tensor.uniform([3], low: -1, high: 1, using: &g))
+        let x = try Tensor.uniform([5, 4], low: -1, high: 1, using: &g)
         try expectParameterGradients(layer.parameters) { try layer(x).tanh() }
         try expectGradients([x]) { try layer($0[0]) }
     }
 
     @Test func embeddingGradientsAccumulateForRepeatedIds() throws {
         var g = SeededGenerator(seed: 3)
-        let table = Embedding(count: 6, dimension: 3, generator: &g)
+        let table = try Embedding(count: 6, dimension: 3, generator: &g)
         try expectParameterGradients(table.parameters) { try table([1, 4, 1, 0]).tanh() }
     }
 
     @Test func rnnCellGradients() throws {
         var g = SeededGenerator(seed: 4)
-        let cell = RNNCell(inputSize: 3, hiddenSize: 4, generator: &g)
-        let xs = (0..<3).map { _ in Tensor.uniform([2, 3], low: -1, high: 1, using: &g) }
+        let cell = try RNNCell(inputSize: 3, hiddenSize: 4, generator: &g)
+        let xs = try (0..<3).map { _ in try Tensor.uniform([2, 3], low: -1, high: 1, using: &g) }
         try expectParameterGradients(cell.parameters) {
-            try xs.reduce(cell.zeroState(batchSize: 2)) { try cell($1, $0) }
+            try xs.reduce(try cell.zeroState(batchSize: 2)) { try cell($1, $0) }
         }
     }
 
     @Test func fusedLSTMCellGradients() throws {
         var inputs = Inputs(seed: 5)
-        try expectGradients([inputs.uniform([2, 12]), inputs.uniform([2, 12]), inputs.uniform([12]), inputs.uniform([2, 3])]) {
+        try expectGradients([try inputs.uniform([2, 12]), try inputs.uniform([2, 12]), try inputs.uniform([12]), try inputs.uniform([2, 3])]) {
             let (h, c) = try Tensor.lstmCell(xGates: $0[0], hGates: $0[1], bias: $0[2], cell: $0[3])
             return try Tensor.concatenate([h, c * 0.5], axis: 1)
         }
@@ -72,7 +72,7 @@ import Testing
     @Test(arguments: [LSTM.Granularity.perLayer, .perTimestep])
     func lstmGradientsThroughTimeAndLayers(granularity: LSTM.Granularity) throws {
         var g = SeededGenerator(seed: 6)
-        let lstm = LSTM(
+        let lstm = try LSTM(
             inputSize: 4, hiddenSize: 3, layerCount: 2, initializer: .uniform(0.5), granularity: granularity,
             generator: &g)
         let tokens = [[0, 3], [2, 2], [1, 0]]
@@ -84,8 +84,8 @@ import Testing
 
     @Test func fusedLSTMLayerGradientsIncludingTheInitialState() throws {
         var inputs = Inputs(seed: 12)
-        let (gates, wh, bias) = (inputs.uniform([3, 2, 8]), inputs.uniform([2, 8]), inputs.uniform([8]))
-        try expectGradients([gates, wh, bias, inputs.uniform([2, 2]), inputs.uniform([2, 2])]) {
+        let (gates, wh, bias) = (try inputs.uniform([3, 2, 8]), try inputs.uniform([2, 8]), try inputs.uniform([8]))
+        try expectGradients([gates, wh, bias, try inputs.uniform([2, 2]), try inputs.uniform([2, 2])]) {
             let (hiddens, h, c) = try Tensor.lstmLayer(
                 inputGates: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3], initialCell: $0[4])
             return try Tensor.concatenate([hiddens.reshaped([-1, 2]), h * 0.5, c], axis: 0)
@@ -94,8 +94,8 @@ import Testing
 
     @Test func bothGranularitiesGiveTheSameValuesAndGradients() throws {
         var g1 = SeededGenerator(seed: 13), g2 = SeededGenerator(seed: 13)
-        let fused = LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perLayer, generator: &g1)
-        let stepped = LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perTimestep, generator: &g2)
+        let fused = try LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perLayer, generator: &g1)
+        let stepped = try LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perTimestep, generator: &g2)
         let tokens = [[1, 4, 0], [2, 2, 3], [0, 1, 4], [3, 3, 1]]
         var results = [[[Float]]]()
         for lstm in [fused, stepped] {
@@ -109,7 +109,7 @@ import Testing
 
     @Test func lstmOnTokensEqualsLSTMOnOneHotInputs() throws {
         var g = SeededGenerator(seed: 7)
-        let lstm = LSTM(inputSize: 4, hiddenSize: 3, layerCount: 2, generator: &g)
+        let lstm = try LSTM(inputSize: 4, hiddenSize: 3, layerCount: 2, generator: &g)
         let tokens = [[0, 3], [2, 1]]
         let viaTokens = try lstm(tokens: tokens).hiddens
         let oneHot = try Tensor.oneHot(tokens.flatMap { $0 }, depth: 4).reshaped([2, 2, 4])
@@ -118,9 +118,9 @@ import Testing
 
     @Test func lstmForwardMatchesAStraightforwardImplementation() throws {
         var g = SeededGenerator(seed: 8)
-        let cell = LSTMCell(inputSize: 2, hiddenSize: 2, initializer: .uniform(0.5), generator: &g)
+        let cell = try LSTMCell(inputSize: 2, hiddenSize: 2, initializer: .uniform(0.5), generator: &g)
         let x = [Tensor([0.5, -1]).reshapedUntracked([1, 2]), Tensor([1, 0.25]).reshapedUntracked([1, 2])]
-        var state = cell.zeroState(batchSize: 1)
+        var state = try cell.zeroState(batchSize: 1)
         for input in x { state = try cell(input, state: state) }
 
         // The same recurrence with plain Floats: z = x Wx + h Wh + b, gates [i f o g].
@@ -142,9 +142,9 @@ import Testing
         expectClose(state.cell.scalars, c)
     }
 
-    @Test func lstmForgetBiasStartsAtOne() {
+    @Test func lstmForgetBiasStartsAtOne() throws {
         var g = SeededGenerator(seed: 9)
-        let cell = LSTMCell(inputSize: 3, hiddenSize: 4, generator: &g)
+        let cell = try LSTMCell(inputSize: 3, hiddenSize: 4, generator: &g)
         let bias = cell.bias.value.scalars
         #expect(bias[4..<8].allSatisfy { $0 == 1 })
         #expect(bias[0..<4].allSatisfy { abs($0) <= 0.08 } && bias[8...].allSatisfy { abs($0) <= 0.08 })
@@ -152,21 +152,21 @@ import Testing
 
     @Test func sequentialGradients() throws {
         var g = SeededGenerator(seed: 10)
-        let model = Sequential([Linear(3, 4, generator: &g), Sigmoid(), Linear(4, 2, generator: &g), Tanh()])
-        let x = Tensor.uniform([3, 3], low: -1, high: 1, using: &g)
+        let model = Sequential([try Linear(3, 4, generator: &g), Sigmoid(), try Linear(4, 2, generator: &g), Tanh()])
+        let x = try Tensor.uniform([3, 3], low: -1, high: 1, using: &g)
         try expectParameterGradients(model.parameters) { try model(x) }
     }
 
     @Test func dropoutIsTheIdentityInEvaluationMode() throws {
         let dropout = try Dropout(rate: 0.5)
         dropout.setTraining(false)
-        let x = Tensor.ones([100])
+        let x = try Tensor.ones([100])
         #expect(try dropout(x).scalars == x.scalars)
     }
 
     @Test func dropoutDropsAboutTheRateAndRescalesTheRest() throws {
         let dropout = try Dropout(rate: 0.25, seed: 3)
-        let y = try dropout(Tensor.ones([4000])).scalars
+        let y = try dropout(try Tensor.ones([4000])).scalars
         let dropped = Float(y.filter { $0 == 0 }.count) / 4000
         #expect(abs(dropped - 0.25) < 0.03)
         #expect(y.filter { $0 != 0 }.allSatisfy { abs($0 - 1 / 0.75) < 1e-6 })
@@ -176,20 +176,20 @@ import Testing
     @Test func dropoutSendsTheGradientThroughTheKeptElementsOnly() throws {
         let dropout = try Dropout(rate: 0.5, seed: 4)
         let tape = Tape()
-        let x = tape.watch(Tensor.ones([64]))
+        let x = tape.watch(try Tensor.ones([64]))
         let y = try tape.record { try dropout(x) }
-        try tape.backward(from: y, seed: Tensor.ones([64]))
+        try tape.backward(from: y, seed: try Tensor.ones([64]))
         // y = x * mask / keep, so dy/dx is exactly y / x = y here.
         #expect(try tape.gradient(of: x)?.scalars == y.scalars)
         #expect(y.scalars.contains(0) && y.scalars.contains(2))
     }
 
-    @Test func initializersRespectTheirBounds() {
+    @Test func initializersRespectTheirBounds() throws {
         var g = SeededGenerator(seed: 11)
-        let xavier = Initializer.xavierUniform.make([100, 50], fanIn: 100, fanOut: 50, using: &g).scalars
+        let xavier = try Initializer.xavierUniform.make([100, 50], fanIn: 100, fanOut: 50, using: &g).scalars
         let bound = (6 / Float(150)).squareRoot()
         #expect(xavier.allSatisfy { abs($0) <= bound } && xavier.contains { abs($0) > 0.9 * bound })
-        let kaiming = Initializer.kaimingNormal.make([200, 100], fanIn: 200, fanOut: 100, using: &g).scalars
+        let kaiming = try Initializer.kaimingNormal.make([200, 100], fanIn: 200, fanOut: 100, using: &g).scalars
         let std = (kaiming.map { $0 * $0 }.reduce(0, +) / Float(kaiming.count)).squareRoot()
         #expect(abs(std - (2 / Float(200)).squareRoot()) < 0.005)
     }

@@ -6,19 +6,19 @@ import Testing
     var inputs = Inputs(seed: 9)
 
     @Test mutating func sumOfAll() throws {
-        try expectGradients([inputs.uniform([2, 3])]) { try $0[0].sum() }
+        try expectGradients([try inputs.uniform([2, 3])]) { try $0[0].sum() }
     }
 
     @Test mutating func sumAlongTheMiddleAxis() throws {
-        try expectGradients([inputs.uniform([2, 3, 4])]) { try $0[0].sum(axis: 1) }
+        try expectGradients([try inputs.uniform([2, 3, 4])]) { try $0[0].sum(axis: 1) }
     }
 
     @Test mutating func meanAlongTheLastAxisKeepingIt() throws {
-        try expectGradients([inputs.uniform([3, 4])]) { try $0[0].mean(axis: -1, keepingDimension: true) }
+        try expectGradients([try inputs.uniform([3, 4])]) { try $0[0].mean(axis: -1, keepingDimension: true) }
     }
 
     @Test mutating func meanOfAll() throws {
-        try expectGradients([inputs.uniform([3, 4])]) { try $0[0].mean() }
+        try expectGradients([try inputs.uniform([3, 4])]) { try $0[0].mean() }
     }
 
     @Test mutating func maxAlongAnAxis() throws {
@@ -33,85 +33,85 @@ import Testing
     }
 
     @Test mutating func matmul() throws {
-        try expectGradients([inputs.uniform([3, 4]), inputs.uniform([4, 5])]) { try $0[0].matmul($0[1]) }
+        try expectGradients([try inputs.uniform([3, 4]), try inputs.uniform([4, 5])]) { try $0[0].matmul($0[1]) }
     }
 
     @Test mutating func matmulTransposingTheLeftFactor() throws {
-        try expectGradients([inputs.uniform([4, 3]), inputs.uniform([4, 5])]) {
+        try expectGradients([try inputs.uniform([4, 3]), try inputs.uniform([4, 5])]) {
             try $0[0].matmul($0[1], transposeSelf: true)
         }
     }
 
     @Test mutating func matmulTransposingTheRightFactor() throws {
-        try expectGradients([inputs.uniform([3, 4]), inputs.uniform([5, 4])]) {
+        try expectGradients([try inputs.uniform([3, 4]), try inputs.uniform([5, 4])]) {
             try $0[0].matmul($0[1], transposeOther: true)
         }
     }
 
     @Test mutating func matmulTransposingBoth() throws {
-        try expectGradients([inputs.uniform([4, 3]), inputs.uniform([5, 4])]) {
+        try expectGradients([try inputs.uniform([4, 3]), try inputs.uniform([5, 4])]) {
             try $0[0].matmul($0[1], transposeSelf: true, transposeOther: true)
         }
     }
 
     @Test mutating func batchedMatmul() throws {
-        try expectGradients([inputs.uniform([2, 3, 4]), inputs.uniform([2, 4, 2])]) { try $0[0].matmul($0[1]) }
+        try expectGradients([try inputs.uniform([2, 3, 4]), try inputs.uniform([2, 4, 2])]) { try $0[0].matmul($0[1]) }
     }
 
     @Test mutating func foldedMatmulThroughOneWeight() throws {
-        try expectGradients([inputs.uniform([2, 3, 4]), inputs.uniform([4, 2])]) { try $0[0].matmul($0[1]) }
+        try expectGradients([try inputs.uniform([2, 3, 4]), try inputs.uniform([4, 2])]) { try $0[0].matmul($0[1]) }
     }
 
     @Test mutating func reshape() throws {
-        try expectGradients([inputs.uniform([2, 6])]) { try $0[0].reshaped([3, -1]) * $0[0].reshaped([3, 4]) }
+        try expectGradients([try inputs.uniform([2, 6])]) { try $0[0].reshaped([3, -1]) * $0[0].reshaped([3, 4]) }
     }
 
     @Test mutating func transpose() throws {
-        try expectGradients([inputs.uniform([2, 3, 4])]) { try $0[0].transposed() }
+        try expectGradients([try inputs.uniform([2, 3, 4])]) { try $0[0].transposed() }
     }
 
     @Test mutating func narrow() throws {
-        try expectGradients([inputs.uniform([3, 5])]) { try $0[0].narrow(axis: 1, start: 1, length: 3) }
+        try expectGradients([try inputs.uniform([3, 5])]) { try $0[0].narrow(axis: 1, start: 1, length: 3) }
     }
 
     @Test mutating func splitIntoUnequalPieces() throws {
-        try expectGradients([inputs.uniform([2, 6])]) {
+        try expectGradients([try inputs.uniform([2, 6])]) {
             let pieces = try $0[0].split(axis: 1, sizes: [1, 2, 3])
             return try pieces[0].sum() * pieces[1].sum() + pieces[2].tanh().sum()
         }
     }
 
     @Test mutating func chunkIntoGates() throws {
-        try expectGradients([inputs.uniform([2, 8])]) {
+        try expectGradients([try inputs.uniform([2, 8])]) {
             let gates = try $0[0].chunked(4, axis: 1)
             return try gates[0].sigmoid() * gates[3].tanh()
         }
     }
 
     @Test mutating func concatenate() throws {
-        try expectGradients([inputs.uniform([2, 3]), inputs.uniform([1, 3])]) {
+        try expectGradients([try inputs.uniform([2, 3]), try inputs.uniform([1, 3])]) {
             try Tensor.concatenate([$0[0], $0[1], $0[0]], axis: 0)
         }
     }
 
     @Test mutating func gatherWithRepeatedRows() throws {
-        try expectGradients([inputs.uniform([4, 3])]) { try $0[0].gather(rows: [2, 0, 2, 3]) }
+        try expectGradients([try inputs.uniform([4, 3])]) { try $0[0].gather(rows: [2, 0, 2, 3]) }
     }
 
     @Test mutating func softmax() throws {
-        try expectGradients([inputs.uniform([3, 5], -2, 2)]) { try $0[0].softmax() }
+        try expectGradients([try inputs.uniform([3, 5], -2, 2)]) { try $0[0].softmax() }
     }
 
     @Test mutating func logSoftmax() throws {
-        try expectGradients([inputs.uniform([3, 5], -2, 2)]) { try $0[0].logSoftmax() }
+        try expectGradients([try inputs.uniform([3, 5], -2, 2)]) { try $0[0].logSoftmax() }
     }
 
     @Test mutating func softmaxCrossEntropy() throws {
-        try expectGradients([inputs.uniform([4, 5], -2, 2)]) { try $0[0].softmaxCrossEntropy(targets: [0, 4, 2, 2]) }
+        try expectGradients([try inputs.uniform([4, 5], -2, 2)]) { try $0[0].softmaxCrossEntropy(targets: [0, 4, 2, 2]) }
     }
 
     @Test mutating func meanSquaredError() throws {
-        try expectGradients([inputs.uniform([3, 2]), inputs.uniform([3, 2])]) { try $0[0].meanSquaredError($0[1]) }
+        try expectGradients([try inputs.uniform([3, 2]), try inputs.uniform([3, 2])]) { try $0[0].meanSquaredError($0[1]) }
     }
 
     @Test mutating func customOperation() throws {
@@ -120,6 +120,6 @@ import Testing
         } backward: { inputs, _, grads in
             [try grads[0] * inputs[0] * inputs[0] * 3]
         }
-        try expectGradients([inputs.uniform([5])]) { try cube([$0[0]])[0] }
+        try expectGradients([try inputs.uniform([5])]) { try cube([$0[0]])[0] }
     }
 }

@@ -8,15 +8,15 @@ struct Inputs {
     init(seed: UInt64 = 42) { generator = SeededGenerator(seed: seed) }
 
     /// Uniform in `low..<high`.
-    mutating func uniform(_ shape: [Int], _ low: Float = -1, _ high: Float = 1) -> Tensor {
-        Tensor.uniform(shape, low: low, high: high, using: &generator)
+    mutating func uniform(_ shape: [Int], _ low: Float = -1, _ high: Float = 1) throws -> Tensor {
+        try Tensor.uniform(shape, low: low, high: high, using: &generator)
     }
 
     /// Values whose magnitudes lie in 0.2..<1.2 with random signs: at least 0.2 from zero.
-    mutating func awayFromZero(_ shape: [Int]) -> Tensor {
-        let magnitudes = uniform(shape, 0.2, 1.2)
+    mutating func awayFromZero(_ shape: [Int]) throws -> Tensor {
+        let magnitudes = try uniform(shape, 0.2, 1.2)
         let scalars = magnitudes.scalars.map { generator.nextUnit() < 0.5 ? -$0 : $0 }
-        return try! Tensor(shape: shape, scalars: scalars)
+        return try Tensor(shape: shape, scalars: scalars)
     }
 }
 

@@ -47,8 +47,8 @@ import Testing
 
     @Test func steppingEndsWithTheGradientsOfAFullBackward() throws {
         var inputs = Inputs()
-        let w1 = Parameter(inputs.uniform([3, 4])), w2 = Parameter(inputs.uniform([4, 2]))
-        let x = inputs.uniform([5, 3])
+        let w1 = Parameter(try inputs.uniform([3, 4])), w2 = Parameter(try inputs.uniform([4, 2]))
+        let x = try inputs.uniform([5, 3])
         func loss(_ tape: Tape) throws -> Tensor {
             try tape.record { try x.matmul(w1.value).tanh().matmul(w2.value).softmaxCrossEntropy(targets: [0, 1, 1, 0, 1]) }
         }
@@ -60,9 +60,9 @@ import Testing
 
         let stepped = Tape()
         let replay = try stepped.replay(from: try loss(stepped))
-        var ops = [String]()
+        var ops = [OpName]()
         while let step = try replay.step() { ops.append(step.entry.op) }
-        #expect(ops == ["softmaxCrossEntropy", "matmul", "tanh", "matmul"])
+        #expect(ops == [.softmaxCrossEntropy, .matmul, .tanh, .matmul])
         #expect(replay.isFinished)
         #expect([w1.grad!.scalars, w2.grad!.scalars] == expected)
     }
@@ -91,7 +91,7 @@ import Testing
             return try (x * 2).sum()
         }
         let replay = try tape.replay(from: loss)
-        var ops = [String]()
+        var ops = [OpName]()
         while let step = try replay.step() { ops.append(step.entry.op) }
         #expect(ops == ["sum", "mul_scalar"])
     }

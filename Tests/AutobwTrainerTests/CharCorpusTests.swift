@@ -24,7 +24,7 @@ import Testing
         #expect(second.inputs[0] == [corpus.ids[5], corpus.ids[25]])
     }
 
-    @Test func tooSmallATextIsAClearError() {
+    @Test func tooSmallATextIsAClearError() throws {
         #expect(throws: CorpusError.self) { try CharCorpus(text: "aaaa") }
         #expect(throws: CorpusError.self) { try CharCorpus(text: "abcdef").batches(batchSize: 50, sequenceLength: 50) }
     }
@@ -44,7 +44,7 @@ import Testing
     @Test func theFirstLossIsAboutLogOfTheVocabularySize() throws {
         var g = SeededGenerator(seed: 1)
         let corpus = try CharCorpus(text: EmbeddedCorpus.text)
-        let model = CharLSTM(vocabularySize: corpus.vocabulary.count, hiddenSize: 32, generator: &g)
+        let model = try CharLSTM(vocabularySize: corpus.vocabulary.count, hiddenSize: 32, generator: &g)
         let loss = try model.loss(try corpus.batches(batchSize: 4, sequenceLength: 10).batch(0)).loss.item()
         #expect(abs(loss - Foundation.log(Float(corpus.vocabulary.count))) < 0.05)
     }
@@ -53,7 +53,7 @@ import Testing
         var g = SeededGenerator(seed: 2)
         let corpus = try CharCorpus(text: EmbeddedCorpus.text)
         let batches = try corpus.batches(batchSize: 8, sequenceLength: 20)
-        let model = CharLSTM(vocabularySize: corpus.vocabulary.count, hiddenSize: 32, generator: &g)
+        let model = try CharLSTM(vocabularySize: corpus.vocabulary.count, hiddenSize: 32, generator: &g)
         let optimizer = RMSProp(model.namedParameters(), learningRate: 1e-2)
         var losses = [Float]()
         for step in 0..<60 {
@@ -70,7 +70,7 @@ import Testing
 
     @Test func samplingProducesIdsInTheVocabulary() throws {
         var g = SeededGenerator(seed: 3)
-        let model = CharLSTM(vocabularySize: 7, hiddenSize: 8, generator: &g)
+        let model = try CharLSTM(vocabularySize: 7, hiddenSize: 8, generator: &g)
         let sample = try model.sample(count: 20, prime: [1, 2], generator: &g)
         #expect(sample.count == 20 && sample.allSatisfy { (0..<7).contains($0) })
     }

@@ -51,7 +51,7 @@ enum Elementwise {
     /// `x` summed down to `shape`, undoing a broadcast (the backward of every broadcasting op).
     static func sum(_ x: Tensor, to shape: [Int]) -> Tensor {
         if x.shape == shape { return x }
-        let out = Tensor.zeros(shape)
+        let out = Tensor.filled(0, shape)
         let src = x.pointer, dst = out.pointer
         if out.count == 1 {
             var total: Float = 0

@@ -16,11 +16,10 @@ public final class Dropout: Module, Layer, @unchecked Sendable {
     }
 
     /// Applies a fresh random mask (training) or the identity (evaluation).
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    public func forward(_ x: Tensor) throws -> Tensor {
         guard isTraining && rate > 0 else { return x }
         let keep = 1 - rate
-        let mask = Tensor.uniform(x.shape, using: &generator)
-        let scaled = Elementwise.map(mask) { $0 < keep ? 1 / keep : 0 }
-        return try scoped { try x * scaled }
+        let mask = try Tensor.uniform(x.shape, using: &generator)
+        return try x * Elementwise.map(mask) { $0 < keep ? 1 / keep : 0 }
     }
 }

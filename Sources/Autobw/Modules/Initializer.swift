@@ -12,19 +12,20 @@ public enum Initializer: Sendable {
     case zeros
 
     /// A tensor of `shape` drawn from this initializer.
-    public func make(_ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout SeededGenerator) -> Tensor {
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
+    public func make(_ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout SeededGenerator) throws -> Tensor {
         let fanIn = Float(max(fanIn, 1)), fanOut = Float(max(fanOut, 1))
         switch self {
-        case .uniform(let a): return .uniform(shape, low: -a, high: a, using: &generator)
+        case .uniform(let a): return try .uniform(shape, low: -a, high: a, using: &generator)
         case .xavierUniform:
             let a = (6 / (fanIn + fanOut)).squareRoot()
-            return .uniform(shape, low: -a, high: a, using: &generator)
+            return try .uniform(shape, low: -a, high: a, using: &generator)
         case .kaimingUniform:
             let a = (6 / fanIn).squareRoot()
-            return .uniform(shape, low: -a, high: a, using: &generator)
+            return try .uniform(shape, low: -a, high: a, using: &generator)
         case .kaimingNormal:
-            return .normal(shape, standardDeviation: (2 / fanIn).squareRoot(), using: &generator)
-        case .zeros: return .zeros(shape)
+            return try .normal(shape, standardDeviation: (2 / fanIn).squareRoot(), using: &generator)
+        case .zeros: return try .zeros(shape)
         }
     }
 }

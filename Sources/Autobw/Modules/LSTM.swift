@@ -29,22 +29,25 @@ public final class LSTMCell: Module, @unchecked Sendable {
 
     /// A layer drawn from `initializer` (char-rnn: `.uniform(0.08)`), with the forget-gate bias set to
     /// `forgetBias` (char-rnn: 1) so that early on the cell remembers by default.
+    /// - Throws: `TensorError.invalidArgument` for a size that is not positive or too large for memory.
     public init(
         inputSize: Int, hiddenSize: Int, initializer: Initializer = .uniform(0.08), forgetBias: Float = 1,
         generator: inout SeededGenerator
-    ) {
-        self.hiddenSize = hiddenSize
-        let gates = 4 * hiddenSize
-        wx = Parameter(initializer.make([inputSize, gates], fanIn: inputSize, fanOut: gates, using: &generator))
-        wh = Parameter(initializer.make([hiddenSize, gates], fanIn: hiddenSize, fanOut: gates, using: &generator))
-        var b = initializer.make([gates], fanIn: hiddenSize, fanOut: gates, using: &generator).scalars
+    ) throws {
+        let inputSize = try Shape.validatedSize(inputSize, op: "LSTMCell", argument: "inputSize")
+        self.hiddenSize = try Shape.validatedSize(hiddenSize, op: "LSTMCell", argument: "hiddenSize")
+        let gates = try Shape.validatedCount([4, hiddenSize], op: "LSTMCell", argument: "gates of hiddenSize")
+        wx = Parameter(try initializer.make([inputSize, gates], fanIn: inputSize, fanOut: gates, using: &generator))
+        wh = Parameter(try initializer.make([hiddenSize, gates], fanIn: hiddenSize, fanOut: gates, using: &generator))
+        var b = try initializer.make([gates], fanIn: hiddenSize, fanOut: gates, using: &generator).scalars
         for j in hiddenSize..<(2 * hiddenSize) { b[j] = forgetBias }
         bias = Parameter(Tensor(b))
     }
 
     /// A zero state for a batch of `batchSize`.
-    public func zeroState(batchSize: Int) -> LSTMState {
-        LSTMState(hidden: .zeros([batchSize, hiddenSize]), cell: .zeros([batchSize, hiddenSize]))
+    /// - Throws: `TensorError.invalidArgument` for a negative or oversized batch.
+    public func zeroState(batchSize: Int) throws -> LSTMState {
+        LSTMState(hidden: try .zeros([batchSize, hiddenSize]), cell: try .zeros([batchSize, hiddenSize]))
     }
 
     /// The input-to-gates products of many inputs at once, `[..., inputSize] -> [..., 4 * hiddenSize]` (one GEMM
@@ -62,8 +65,10 @@ public final class LSTMCell: Module, @unchecked Sendable {
     }
 
     /// One step from an input `[batch, inputSize]`.
-    public func callAsFunction(_ x: Tensor, state: LSTMState) throws -> LSTMState {
-        try scoped { try step(inputGates: try inputGates(x), state: state) }
+    public func callAsFunction(
+        _ x: Tensor, state: LSTMState, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> LSTMState {
+        try scoped(file: file, line: line) { try step(inputGates: try inputGates(x), state: state) }
     }
 }
 
@@ -86,12 +91,14 @@ public final class LSTM: Module, @unchecked Sendable {
     public var granularity: Granularity
 
     /// `layerCount` layers of `hiddenSize` units over inputs of `inputSize`.
+    /// - Throws: `TensorError.invalidArgument` for a size or layer count that is not positive or too large.
     public init(
         inputSize: Int, hiddenSize: Int, layerCount: Int, initializer: Initializer = .uniform(0.08),
         forgetBias: Float = 1, granularity: Granularity = .perLayer, generator: inout SeededGenerator
-    ) {
-        layers = (0..<max(layerCount, 1)).map { k in
-            LSTMCell(
+    ) throws {
+        let layerCount = try Shape.validatedSize(layerCount, op: "LSTM", argument: "layerCount")
+        layers = try (0..<layerCount).map { k in
+            try LSTMCell(
                 inputSize: k == 0 ? inputSize : hiddenSize, hiddenSize: hiddenSize, initializer: initializer,
                 forgetBias: forgetBias, generator: &generator)
         }
@@ -103,37 +110,42 @@ public final class LSTM: Module, @unchecked Sendable {
     }
 
     /// Zero states for every layer.
-    public func zeroState(batchSize: Int) -> [LSTMState] { layers.map { $0.zeroState(batchSize: batchSize) } }
+    /// - Throws: `TensorError.invalidArgument` for a negative or oversized batch.
+    public func zeroState(batchSize: Int) throws -> [LSTMState] { try layers.map { try $0.zeroState(batchSize: batchSize) } }
 
     /// Runs the stack over `tokens[t][b]` (the first layer's input is one-hot, so its input product is a row
     /// gather) and returns the top layer's hidden states `[time, batch, hidden]` and the final states.
     /// - Throws: `TensorError` for an empty sequence, ragged batches, ids outside the vocabulary or states of
     ///   the wrong shape.
     public func callAsFunction(
-        tokens: [[Int]], state: [LSTMState]? = nil
+        tokens: [[Int]], state: [LSTMState]? = nil, file: StaticString = #fileID, line: UInt = #line
     ) throws -> (hiddens: Tensor, state: [LSTMState]) {
         guard let batch = tokens.first?.count, batch > 0, tokens.allSatisfy({ $0.count == batch }) else {
             throw TensorError.invalidArgument(op: "LSTM", detail: "tokens must be a non-empty [time][batch] grid")
         }
-        return try scoped {
+        return try scoped(file: file, line: line) {
             let gates = try layers[0].inputGates(tokens: tokens.flatMap { $0 })
             return try run(firstLayerGates: try gates.reshaped([tokens.count, batch, -1]), state: state)
         }
     }
 
     /// Runs the stack over inputs `[time, batch, inputSize]`.
-    public func callAsFunction(_ inputs: Tensor, state: [LSTMState]? = nil) throws -> (hiddens: Tensor, state: [LSTMState]) {
+    public func callAsFunction(
+        _ inputs: Tensor, state: [LSTMState]? = nil, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> (hiddens: Tensor, state: [LSTMState]) {
         guard inputs.rank == 3, inputs.shape[0] > 0, inputs.shape[1] > 0 else {
             throw TensorError.invalidArgument(
                 op: "LSTM", detail: "inputs must be [time, batch, features], got \(Shape.describe(inputs.shape))")
         }
-        return try scoped { try run(firstLayerGates: try layers[0].inputGates(inputs), state: state) }
+        return try scoped(file: file, line: line) {
+            try run(firstLayerGates: try layers[0].inputGates(inputs), state: state)
+        }
     }
 
     /// `firstLayerGates` is `[time, batch, 4 * hidden]`.
     private func run(firstLayerGates: Tensor, state: [LSTMState]?) throws -> (hiddens: Tensor, state: [LSTMState]) {
         let (time, batch) = (firstLayerGates.shape[0], firstLayerGates.shape[1])
-        var state = state ?? zeroState(batchSize: batch)
+        var state = try state ?? zeroState(batchSize: batch)
         guard state.count == layers.count else {
             throw TensorError.invalidArgument(op: "LSTM", detail: "\(state.count) states for \(layers.count) layers")
         }

@@ -1,7 +1,17 @@
 /// A module that maps one tensor to one tensor, so it can be chained in a `Sequential`.
+///
+/// Implement `forward(_:)`; call the layer as a function (`layer(x)`), which records its entries under the
+/// layer's scope and the caller's source line.
 public protocol Layer: Module {
-    /// Applies the layer.
-    func callAsFunction(_ x: Tensor) throws -> Tensor
+    /// The layer's computation on `x`.
+    func forward(_ x: Tensor) throws -> Tensor
+}
+
+extension Layer {
+    /// Applies the layer: `forward(x)` in the layer's scope, with the caller's site on its entries.
+    public func callAsFunction(_ x: Tensor, file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
+        try scoped(file: file, line: line) { try forward(x) }
+    }
 }
 
 /// Layers applied one after another.
@@ -19,8 +29,8 @@ public final class Sequential: Module, Layer, @unchecked Sendable {
     }
 
     /// Feeds `x` through every layer.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try scoped { try layers.reduce(x) { try $1($0) } }
+    public func forward(_ x: Tensor) throws -> Tensor {
+        try layers.reduce(x) { try $1($0) }
     }
 }
 
@@ -29,7 +39,7 @@ public final class Tanh: Module, Layer, @unchecked Sendable {
     /// A tanh layer.
     override public init() {}
     /// Applies tanh.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.tanh() }
+    public func forward(_ x: Tensor) throws -> Tensor { try x.tanh() }
 }
 
 /// The logistic sigmoid as a layer.
@@ -37,7 +47,7 @@ public final class Sigmoid: Module, Layer, @unchecked Sendable {
     /// A sigmoid layer.
     override public init() {}
     /// Applies the sigmoid.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.sigmoid() }
+    public func forward(_ x: Tensor) throws -> Tensor { try x.sigmoid() }
 }
 
 /// `max(x, 0)` as a layer.
@@ -45,5 +55,5 @@ public final class ReLU: Module, Layer, @unchecked Sendable {
     /// A ReLU layer.
     override public init() {}
     /// Applies the ReLU.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try x.relu() }
+    public func forward(_ x: Tensor) throws -> Tensor { try x.relu() }
 }

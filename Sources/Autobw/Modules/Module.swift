@@ -38,9 +38,10 @@ open class Module: @unchecked Sendable {
     }
 
     /// Every parameter of this module and its descendants, named by dotted path (`lstm.l1.wx`), in a stable
-    /// order. Also names the descendants' `path`s.
+    /// order. Also names the descendants' `path`s and each parameter's `name`, which tape views show.
     public func namedParameters() -> [(name: String, parameter: Parameter)] {
         var result = ownParameters.map { (name: qualified($0.name), parameter: $0.parameter) }
+        for (name, parameter) in result where parameter.name != name { parameter.name = name }
         for (name, child) in children {
             child.path = qualified(name)
             result += child.namedParameters()
@@ -59,13 +60,17 @@ open class Module: @unchecked Sendable {
 
     /// Runs `body` with tape entries labelled by this module's name (the last component of its path, or the
     /// type name for a root), nested inside the caller's scope.
-    public func scoped<R>(_ body: () throws -> R) rethrows -> R {
+    ///
+    /// `file` and `line` are where the module was called: entries recorded inside that have no creation site of
+    /// their own in the caller's code (operators, the engine's internal ops) show this one. Pass your own
+    /// `callAsFunction`'s `#fileID`/`#line` through to point at your caller.
+    public func scoped<R>(file: StaticString = #fileID, line: UInt = #line, _ body: () throws -> R) rethrows -> R {
         if path.isEmpty && !namedOnce {
             namedOnce = true
             _ = namedParameters()
         }
         let name = path.split(separator: ".").last.map(String.init) ?? String(describing: type(of: self)).lowercased()
-        return try withScope(name, body)
+        return try withScope(name, file: file, line: line, body)
     }
 
     private var namedOnce = false

@@ -10,20 +10,25 @@ public final class RNNCell: Module, @unchecked Sendable {
     public let hiddenSize: Int
 
     /// A cell from `inputSize` inputs to `hiddenSize` hidden units.
+    /// - Throws: `TensorError.invalidArgument` for a size that is not positive or too large for memory.
     public init(
         inputSize: Int, hiddenSize: Int, initializer: Initializer = .xavierUniform, generator: inout SeededGenerator
-    ) {
-        self.hiddenSize = hiddenSize
-        wx = Parameter(initializer.make([inputSize, hiddenSize], fanIn: inputSize, fanOut: hiddenSize, using: &generator))
-        wh = Parameter(initializer.make([hiddenSize, hiddenSize], fanIn: hiddenSize, fanOut: hiddenSize, using: &generator))
-        bias = Parameter(Tensor.zeros([hiddenSize]))
+    ) throws {
+        let inputSize = try Shape.validatedSize(inputSize, op: "RNNCell", argument: "inputSize")
+        self.hiddenSize = try Shape.validatedSize(hiddenSize, op: "RNNCell", argument: "hiddenSize")
+        wx = Parameter(
+            try initializer.make([inputSize, hiddenSize], fanIn: inputSize, fanOut: hiddenSize, using: &generator))
+        wh = Parameter(
+            try initializer.make([hiddenSize, hiddenSize], fanIn: hiddenSize, fanOut: hiddenSize, using: &generator))
+        bias = Parameter(Tensor.filled(0, [hiddenSize]))
     }
 
     /// A zero state for a batch of `batchSize`.
-    public func zeroState(batchSize: Int) -> Tensor { Tensor.zeros([batchSize, hiddenSize]) }
+    /// - Throws: `TensorError.invalidArgument` for a negative or oversized batch.
+    public func zeroState(batchSize: Int) throws -> Tensor { try Tensor.zeros([batchSize, hiddenSize]) }
 
     /// One step: the next hidden state from input `x` `[batch, inputSize]` and state `h` `[batch, hiddenSize]`.
-    public func callAsFunction(_ x: Tensor, _ h: Tensor) throws -> Tensor {
-        try scoped { try (x.matmul(wx.value) + h.matmul(wh.value) + bias.value).tanh() }
+    public func callAsFunction(_ x: Tensor, _ h: Tensor, file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
+        try scoped(file: file, line: line) { try (x.matmul(wx.value) + h.matmul(wh.value) + bias.value).tanh() }
     }
 }

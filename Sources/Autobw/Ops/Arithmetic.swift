@@ -5,7 +5,7 @@ extension Tensor {
     /// Elementwise sum, broadcasting.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "add", +).recorded(
-            "add", inputs: Operands(a, b),
+            .add, inputs: Operands(a, b),
             backward: { [sa = a.shape, sb = b.shape] ctx in
                 Operands(Elementwise.sum(ctx.grad, to: sa), Elementwise.sum(ctx.grad, to: sb))
             })
@@ -14,7 +14,7 @@ extension Tensor {
     /// Elementwise difference, broadcasting.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "sub", -).recorded(
-            "sub", inputs: Operands(a, b),
+            .sub, inputs: Operands(a, b),
             backward: { [sa = a.shape, sb = b.shape] ctx in
                 Operands(Elementwise.sum(ctx.grad, to: sa), Elementwise.sum(Elementwise.map(ctx.grad) { -$0 }, to: sb))
             })
@@ -23,7 +23,7 @@ extension Tensor {
     /// Elementwise product, broadcasting.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "mul", *).recorded(
-            "mul", inputs: Operands(a, b), saving: Operands(a, b),
+            .mul, inputs: Operands(a, b), saving: Operands(a, b),
             backward: { ctx in
                 let (a, b) = (ctx.saved[0], ctx.saved[1])
                 return Operands(
@@ -35,7 +35,7 @@ extension Tensor {
     /// Elementwise quotient, broadcasting.
     public static func / (a: Tensor, b: Tensor) throws -> Tensor {
         try Elementwise.zip(a, b, op: "div", /).recorded(
-            "div", inputs: Operands(a, b), saving: Operands(a, b),
+            .div, inputs: Operands(a, b), saving: Operands(a, b),
             backward: { ctx in
                 let (a, b) = (ctx.saved[0], ctx.saved[1])
                 let gradA = try Elementwise.zip(ctx.grad, b, op: "div", /)
@@ -50,12 +50,12 @@ extension Tensor {
     /// Elementwise negation.
     public static prefix func - (x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { -$0 }.recorded(
-            "neg", inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
+            .neg, inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
     }
 
     /// `x + c` for every element.
     public static func + (x: Tensor, c: Float) throws -> Tensor {
-        try Elementwise.map(x) { $0 + c }.recorded("add_scalar", inputs: Operands(x), backward: { ctx in Operands(ctx.grad) })
+        try Elementwise.map(x) { $0 + c }.recorded(.addScalar, inputs: Operands(x), backward: { ctx in Operands(ctx.grad) })
     }
 
     /// `c + x` for every element.
@@ -67,13 +67,13 @@ extension Tensor {
     /// `c - x` for every element.
     public static func - (c: Float, x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { c - $0 }.recorded(
-            "rsub_scalar", inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
+            .rsubScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
     }
 
     /// `x * c` for every element.
     public static func * (x: Tensor, c: Float) throws -> Tensor {
         try Elementwise.map(x) { $0 * c }.recorded(
-            "mul_scalar", inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { $0 * c }) })
+            .mulScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { $0 * c }) })
     }
 
     /// `c * x` for every element.

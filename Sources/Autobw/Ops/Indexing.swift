@@ -4,7 +4,7 @@ extension Tensor {
     ///
     /// The backward adds each row's gradient into the row it came from, so repeated indices accumulate.
     /// - Throws: `TensorError.invalidArgument` for an index outside `0..<shape[0]` or a rank-0 tensor.
-    public func gather(rows indices: [Int]) throws -> Tensor {
+    public func gather(rows indices: [Int], file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         guard rank >= 1 else { throw TensorError.invalidArgument(op: "gather", detail: "needs rank 1 or more") }
         let rows = shape[0]
         if let bad = indices.first(where: { $0 < 0 || $0 >= rows }) {
@@ -16,9 +16,9 @@ extension Tensor {
             (out.pointer + r * width).update(from: pointer + index * width, count: width)
         }
         return try out.recorded(
-            "gather", inputs: Operands(self),
+            .gather, at: CallSite(file, line), inputs: Operands(self),
             backward: { [shape] ctx in
-                let grad = Tensor.zeros(shape)
+                let grad = Tensor.filled(0, shape)
                 for (r, index) in indices.enumerated() {
                     let dst = grad.pointer + index * width, src = ctx.grad.pointer + r * width
                     for i in 0..<width { dst[i] += src[i] }
@@ -34,7 +34,7 @@ extension Tensor {
         if let bad = indices.first(where: { $0 < 0 || $0 >= depth }) {
             throw TensorError.invalidArgument(op: "oneHot", detail: "index \(bad) outside 0..<\(depth)")
         }
-        let out = Tensor.zeros([indices.count, depth])
+        let out = Tensor.filled(0, [indices.count, depth])
         for (i, index) in indices.enumerated() { out.pointer[i * depth + index] = 1 }
         return out
     }

@@ -12,7 +12,7 @@ extension Tensor {
     /// the previous cell state `[batch, hidden]`.
     /// - Throws: `TensorError.shapeMismatch` when the shapes do not fit together.
     public static func lstmCell(
-        xGates: Tensor, hGates: Tensor, bias: Tensor, cell: Tensor
+        xGates: Tensor, hGates: Tensor, bias: Tensor, cell: Tensor, file: StaticString = #fileID, line: UInt = #line
     ) throws -> (hidden: Tensor, cell: Tensor) {
         guard cell.rank == 2, xGates.shape == [cell.shape[0], 4 * cell.shape[1]], hGates.shape == xGates.shape,
             bias.shape == [4 * cell.shape[1]]
@@ -32,11 +32,12 @@ extension Tensor {
             activations.pointer, cell.pointer, nextCell: nextCell.pointer, tanhCell: tanhCell.pointer,
             hidden: hidden.pointer, batch: batch, width: width)
         let outputs = try Tensor.recorded(
-            "lstmCell", outputs: [hidden, nextCell], inputs: Operands([xGates, hGates, bias, cell]),
+            .lstmCell, at: CallSite(file, line), outputs: [hidden, nextCell],
+            inputs: Operands([xGates, hGates, bias, cell]),
             saving: Operands([activations, cell, tanhCell]),
             backward: { ctx in
-                let dh = ctx.outputGrads[0] ?? .zeros([batch, width])
-                let dCellNext = ctx.outputGrads[1] ?? .zeros([batch, width])
+                let dh = ctx.outputGrads[0] ?? .filled(0, [batch, width])
+                let dCellNext = ctx.outputGrads[1] ?? .filled(0, [batch, width])
                 let dGates = Tensor.uninitialized([batch, 4 * width]), dCell = Tensor.uninitialized([batch, width])
                 LSTMKernels.cellBackward(
                     activations: ctx.saved[0].pointer, previousCell: ctx.saved[1].pointer,

@@ -12,7 +12,8 @@ extension Tensor {
     /// final state.
     /// - Throws: `TensorError.shapeMismatch` when the shapes do not fit together.
     public static func lstmLayer(
-        inputGates: Tensor, recurrentWeight wh: Tensor, bias: Tensor, initialHidden h0: Tensor, initialCell c0: Tensor
+        inputGates: Tensor, recurrentWeight wh: Tensor, bias: Tensor, initialHidden h0: Tensor, initialCell c0: Tensor,
+        file: StaticString = #fileID, line: UInt = #line
     ) throws -> (hiddens: Tensor, hidden: Tensor, cell: Tensor) {
         guard h0.rank == 2, c0.shape == h0.shape, inputGates.rank == 3, inputGates.shape[0] > 0,
             inputGates.shape[1] == h0.shape[0], inputGates.shape[2] == 4 * h0.shape[1],
@@ -51,16 +52,16 @@ extension Tensor {
         lastCell.pointer.update(from: previousCell, count: step)
 
         let outputs = try Tensor.recorded(
-            "lstmLayer", outputs: [hiddens, lastHidden, lastCell],
+            .lstmLayer, at: CallSite(file, line), outputs: [hiddens, lastHidden, lastCell],
             inputs: Operands([inputGates, wh, bias, h0, c0]),
             saving: Operands([activations, cells, tanhCells, hiddens, h0, c0, wh]),
             backward: { ctx in
                 let (act, cells, tanhCells, hiddens) = (ctx.saved[0], ctx.saved[1], ctx.saved[2], ctx.saved[3])
                 let (h0, c0, wh) = (ctx.saved[4], ctx.saved[5], ctx.saved[6])
-                let dHiddens = ctx.outputGrads[0] ?? .zeros([time, batch, width])
+                let dHiddens = ctx.outputGrads[0] ?? .filled(0, [time, batch, width])
                 // The gradient flowing into h_t from step t+1, and into c_t; start from the final state's.
-                let dHidden = Tensor(shape: [batch, width], storage: .make(copying: (ctx.outputGrads[1] ?? .zeros([batch, width])).pointer, count: step))
-                let dCell = Tensor(shape: [batch, width], storage: .make(copying: (ctx.outputGrads[2] ?? .zeros([batch, width])).pointer, count: step))
+                let dHidden = (ctx.outputGrads[1] ?? .filled(0, [batch, width])).copied()
+                let dCell = (ctx.outputGrads[2] ?? .filled(0, [batch, width])).copied()
                 let dGates = Tensor.uninitialized([time, batch, 4 * width])
                 let dh = Tensor.uninitialized([batch, width])
                 for t in stride(from: time - 1, through: 0, by: -1) {

@@ -6,7 +6,9 @@ extension Tensor {
     /// The backward is `(softmax - onehot) / rows`, computed in one pass.
     /// - Throws: `TensorError.shapeMismatch` when the target count differs from the rows, and
     ///   `TensorError.invalidArgument` for a target outside `0..<classes`.
-    public func softmaxCrossEntropy(targets: [Int]) throws -> Tensor {
+    public func softmaxCrossEntropy(
+        targets: [Int], file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Tensor {
         guard let classes = shape.last, classes > 0 else {
             throw TensorError.invalidArgument(op: "softmaxCrossEntropy", detail: "needs a non-empty class axis")
         }
@@ -29,7 +31,7 @@ extension Tensor {
         }
         let loss = Tensor(scalar: Float(total / Double(Swift.max(rows, 1))))
         return try loss.recorded(
-            "softmaxCrossEntropy", inputs: Operands(self), saving: Operands(probabilities),
+            .softmaxCrossEntropy, at: CallSite(file, line), inputs: Operands(self), saving: Operands(probabilities),
             backward: { ctx in
                 let scale = ctx.grad.pointer[0] / Float(Swift.max(rows, 1))
                 let grad = Tensor.uninitialized(ctx.saved[0].shape)
@@ -42,7 +44,9 @@ extension Tensor {
 
     /// Mean of `(self - target)^2` over all elements, as a scalar.
     /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
-    public func meanSquaredError(_ target: Tensor) throws -> Tensor {
+    public func meanSquaredError(
+        _ target: Tensor, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Tensor {
         guard shape == target.shape else {
             throw TensorError.shapeMismatch(
                 op: "meanSquaredError", detail: "\(Shape.describe(shape)) vs target \(Shape.describe(target.shape))")
@@ -52,7 +56,7 @@ extension Tensor {
         for i in 0..<count { total += Double(difference.pointer[i] * difference.pointer[i]) }
         let n = Float(Swift.max(count, 1))
         return try Tensor(scalar: Float(total) / n).recorded(
-            "meanSquaredError", inputs: Operands(self, target), saving: Operands(difference),
+            .meanSquaredError, at: CallSite(file, line), inputs: Operands(self, target), saving: Operands(difference),
             backward: { ctx in
                 let scale = 2 * ctx.grad.pointer[0] / n
                 let gradSelf = Elementwise.map(ctx.saved[0]) { $0 * scale }

@@ -5,12 +5,15 @@ extension Tensor {
     /// Shapes: `[m, k] x [k, n]`; batched `[b, m, k] x [b, k, n]`; and `[..., m, k] x [k, n]` (leading
     /// dimensions folded into one GEMM, e.g. every timestep through one weight).
     /// - Throws: `TensorError.shapeMismatch` when the inner dimensions differ or the ranks do not fit.
-    public func matmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) throws -> Tensor {
+    public func matmul(
+        _ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false, file: StaticString = #fileID,
+        line: UInt = #line
+    ) throws -> Tensor {
         let product = try MatMul(self.shape, transposeSelf, other.shape, transposeOther)
         let out = Tensor.uninitialized(product.outputShape)
         product.run(self.pointer, other.pointer, into: out.pointer)
         return try out.recorded(
-            "matmul", inputs: Operands(self, other), saving: Operands(self, other),
+            .matmul, at: CallSite(file, line), inputs: Operands(self, other), saving: Operands(self, other),
             backward: { ctx in
                 var (a, b, g) = (ctx.saved[0], ctx.saved[1], ctx.grad)
                 let shapeA = a.shape

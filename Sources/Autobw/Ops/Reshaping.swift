@@ -2,10 +2,10 @@
 extension Tensor {
     /// The same elements in a new shape; one dimension may be -1 to be inferred. Shares storage.
     /// - Throws: `TensorError.shapeMismatch` when the element counts differ.
-    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+    public func reshaped(_ newShape: [Int], file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let resolved = try Tensor.resolve(newShape, count: count)
         return try reshapedUntracked(resolved).recorded(
-            "reshape", inputs: Operands(self),
+            .reshape, at: CallSite(file, line), inputs: Operands(self),
             backward: { [shape] ctx in Operands(ctx.grad.reshapedUntracked(shape)) })
     }
 
@@ -19,14 +19,14 @@ extension Tensor {
         }
         var shape = requested
         if let at = requested.firstIndex(of: -1) {
-            let known = requested.filter { $0 != -1 }.reduce(1, *)
+            let known = try Shape.validatedCount(requested.filter { $0 != -1 }, op: "reshape", argument: "target shape")
             guard known > 0, count % known == 0 else {
                 throw TensorError.shapeMismatch(
                     op: "reshape", detail: "cannot infer a dimension of \(Shape.describe(requested)) for \(count) elements")
             }
             shape[at] = count / known
         }
-        guard Shape.count(shape) == count else {
+        guard try Shape.validatedCount(shape, op: "reshape", argument: "target shape") == count else {
             throw TensorError.shapeMismatch(
                 op: "reshape", detail: "\(count) elements do not fit \(Shape.describe(requested))")
         }
@@ -35,12 +35,12 @@ extension Tensor {
 
     /// The last two dimensions swapped (a matrix transpose, batched over leading dimensions). Copies.
     /// - Throws: `TensorError.invalidArgument` for rank below 2.
-    public func transposed() throws -> Tensor {
+    public func transposed(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         guard rank >= 2 else {
             throw TensorError.invalidArgument(op: "transpose", detail: "needs rank 2 or more, got \(rank)")
         }
         return try Tensor.swapLastTwo(self).recorded(
-            "transpose", inputs: Operands(self), backward: { ctx in Operands(Tensor.swapLastTwo(ctx.grad)) })
+            .transpose, at: CallSite(file, line), inputs: Operands(self), backward: { ctx in Operands(Tensor.swapLastTwo(ctx.grad)) })
     }
 
     private static func swapLastTwo(_ x: Tensor) -> Tensor {

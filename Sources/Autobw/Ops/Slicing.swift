@@ -2,54 +2,64 @@
 extension Tensor {
     /// Elements `start ..< start + length` along `axis`. Copies.
     /// - Throws: `TensorError.invalidArgument` when the range leaves the axis.
-    public func narrow(axis: Int, start: Int, length: Int) throws -> Tensor {
+    public func narrow(
+        axis: Int, start: Int, length: Int, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Tensor {
         let axis = try Shape.axis(axis, rank: rank, op: "narrow")
-        guard start >= 0, length >= 0, start + length <= shape[axis] else {
+        guard start >= 0, length >= 0, start <= shape[axis], length <= shape[axis] - start else {
             throw TensorError.invalidArgument(
-                op: "narrow", detail: "range \(start)..<\(start + length) outside axis \(axis) of length \(shape[axis])")
+                op: "narrow",
+                detail: "start \(start) and length \(length) leave axis \(axis) of length \(shape[axis])")
         }
         let pieces = try Tensor.cut(self, axis: axis, sizes: [start, length, shape[axis] - start - length])
         return try pieces[1].recorded(
-            "narrow", inputs: Operands(self),
+            .narrow, at: CallSite(file, line), inputs: Operands(self),
             backward: { [shape] ctx in
-                let before = Tensor.zeros(Tensor.resized(shape, axis: axis, to: start))
-                let after = Tensor.zeros(Tensor.resized(shape, axis: axis, to: shape[axis] - start - length))
+                let before = Tensor.filled(0, Tensor.resized(shape, axis: axis, to: start))
+                let after = Tensor.filled(0, Tensor.resized(shape, axis: axis, to: shape[axis] - start - length))
                 return Operands(try Tensor.join([before, ctx.grad, after], axis: axis))
             })
     }
 
     /// Pieces of `sizes[i]` elements along `axis`, in order; the sizes must add up to the axis length.
-    public func split(axis: Int, sizes: [Int]) throws -> [Tensor] {
+    public func split(
+        axis: Int, sizes: [Int], file: StaticString = #fileID, line: UInt = #line
+    ) throws -> [Tensor] {
         let axis = try Shape.axis(axis, rank: rank, op: "split")
-        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
+        let total = sizes.reduce(0) { $0.addingReportingOverflow($1).overflow ? Int.max : $0 + $1 }
+        guard sizes.allSatisfy({ $0 >= 0 }), total == shape[axis] else {
             throw TensorError.invalidArgument(
                 op: "split", detail: "sizes \(sizes) do not add up to axis \(axis) of length \(shape[axis])")
         }
         return try Tensor.recorded(
-            "split", outputs: try Tensor.cut(self, axis: axis, sizes: sizes), inputs: Operands(self),
+            .split, at: CallSite(file, line), outputs: try Tensor.cut(self, axis: axis, sizes: sizes), inputs: Operands(self),
             backward: { ctx in Operands(try Tensor.join(ctx.outputGrads.compactMap { $0 }, axis: axis)) })
     }
 
     /// `count` equal pieces along `axis`.
     /// - Throws: `TensorError.invalidArgument` when the axis length is not divisible by `count`.
-    public func chunked(_ count: Int, axis: Int) throws -> [Tensor] {
+    public func chunked(
+        _ count: Int, axis: Int, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> [Tensor] {
         let resolved = try Shape.axis(axis, rank: rank, op: "chunk")
         guard count > 0, shape[resolved] % count == 0 else {
             throw TensorError.invalidArgument(
                 op: "chunk", detail: "axis \(resolved) of length \(shape[resolved]) does not split into \(count)")
         }
-        return try split(axis: resolved, sizes: Array(repeating: shape[resolved] / count, count: count))
+        return try split(axis: resolved, sizes: Array(repeating: shape[resolved] / count, count: count), file: file, line: line)
     }
 
     /// `tensors` joined along `axis`; all other dimensions must agree.
-    public static func concatenate(_ tensors: [Tensor], axis: Int) throws -> Tensor {
+    public static func concatenate(
+        _ tensors: [Tensor], axis: Int, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Tensor {
         guard let first = tensors.first else {
             throw TensorError.invalidArgument(op: "concatenate", detail: "no tensors to join")
         }
         let axis = try Shape.axis(axis, rank: first.rank, op: "concatenate")
         let sizes = tensors.map { $0.rank == first.rank ? $0.shape[axis] : 0 }
         return try join(tensors, axis: axis).recorded(
-            "concatenate", inputs: Operands(tensors),
+            .concatenate, at: CallSite(file, line), inputs: Operands(tensors),
             backward: { ctx in Operands(try cut(ctx.grad, axis: axis, sizes: sizes)) })
     }
 

@@ -3,11 +3,11 @@ import Foundation
 /// Softmax and log-softmax along the last axis, computed stably (the row maximum is subtracted first).
 extension Tensor {
     /// `exp(x) / sum(exp(x))` along the last axis.
-    public func softmax() throws -> Tensor {
+    public func softmax(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         guard rank >= 1 else { throw TensorError.invalidArgument(op: "softmax", detail: "needs rank 1 or more") }
         let y = Softmax.probabilities(self)
         return try y.recorded(
-            "softmax", inputs: Operands(self), saving: Operands(y),
+            .softmax, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in
                 // dx = y * (g - sum(g * y)) per row
                 let (y, g) = (ctx.saved[0], ctx.grad)
@@ -23,7 +23,7 @@ extension Tensor {
     }
 
     /// `x - log(sum(exp(x)))` along the last axis.
-    public func logSoftmax() throws -> Tensor {
+    public func logSoftmax(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         guard rank >= 1 else { throw TensorError.invalidArgument(op: "logSoftmax", detail: "needs rank 1 or more") }
         let y = Tensor.uninitialized(shape)
         Softmax.forEachRow(self) { row, width in
@@ -32,7 +32,7 @@ extension Tensor {
             for i in 0..<width { dst[i] = x[i] - logSum }
         }
         return try y.recorded(
-            "logSoftmax", inputs: Operands(self), saving: Operands(y),
+            .logSoftmax, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in
                 // dx = g - softmax * sum(g) per row
                 let (y, g) = (ctx.saved[0], ctx.grad)

@@ -3,69 +3,71 @@ import Foundation
 /// Elementwise functions. Each forward is one loop; its backward is one fused loop beside it.
 extension Tensor {
     /// `e^x`.
-    public func exp() throws -> Tensor {
+    public func exp(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self, FastMath.exp)
         return try y.recorded(
-            "exp", inputs: Operands(self), saving: Operands(y),
+            .exp, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y }) })
     }
 
     /// Natural logarithm.
-    public func log() throws -> Tensor {
+    public func log(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.log($0) }.recorded(
-            "log", inputs: Operands(self), saving: Operands(self),
+            .log, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g / x }) })
     }
 
     /// Square root.
-    public func sqrt() throws -> Tensor {
+    public func sqrt(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self) { $0.squareRoot() }
         return try y.recorded(
-            "sqrt", inputs: Operands(self), saving: Operands(y),
+            .sqrt, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }) })
     }
 
     /// `x^exponent` for every element.
-    public func pow(_ exponent: Float) throws -> Tensor {
+    public func pow(_ exponent: Float, file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
-            "pow", inputs: Operands(self), saving: Operands(self),
+            .pow, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
             backward: { ctx in
                 Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) })
             })
     }
 
     /// Hyperbolic tangent.
-    public func tanh() throws -> Tensor {
+    public func tanh(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self, FastMath.tanh)
         return try y.recorded(
-            "tanh", inputs: Operands(self), saving: Operands(y),
+            .tanh, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
     }
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.
-    public func sigmoid() throws -> Tensor {
+    public func sigmoid(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self, Activation.sigmoid)
         return try y.recorded(
-            "sigmoid", inputs: Operands(self), saving: Operands(y),
+            .sigmoid, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }) })
     }
 
     /// `max(x, 0)`.
-    public func relu() throws -> Tensor {
+    public func relu(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self) { Swift.max($0, 0) }
         return try y.recorded(
-            "relu", inputs: Operands(self), saving: Operands(y),
+            .relu, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
             backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }) })
     }
 
     /// Every element limited to `lower...upper`; the gradient passes only where the input was inside.
     /// - Throws: `TensorError.invalidArgument` when `lower > upper`.
-    public func clamp(_ lower: Float, _ upper: Float) throws -> Tensor {
+    public func clamp(
+        _ lower: Float, _ upper: Float, file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Tensor {
         guard lower <= upper else {
             throw TensorError.invalidArgument(op: "clamp", detail: "lower bound \(lower) > upper bound \(upper)")
         }
         return try Elementwise.map(self) { Swift.min(Swift.max($0, lower), upper) }.recorded(
-            "clamp", inputs: Operands(self), saving: Operands(self),
+            .clamp, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
             backward: { ctx in
                 Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 })
             })

@@ -65,7 +65,7 @@ struct OptimizerSlots {
     init(_ slotNames: [String], parameters: [(name: String, parameter: Parameter)]) {
         self.slotNames = slotNames
         self.parameters = parameters
-        buffers = slotNames.map { _ in parameters.map { Tensor.zeros($0.parameter.shape) } }
+        buffers = slotNames.map { _ in parameters.map { Tensor.filled(0, $0.parameter.shape) } }
     }
 
     /// Parameters with at least this many elements are updated in parallel chunks.
@@ -96,8 +96,7 @@ struct OptimizerSlots {
         var tensors = [String: Tensor]()
         for (s, slot) in slotNames.enumerated() {
             for (p, (name, _)) in parameters.enumerated() {
-                let buffer = buffers[s][p]
-                tensors["\(slot)/\(name)"] = Tensor(shape: buffer.shape, storage: .make(copying: buffer.pointer, count: buffer.count))
+                tensors["\(slot)/\(name)"] = buffers[s][p].copied()
             }
         }
         return tensors
@@ -112,7 +111,7 @@ struct OptimizerSlots {
                 guard tensor.shape == parameter.shape else {
                     throw CheckpointError.shapeMismatch(name: key, expected: parameter.shape, found: tensor.shape)
                 }
-                loaded[s][p] = Tensor(shape: tensor.shape, storage: .make(copying: tensor.pointer, count: tensor.count))
+                loaded[s][p] = tensor.copied()
             }
         }
         buffers = loaded

@@ -31,12 +31,12 @@ public struct CustomOperation: Sendable {
     }
 
     /// Runs the forward and records one entry that saves the inputs and outputs for the backward.
-    public func callAsFunction(_ inputs: [Tensor]) throws -> [Tensor] {
+    public func callAsFunction(_ inputs: [Tensor], file: StaticString = #fileID, line: UInt = #line) throws -> [Tensor] {
         let outputs = try withoutRecording { try forward(inputs.map { $0.detached() }) }.map { $0.detached() }
         let inputCount = inputs.count
         let gradient = self.gradient
         return try Tensor.recorded(
-            name, outputs: outputs, inputs: Operands(inputs), saving: Operands(inputs + outputs),
+            OpName(rawValue: name), at: CallSite(file, line), outputs: outputs, inputs: Operands(inputs), saving: Operands(inputs + outputs),
             backward: { ctx in
                 let saved = (0..<ctx.saved.count).map { ctx.saved[$0] }
                 return Operands(

@@ -28,7 +28,7 @@ public func gradCheck(
     _ function: ([Tensor]) throws -> Tensor
 ) throws -> GradCheckReport {
     let plain = inputs.map { $0.detached() }
-    let projection = RandomProjection(of: try withoutRecording { try function(plain) }, seed: seed)
+    let projection = try RandomProjection(of: try withoutRecording { try function(plain) }, seed: seed)
     let weights = projection.weights
     let weighted = projection.apply
 
@@ -62,7 +62,7 @@ public func gradCheck(
 
 extension Tensor {
     fileprivate func withShiftedElement(_ index: Int, by delta: Float) -> Tensor {
-        let copy = Tensor(shape: shape, storage: TensorStorage.make(copying: pointer, count: count))
+        let copy = copied()
         copy.pointer[index] += delta
         return copy
     }
@@ -75,7 +75,7 @@ public func gradCheck(
     parameters: [Parameter], step: Float = 1e-2, tolerance: Double = 2e-3, seed: UInt64 = 7,
     _ function: () throws -> Tensor
 ) throws -> GradCheckReport {
-    let projection = RandomProjection(of: try withoutRecording { try function() }, seed: seed)
+    let projection = try RandomProjection(of: try withoutRecording { try function() }, seed: seed)
     let weights = projection.weights
     let weighted = projection.apply
     for parameter in parameters { parameter.zeroGrad() }
@@ -119,9 +119,9 @@ func relativeError(_ exact: [Double], _ numeric: [Double]) -> Double {
 struct RandomProjection {
     let weights: Tensor
 
-    init(of output: Tensor, seed: UInt64) {
+    init(of output: Tensor, seed: UInt64) throws {
         var generator = SeededGenerator(seed: seed)
-        weights = Tensor.uniform(output.shape, low: 0.5, high: 1.5, using: &generator)
+        weights = try Tensor.uniform(output.shape, low: 0.5, high: 1.5, using: &generator)
     }
 
     func apply(_ output: Tensor) -> Double {

@@ -1,39 +1,71 @@
+import Synchronization
+
 /// A trainable tensor: a leaf of every tape it is used on, whose gradient accumulates across replays until
 /// `zeroGrad()`.
 ///
 /// A class because identity matters: modules, optimizers and checkpoints all refer to the same parameter.
-/// Parameters are not synchronised; use one from one thread at a time (the trainer's thread).
-public final class Parameter: @unchecked Sendable {
-    /// The stored value, untracked (a tracked copy would hold a reference back to this object).
-    private var storedValue: Tensor
-    /// The gradient accumulated by replays since the last `zeroGrad()`, or nil if none reached it.
-    public internal(set) var grad: Tensor?
+///
+/// Values read from a parameter never change afterwards: `value` and `grad` hand out tensors that an update
+/// or a later accumulation does not write into (the parameter writes in place only while nothing else holds
+/// its storage, and copies first otherwise). Reads and writes are synchronised, so a front end may take
+/// `value` or `grad` on its own thread while the training thread runs; training itself (forward, replay,
+/// optimizer step) belongs to one thread at a time.
+public final class Parameter: Sendable {
+    private struct State {
+        /// The stored value, untracked (a tracked copy would hold a reference back to this object).
+        var value: Tensor
+        var grad: Tensor?
+        var name: String
+    }
 
-    /// A parameter holding `value`.
-    public init(_ value: Tensor) {
-        storedValue = value.detached()
+    private let state: Mutex<State>
+
+    /// A parameter holding `value`, named `name` until a module names it by its path.
+    public init(_ value: Tensor, name: String = "") {
+        state = Mutex(State(value: value.detached(), grad: nil, name: name))
     }
 
     /// The value as a tensor that tapes trace back to this parameter.
     public var value: Tensor {
-        var tensor = storedValue
+        var tensor = state.withLock { $0.value }
         tensor.trace = .parameter(self)
         return tensor
     }
 
+    /// The gradient accumulated by replays since the last `zeroGrad()`, or nil if none reached it.
+    public internal(set) var grad: Tensor? {
+        get { state.withLock { $0.grad } }
+        set { state.withLock { $0.grad = newValue?.detached() } }
+    }
+
+    /// The dotted path a module gave this parameter (`lstm.l1.wx`), or the name it was created with.
+    public internal(set) var name: String {
+        get { state.withLock { $0.name } }
+        set { state.withLock { $0.name = newValue } }
+    }
+
     /// The shape of the value.
-    public var shape: [Int] { storedValue.shape }
+    public var shape: [Int] { state.withLock { $0.value.shape } }
 
     /// Forgets the accumulated gradient.
-    public func zeroGrad() { grad = nil }
+    public func zeroGrad() { state.withLock { $0.grad = nil } }
 
     /// Writes the value in place, e.g. an optimizer step.
     ///
-    /// The storage is shared with any tape that saved this value, on purpose: the write bumps its version, so a
-    /// tape replayed afterwards reports `TensorError.savedValueModified` instead of using the new weights.
+    /// Tensors taken from `value` earlier keep their elements: when anything else holds the storage, the
+    /// parameter moves to a copy first. A tape that saved the old value for backward is told through the old
+    /// storage's version, so replaying it afterwards reports `TensorError.savedValueModified` instead of
+    /// silently mixing old and new weights.
     public func update(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
-        storedValue.storage.version &+= 1
-        try body(storedValue.storage.buffer)
+        try state.withLock { state in
+            if !isKnownUniquelyReferenced(&state.value.storage) {
+                let previous = state.value.storage
+                state.value.storage = previous.copy()
+                previous.version &+= 1
+            }
+            state.value.storage.version &+= 1
+            try body(state.value.storage.buffer)
+        }
     }
 
     /// Replaces the value with `newValue`'s elements (same shape), in place.
@@ -49,22 +81,25 @@ public final class Parameter: @unchecked Sendable {
 
     /// Adds `gradient` to `grad`.
     func accumulate(_ gradient: Tensor) {
-        guard grad != nil else {
-            grad = gradient.detached()
-            return
-        }
-        modifyGradient { g, count in
-            let source = gradient.pointer
-            for i in 0..<min(count, gradient.count) { g[i] += source[i] }
+        state.withLock { state in
+            guard var existing = state.grad else {
+                state.grad = gradient.detached()
+                return
+            }
+            state.grad = nil          // so `existing` is the only reference unless someone holds the gradient
+            existing.addInPlace(gradient)
+            state.grad = existing
         }
     }
 
     /// Rewrites the gradient's elements in place (copying them first if shared); does nothing without one.
     func modifyGradient(_ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
-        guard var gradient = grad else { return }
-        grad = nil          // so `gradient` is the only reference and is written without a copy
-        gradient.makeUnique()
-        body(gradient.pointer, gradient.count)
-        grad = gradient
+        state.withLock { state in
+            guard var gradient = state.grad else { return }
+            state.grad = nil
+            gradient.makeUnique()
+            body(gradient.pointer, gradient.count)
+            state.grad = gradient
+        }
     }
 }

@@ -1,4 +1,7 @@
-/// The tapes recording in the current task or thread, and the module scope operations run in.
+import Synchronization
+
+/// The tapes recording in the current task or thread, the module scope operations run in, and the call site
+/// of the innermost module call.
 ///
 /// Held in a task-local value, so recording is scoped by construction: it ends when the `record` closure
 /// returns or throws, nested scopes restore the outer state, and other threads and tasks are unaffected
@@ -7,11 +10,17 @@ final class RecordingContext: Sendable {
     let tapes: [Tape]
     /// Dotted module path, e.g. `lstm.l1.t12`.
     let scope: String
+    /// Where the innermost module (or `withScope`) was called from.
+    let site: CallSite?
 
-    init(tapes: [Tape], scope: String) {
+    init(tapes: [Tape], scope: String, site: CallSite?) {
         self.tapes = tapes
         self.scope = scope
+        self.site = site
     }
+
+    /// Inside `withoutRecording`: nothing records, on purpose.
+    static let off = RecordingContext(tapes: [], scope: "", site: nil)
 
     func isRecording(serial: UInt64) -> Bool { tapes.contains { $0.serial == serial } }
 }
@@ -19,19 +28,40 @@ final class RecordingContext: Sendable {
 enum Recording {
     @TaskLocal static var context: RecordingContext?
 
+    /// The serials of tapes whose `record` is running somewhere in the process, with their nesting depth.
+    private static let active = Mutex<[UInt64: Int]>([:])
+    /// `active.count`, readable without the lock: the common case (nothing records anywhere) costs one load.
+    private static let activeCount = Atomic<Int>(0)
+
+    static func begin(_ serial: UInt64) {
+        active.withLock { active in
+            active[serial, default: 0] += 1
+            activeCount.store(active.count, ordering: .relaxed)
+        }
+    }
+
+    static func end(_ serial: UInt64) {
+        active.withLock { active in
+            let depth = (active[serial] ?? 1) - 1
+            active[serial] = depth > 0 ? depth : nil
+            activeCount.store(active.count, ordering: .relaxed)
+        }
+    }
+
     /// Appends one entry to every recording tape on which some input is traced, and marks the outputs.
     ///
     /// Inputs traced on a tape that is not recording here are rejected: using them would cut the gradient
     /// without a word (failure mode 3).
     static func append(
-        op: String, inputs: borrowing Operands, outputs: inout Operands, saved: borrowing Operands,
+        op: OpName, site: CallSite?, inputs: borrowing Operands, outputs: inout Operands, saved: borrowing Operands,
         backward: @escaping Backward, context: RecordingContext
     ) throws {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
+        let site = resolved(site, in: context)
         for tape in context.tapes {
-            let first = tape.append(
-                op: op, scope: context.scope, inputs: inputs, outputCount: outputs.count,
-                outputShape: { outputs[$0]?.shape ?? [] }, saved: saved, backward: backward)
+            let first = try tape.append(
+                op: op, scope: context.scope, site: site, inputs: inputs, outputCount: outputs.count,
+                output: { outputs[$0] }, saved: saved, backward: backward)
             guard let first else { continue }
             for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
         }
@@ -39,44 +69,72 @@ enum Recording {
 
     /// `append` for the common single-output operation, marking `output` in place.
     static func append(
-        op: String, inputs: borrowing Operands, output: inout Tensor, saved: borrowing Operands,
+        op: OpName, site: CallSite?, inputs: borrowing Operands, output: inout Tensor, saved: borrowing Operands,
         backward: @escaping Backward, context: RecordingContext
     ) throws {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
+        let site = resolved(site, in: context)
         for tape in context.tapes {
-            let shape = output.shape
-            let slot = tape.append(
-                op: op, scope: context.scope, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
+            let produced = output
+            let slot = try tape.append(
+                op: op, scope: context.scope, site: site, inputs: inputs, outputCount: 1, output: { _ in produced },
                 saved: saved, backward: backward)
             guard let slot else { continue }
             output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
         }
     }
 
+    /// The op's own site when it was called from outside the engine, else the innermost module call's.
+    @inline(__always)
+    private static func resolved(_ site: CallSite?, in context: RecordingContext) -> CallSite? {
+        guard let site, !site.isInsideEngine else { return context.site }
+        return site
+    }
+
     private static func checkInputsAreRecordedHere(
-        op: String, inputs: borrowing Operands, context: RecordingContext
+        op: OpName, inputs: borrowing Operands, context: RecordingContext
     ) throws {
         for i in 0..<inputs.count {
             if let trace = inputs.trace(at: i), trace.isRecordedOnlyOutside(context.isRecording) {
-                throw TensorError.valueFromInactiveTape(op: op)
+                throw TensorError.valueFromInactiveTape(op: op.rawValue)
             }
+        }
+    }
+
+    /// Rejects an op that runs outside every `record` scope (another thread, a `DispatchQueue`) on a value
+    /// whose tape is still recording elsewhere: its result would join the loss with no path back, halving a
+    /// gradient without a word.
+    static func checkNotRecordingElsewhere(op: OpName, inputs: () -> Operands) throws {
+        guard activeCount.load(ordering: .relaxed) > 0 else { return }
+        let inputs = inputs()
+        for i in 0..<inputs.count {
+            guard let trace = inputs.trace(at: i), !trace.isUntracked else { continue }
+            let recording = active.withLock { active in trace.serials.contains { active[$0] != nil } }
+            if recording { throw TensorError.recordingOnAnotherThread(op: op.rawValue) }
         }
     }
 }
 
 /// Runs `body` with no tape recording: operations inside produce untracked values.
 public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
-    if Recording.context == nil { return try body() }
-    return try Recording.$context.withValue(nil) { try body() }
+    if Recording.context === RecordingContext.off { return try body() }
+    return try Recording.$context.withValue(.off) { try body() }
 }
 
 /// Runs `body` with tape entries labelled by `name` appended to the current module scope (`outer.name`).
 ///
-/// Modules call this for you; use it directly to label loop iterations, e.g. `t12` for a timestep.
-public func withScope<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
-    guard let context = Recording.context else { return try body() }
+/// Modules call this for you; use it directly to label loop iterations, e.g. `t12` for a timestep. Entries
+/// inside without a creation site of their own in your code (operators) show this call's `file` and `line`.
+public func withScope<R>(
+    _ name: String, file: StaticString = #fileID, line: UInt = #line, _ body: () throws -> R
+) rethrows -> R {
+    guard let context = Recording.context, !context.tapes.isEmpty else { return try body() }
     let scope = context.scope.isEmpty ? name : context.scope + "." + name
-    return try Recording.$context.withValue(RecordingContext(tapes: context.tapes, scope: scope)) { try body() }
+    let call = CallSite(file, line)
+    let site = call.isInsideEngine ? context.site : call
+    return try Recording.$context.withValue(RecordingContext(tapes: context.tapes, scope: scope, site: site)) {
+        try body()
+    }
 }
 
 extension Tensor {
@@ -85,26 +143,35 @@ extension Tensor {
     /// The arguments are autoclosures so that nothing (not even the backward closure) is built when no tape
     /// is recording.
     consuming func recorded(
-        _ op: String, inputs: @autoclosure () -> Operands, saving: @autoclosure () -> Operands = Operands(),
-        backward: @autoclosure () -> Backward
+        _ op: OpName, at site: CallSite? = nil, inputs: @autoclosure () -> Operands,
+        saving: @autoclosure () -> Operands = Operands(), backward: @autoclosure () -> Backward
     ) throws -> Tensor {
-        guard let context = Recording.context else { return self }
+        guard let context = Recording.context else {
+            try Recording.checkNotRecordingElsewhere(op: op, inputs: inputs)
+            return self
+        }
+        guard !context.tapes.isEmpty else { return self }
         var output = self
         let inputs = inputs(), saved = saving()
         try Recording.append(
-            op: op, inputs: inputs, output: &output, saved: saved, backward: backward(), context: context)
+            op: op, site: site, inputs: inputs, output: &output, saved: saved, backward: backward(), context: context)
         return output
     }
 
     /// Records several outputs of one operation as one entry (e.g. `split`).
     static func recorded(
-        _ op: String, outputs: [Tensor], inputs: @autoclosure () -> Operands,
+        _ op: OpName, at site: CallSite? = nil, outputs: [Tensor], inputs: @autoclosure () -> Operands,
         saving: @autoclosure () -> Operands = Operands(), backward: @autoclosure () -> Backward
     ) throws -> [Tensor] {
-        guard let context = Recording.context else { return outputs }
+        guard let context = Recording.context else {
+            try Recording.checkNotRecordingElsewhere(op: op, inputs: inputs)
+            return outputs
+        }
+        guard !context.tapes.isEmpty else { return outputs }
         var marked = Operands(outputs)
         try Recording.append(
-            op: op, inputs: inputs(), outputs: &marked, saved: saving(), backward: backward(), context: context)
+            op: op, site: site, inputs: inputs(), outputs: &marked, saved: saving(), backward: backward(),
+            context: context)
         return marked.list.compactMap { $0 }
     }
 }

@@ -1,19 +1,32 @@
 /// The reverse replay of a tape, as a cursor: `step()` runs one recorded entry's backward rule.
 ///
 /// `Tape.backward(from:)` is this cursor run to the end; the debugger stops between steps. Entries that no
-/// gradient reaches (not on a path to the output) are passed over without a step.
+/// gradient reaches (not on a path to the output) are passed over without a step. The replay keeps the
+/// recorded entry list for its whole life, so a front end can show the tape while stepping through it.
 public final class ReverseReplay {
     let tape: Tape
     private var cursor: ReplayCursor
 
-    init(tape: Tape, recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool) {
+    init(tape: Tape, recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
         self.tape = tape
-        cursor = ReplayCursor(recorded: recorded, start: start, seed: seed, keepsSaved: keepsSaved)
+        cursor = ReplayCursor(
+            recorded: recorded, start: start, seed: seed, keepsSaved: keepsSaved, checksFinite: checksFinite)
     }
 
     deinit {
         if !cursor.keepsSaved { TapeStatePool.give(cursor.recorded) }
     }
+
+    /// The number of recorded entries, replayed or not.
+    public var entryCount: Int { cursor.recorded.entries.count }
+
+    /// The description of entry `index` (recording order), or nil outside `0..<entryCount`.
+    public func entry(at index: Int) -> TapeEntryInfo? {
+        cursor.recorded.entries.indices.contains(index) ? cursor.recorded.info(ofEntry: index) : nil
+    }
+
+    /// Every recorded entry, in recording order.
+    public var entries: [TapeEntryInfo] { cursor.recorded.entries.indices.map { cursor.recorded.info(ofEntry: $0) } }
 
     /// The number of steps taken so far.
     public var stepsTaken: Int { cursor.stepsTaken }
@@ -21,34 +34,48 @@ public final class ReverseReplay {
     /// True when no entry is left to replay.
     public var isFinished: Bool { cursor.nextReachedEntry() == nil }
 
+    /// The entry the next `step()` will replay, without replaying it; nil once the replay is finished.
+    public func peek() -> TapeEntryInfo? {
+        cursor.nextReachedEntry().map { cursor.recorded.info(ofEntry: $0) }
+    }
+
     /// Replays the next entry that a gradient reaches and describes it; nil once the replay is finished.
-    /// - Throws: `TensorError.savedValueModified` when a value the entry saved was written since; the replay
+    /// - Throws: `TensorError.savedValueModified` when a value the entry saved was written since, and with
+    ///   `TapeOptions.stopsAtNonFinite` `TensorError.nonFinite` for a NaN or infinite gradient; the replay
     ///   stops there.
     @discardableResult
     public func step() throws -> ReplayStep? {
         guard let index = cursor.nextReachedEntry() else { return nil }
         let info = cursor.recorded.info(ofEntry: index)
-        let report = try withoutRecording { try cursor.replay(index) }
+        let report = try withoutRecording { try cursor.replay(index, reporting: true) }
+        let touched = cursor.recorded.inputSlots[cursor.recorded.entries[index].inputs].compactMap { slot in
+            cursor.parameterGradient(slot: slot)
+        }
         finishIfDone()
         return ReplayStep(
-            entry: info, incoming: report?.incoming ?? [], sent: report?.sent ?? [],
-            parameterGradients: parameterGradients())
+            entry: info, incoming: report?.incoming ?? [], sent: report?.sent ?? [], parameterGradients: touched)
     }
 
-    /// Replays every remaining entry.
-    public func runToEnd() throws {
-        try withoutRecording { try cursor.runToEnd() }
+    /// Replays every remaining entry. `observer`, when given, is called after each one with statistics of the
+    /// gradients it received and sent: the cost of one pass over those gradients, nothing when nil.
+    public func runToEnd(observer: ReplayObserver? = nil) throws {
+        try withoutRecording {
+            guard let observer else { return try cursor.runToEnd() }
+            while let index = cursor.nextReachedEntry() {
+                guard let report = try cursor.replay(index, reporting: true) else { continue }
+                let entry = cursor.recorded.entries[index]
+                observer(
+                    EntryGradientReport(
+                        entryIndex: index, op: entry.op, scope: entry.scope,
+                        incoming: report.incoming.map { $0.statistics() }, sent: report.sent.map { $0?.statistics() }))
+            }
+        }
         finishIfDone()
     }
 
-    /// The gradient accumulated so far for each parameter leaf that some gradient reached.
-    public func parameterGradients() -> [(parameter: Parameter, gradient: Tensor)] {
-        cursor.recorded.values.indices.compactMap { slot in
-            guard let parameter = cursor.recorded.values[slot].parameter, let gradient = cursor.grads[slot] else {
-                return nil
-            }
-            return (parameter, gradient)
-        }
+    /// The gradient accumulated so far in this replay for each parameter that some gradient reached, by name.
+    public func parameterGradients() -> [ParameterGradient] {
+        cursor.recorded.values.indices.compactMap { cursor.parameterGradient(slot: Int32($0)) }
     }
 
     /// Hands the gradients of watched leaves to the tape, for `Tape.gradient(of:)`.
@@ -62,6 +89,31 @@ public final class ReverseReplay {
     }
 }
 
+/// Called after each replayed entry by `ReverseReplay.runToEnd(observer:)` and `Tape.backward(observer:)`.
+public typealias ReplayObserver = (EntryGradientReport) -> Void
+
+/// Statistics of the gradients one replayed entry received and sent.
+public struct EntryGradientReport: Sendable, Equatable, Codable {
+    /// The entry's position on the tape.
+    public let entryIndex: Int
+    /// Its operation.
+    public let op: OpName
+    /// Its module scope.
+    public let scope: String
+    /// The gradient of each output.
+    public let incoming: [TensorStatistics]
+    /// The gradient sent to each input (nil where none was sent).
+    public let sent: [TensorStatistics?]
+}
+
+/// A parameter's gradient, by the parameter's name.
+public struct ParameterGradient: Sendable {
+    /// The parameter's name (`lstm.l1.wx`).
+    public let name: String
+    /// The gradient; later accumulation does not change it.
+    public let gradient: Tensor
+}
+
 /// The replay's state and its one backward implementation. A struct, so the hot loop works on it in place
 /// without per-access exclusivity checks.
 struct ReplayCursor {
@@ -72,11 +124,14 @@ struct ReplayCursor {
     var next: Int
     /// Whether saved values are kept for another replay (`keepTape`), or freed as soon as they are used.
     let keepsSaved: Bool
+    /// Whether every gradient sent is checked for NaN and infinities (`TapeOptions.stopsAtNonFinite`).
+    let checksFinite: Bool
     var stepsTaken = 0
 
-    init(recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool) {
+    init(recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
         self.recorded = recorded
         self.keepsSaved = keepsSaved
+        self.checksFinite = checksFinite
         grads = [Tensor?](repeating: nil, count: recorded.values.count)
         grads[Int(start)] = seed
         next = recorded.entries.lastIndex { $0.outputs.contains(Int(start)) } ?? -1
@@ -104,16 +159,17 @@ struct ReplayCursor {
         let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
         let savedRange = recorded.entries[index].savedRange
         for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
-            throw TensorError.savedValueModified(op: recorded.entries[index].op, scope: recorded.entries[index].scope)
+            throw TensorError.savedValueModified(
+                op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
         }
-        let grad = grads.take(outputs.lowerBound) ?? Tensor.zeros(recorded.values[outputs.lowerBound].shape)
+        let grad = grads.take(outputs.lowerBound) ?? Tensor.filled(0, recorded.values[outputs.lowerBound].shape)
         let laterGrads: [Tensor?] = outputs.count == 1
-            ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.zeros(recorded.values[$0].shape) }
+            ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.filled(0, recorded.values[$0].shape) }
         let reportedIncoming = reporting ? [grad] + laterGrads.compactMap { $0 } : nil
         var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
-                op: recorded.entries[index].op, detail: "\(sent.count) gradients for \(inputs.count) inputs")
+                op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
         }
         let reportedSent = reporting ? sent.list : nil
         for (i, position) in inputs.enumerated() {
@@ -121,14 +177,23 @@ struct ReplayCursor {
             guard slot >= 0, let gradient = sent.take(i) else { continue }
             guard gradient.shape == recorded.inputShapes[position] else {
                 throw TensorError.badCustomGradient(
-                    op: recorded.entries[index].op,
+                    op: recorded.entries[index].op.rawValue,
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
                         + " \(Shape.describe(recorded.inputShapes[position]))")
+            }
+            if checksFinite {
+                let statistics = gradient.statistics()
+                guard statistics.isFinite else {
+                    throw TensorError.nonFinite(
+                        NonFiniteValue(
+                            entry: recorded.info(ofEntry: index), location: .gradientToInput(i), statistics: statistics))
+                }
             }
             accumulate(gradient, into: Int(slot))
         }
         if !keepsSaved {
-            for i in savedRange { recorded.saved[i] = Tensor.empty }
+            // Free the elements; keep the shape, which the entry's description still shows.
+            for i in savedRange { recorded.saved[i] = Tensor(shape: recorded.saved[i].shape, storage: Tensor.empty.storage) }
         }
         next = index - 1
         stepsTaken += 1
@@ -151,6 +216,14 @@ struct ReplayCursor {
         return try recorded.entries[index].backward(context)
     }
 
+    /// The gradient accumulated so far for `slot`, if it is a parameter leaf that a gradient reached.
+    func parameterGradient(slot: Int32) -> ParameterGradient? {
+        guard slot >= 0, let parameter = recorded.values[Int(slot)].parameter, let gradient = grads[Int(slot)] else {
+            return nil
+        }
+        return ParameterGradient(name: parameter.name, gradient: gradient)
+    }
+
     private mutating func accumulate(_ gradient: consuming Tensor, into slot: Int) {
         // A rule may hand back a recorded value (a custom op returning what it saved): keep only the numbers.
         gradient.trace = .untracked
@@ -165,15 +238,26 @@ struct ReplayCursor {
 }
 
 /// What one replay step did: the entry, the gradient it received, and what it sent to each input.
-public struct ReplayStep {
+///
+/// Every tensor here is a snapshot: later steps, the optimizer and further accumulation do not change it, so a
+/// step can be handed to another thread and kept.
+public struct ReplayStep: Sendable {
     /// The entry that was replayed.
     public let entry: TapeEntryInfo
     /// The gradient of each of its outputs.
     public let incoming: [Tensor]
     /// The gradient it sent to each input (nil for untraced inputs).
     public let sent: [Tensor?]
-    /// Every parameter's gradient accumulated so far in this replay.
-    public let parameterGradients: [(parameter: Parameter, gradient: Tensor)]
+    /// For each parameter among the entry's inputs, the gradient accumulated in this replay so far
+    /// (including this step's contribution).
+    public let parameterGradients: [ParameterGradient]
+
+    /// Statistics of `incoming` and `sent`, as an observer of `runToEnd` receives them.
+    public var report: EntryGradientReport {
+        EntryGradientReport(
+            entryIndex: entry.index, op: entry.op, scope: entry.scope, incoming: incoming.map { $0.statistics() },
+            sent: sent.map { $0?.statistics() })
+    }
 }
 
 extension Array where Element == Tensor? {

@@ -14,6 +14,8 @@ import Synchronization
 public final class Tape: Sendable {
     /// Unique among all tapes of the process; tensors name the tape that recorded them by it.
     let serial: UInt64
+    /// What this tape does beyond recording.
+    public let options: TapeOptions
     private let state = Mutex(TapeStatePool.take())
 
     private static let nextSerial = Atomic<UInt64>(1)
@@ -28,24 +30,33 @@ public final class Tape: Sendable {
         var saved: [Tensor] = []
         var savedVersions: [UInt32] = []
         var parameterSlots: [ObjectIdentifier: Int32] = [:]
+        /// The names given to `watch`, by slot.
+        var watchedNames: [Int32: String] = [:]
+        /// With `TapeOptions.timesForward`: each entry's forward time in nanoseconds, and when the last one ended.
+        var forwardNanoseconds: [UInt64] = []
+        var lastMark: UInt64 = 0
         /// Gradients of watched leaves from the latest replay.
         var leafGradients: [Int32: Tensor] = [:]
         var released = false
     }
 
     /// A new, empty tape.
-    public init() {
+    public init(options: TapeOptions = []) {
         serial = Tape.nextSerial.add(1, ordering: .relaxed).newValue
+        self.options = options
     }
 
     /// Runs `body` while this tape records every operation on traced values.
     ///
     /// Recording ends when `body` returns or throws; entries recorded before an error stay valid. Scopes nest:
     /// inside another tape's `record`, both tapes record; re-entering this tape's own `record` is harmless.
+    /// Child tasks of a `TaskGroup` started inside record too; work handed to a `Thread` or a `DispatchQueue`
+    /// does not, and an op there on a value this tape is recording throws `TensorError.recordingOnAnotherThread`.
     public func record<R>(_ body: () throws -> R) rethrows -> R {
         let outer = Recording.context
         if let outer, outer.isRecording(serial: serial) { return try body() }
-        let context = RecordingContext(tapes: (outer?.tapes ?? []) + [self], scope: outer?.scope ?? "")
+        let context = enter(outer)
+        defer { Recording.end(serial) }
         return try Recording.$context.withValue(context) { try body() }
     }
 
@@ -53,16 +64,26 @@ public final class Tape: Sendable {
     public func record<R>(_ body: () async throws -> R) async rethrows -> R {
         let outer = Recording.context
         if let outer, outer.isRecording(serial: serial) { return try await body() }
-        let context = RecordingContext(tapes: (outer?.tapes ?? []) + [self], scope: outer?.scope ?? "")
+        let context = enter(outer)
+        defer { Recording.end(serial) }
         return try await Recording.$context.withValue(context) { try await body() }
     }
 
+    private func enter(_ outer: RecordingContext?) -> RecordingContext {
+        Recording.begin(serial)
+        if options.contains(.timesForward) { state.withLock { $0.lastMark = Clock.nanoseconds() } }
+        return RecordingContext(tapes: (outer?.tapes ?? []) + [self], scope: outer?.scope ?? "", site: outer?.site)
+    }
+
     /// Returns `x` marked as a leaf of this tape, so `gradient(of:)` can report its gradient after a replay.
-    /// Parameters need no watching: they are leaves of every tape that uses them.
-    public func watch(_ x: Tensor) -> Tensor {
+    /// Parameters need no watching: they are leaves of every tape that uses them. `name` labels the value in
+    /// tape views (`input 1`, `input 2`, ... by default).
+    public func watch(_ x: Tensor, name: String? = nil) -> Tensor {
         let slot = state.withLock { state -> Int32 in
             state.values.append(RecordedValue(shape: x.shape, parameter: nil))
-            return Int32(state.values.count - 1)
+            let slot = Int32(state.values.count - 1)
+            state.watchedNames[slot] = name ?? "input \(state.watchedNames.count + 1)"
+            return slot
         }
         var watched = x
         watched.trace = x.trace.adding(TraceMark(tape: serial, slot: slot))
@@ -73,7 +94,7 @@ public final class Tape: Sendable {
     public var count: Int { state.withLock { $0.entries.count } }
 
     /// Descriptions of the recorded entries, in recording order. A replay without `keepTape` takes the
-    /// recording over, after which this is empty; read it before replaying, or keep the tape.
+    /// recording over, after which this is empty: read `ReverseReplay.entries` then.
     public var entries: [TapeEntryInfo] {
         state.withLock { state in
             state.entries.indices.map { state.info(ofEntry: $0) }
@@ -84,9 +105,13 @@ public final class Tape: Sendable {
     ///
     /// Parameter gradients accumulate into `Parameter.grad`; watched values' gradients are read with
     /// `gradient(of:)`. Unless `keepTape` is true the tape is released afterwards and a second replay throws.
-    public func backward(from output: Tensor, seed: Tensor? = nil, keepTape: Bool = false) throws {
+    /// `observer`, when given, is called after each replayed entry with statistics of the gradients it
+    /// received and sent (see `ReverseReplay.runToEnd(observer:)`).
+    public func backward(
+        from output: Tensor, seed: Tensor? = nil, keepTape: Bool = false, observer: ReplayObserver? = nil
+    ) throws {
         let replay = try self.replay(from: output, seed: seed, keepTape: keepTape)
-        try replay.runToEnd()
+        try replay.runToEnd(observer: observer)
     }
 
     /// A cursor over the reverse replay from `output`, positioned before its first step.
@@ -107,7 +132,9 @@ public final class Tape: Sendable {
             state.released = true
             return taken
         }
-        return ReverseReplay(tape: self, recorded: recorded, start: start, seed: seed.detached(), keepsSaved: keepTape)
+        return ReverseReplay(
+            tape: self, recorded: recorded, start: start, seed: seed.detached(), keepsSaved: keepTape,
+            checksFinite: options.contains(.stopsAtNonFinite))
     }
 
     /// The gradient the replay starts from: `given`, or 1 for a one-element output.
@@ -119,7 +146,7 @@ public final class Tape: Sendable {
                     detail: "output \(Shape.describe(output.shape)) has \(output.count) elements: reduce it to one"
                         + " (e.g. sum()) or pass a seed gradient of its shape")
             }
-            return Tensor.ones(output.shape)
+            return Tensor.filled(1, output.shape)
         }
         guard given.shape == output.shape else {
             throw TensorError.shapeMismatch(
@@ -144,11 +171,12 @@ public final class Tape: Sendable {
 
     /// Appends an entry if any input is traced on this tape; returns the first output slot, or nil if nothing
     /// was recorded.
+    /// - Throws: `TensorError.nonFinite` with `TapeOptions.stopsAtNonFinite` when an output holds NaN or Inf.
     func append(
-        op: String, scope: String, inputs: borrowing Operands, outputCount: Int, outputShape: (Int) -> [Int],
-        saved: borrowing Operands, backward: @escaping Backward
-    ) -> Int32? {
-        state.withLock { state in
+        op: OpName, scope: String, site: CallSite?, inputs: borrowing Operands, outputCount: Int,
+        output: (Int) -> Tensor?, saved: borrowing Operands, backward: @escaping Backward
+    ) throws -> Int32? {
+        let firstOutput = state.withLock { state -> Int32? in
             let inputStart = state.inputSlots.count
             var anyTraced = false
             for i in 0..<inputs.count {
@@ -168,7 +196,7 @@ public final class Tape: Sendable {
             }
             let firstOutput = Int32(state.values.count)
             for i in 0..<outputCount {
-                state.values.append(RecordedValue(shape: outputShape(i), parameter: nil))
+                state.values.append(RecordedValue(shape: output(i)?.shape ?? [], parameter: nil))
             }
             let savedStart = state.saved.count
             for i in 0..<saved.count {
@@ -178,13 +206,31 @@ public final class Tape: Sendable {
             }
             state.entries.append(
                 TapeEntry(
-                    op: op, scope: scope,
+                    op: op, scope: scope, site: site,
                     inputStart: Int32(inputStart), inputCount: Int32(state.inputSlots.count - inputStart),
                     firstOutput: firstOutput, outputCount: Int32(outputCount),
                     savedStart: Int32(savedStart), savedCount: Int32(state.saved.count - savedStart),
                     backward: backward))
+            if options.contains(.timesForward) {
+                let now = Clock.nanoseconds()
+                state.forwardNanoseconds.append(now &- state.lastMark)
+                state.lastMark = now
+            }
             return firstOutput
         }
+        if let firstOutput, options.contains(.stopsAtNonFinite) {
+            for i in 0..<outputCount {
+                guard let value = output(i) else { continue }
+                let statistics = value.statistics()
+                guard !statistics.isFinite else { continue }
+                let info = state.withLock { state in
+                    state.info(ofEntry: state.entries.lastIndex { $0.firstOutput == firstOutput } ?? 0)
+                }
+                throw TensorError.nonFinite(
+                    NonFiniteValue(entry: info, location: .output(i), statistics: statistics))
+            }
+        }
+        return firstOutput
     }
 }
 
@@ -205,7 +251,28 @@ extension Tape.State {
     func info(ofEntry index: Int) -> TapeEntryInfo {
         let entry = entries[index]
         return TapeEntryInfo(
-            index: index, op: entry.op, scope: entry.scope, inputShapes: Array(inputShapes[entry.inputs]),
-            outputShapes: entry.outputs.map { values[$0].shape }, savedShapes: saved[entry.savedRange].map(\.shape))
+            index: index, op: entry.op, scope: entry.scope, site: entry.site?.site,
+            inputSources: inputSlots[entry.inputs].map { source(ofSlot: $0) },
+            inputShapes: Array(inputShapes[entry.inputs]), outputShapes: entry.outputs.map { values[$0].shape },
+            savedShapes: saved[entry.savedRange].map(\.shape),
+            forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil)
+    }
+}
+
+extension Tape.State {
+    /// Where the value in `slot` came from (-1: an untraced input).
+    func source(ofSlot slot: Int32) -> ValueSource {
+        guard slot >= 0, Int(slot) < values.count else { return .constant }
+        if let parameter = values[Int(slot)].parameter { return .parameter(name: parameter.name) }
+        if let name = watchedNames[slot] { return .watched(name: name) }
+        // Entries are in slot order: find the last one whose outputs start at or before `slot`.
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].firstOutput <= slot { low = middle + 1 } else { high = middle }
+        }
+        let index = low - 1
+        guard index >= 0, entries[index].outputs.contains(Int(slot)) else { return .constant }
+        return .entry(index: index, output: Int(slot - entries[index].firstOutput))
     }
 }

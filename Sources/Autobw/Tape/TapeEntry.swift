@@ -21,8 +21,9 @@ public struct BackwardContext: Sendable {
 /// One recorded operation. Its inputs, outputs and saved values live in the tape's flat arrays; the entry
 /// holds ranges into them, which keeps recording free of per-entry array allocations.
 struct TapeEntry: Sendable {
-    let op: String
+    let op: OpName
     let scope: String
+    let site: CallSite?
     /// Range into `Tape.State.inputSlots` / `inputShapes`.
     let inputStart: Int32, inputCount: Int32
     /// The outputs are the consecutive slots `firstOutput ..< firstOutput + outputCount`.
@@ -44,17 +45,63 @@ struct RecordedValue: Sendable {
 }
 
 /// A read-only description of a recorded entry, for display and debugging.
-public struct TapeEntryInfo: Sendable, Equatable {
+public struct TapeEntryInfo: Sendable, Equatable, Codable {
     /// Position on the tape, in recording order.
     public let index: Int
     /// Operation name, e.g. `matmul`.
-    public let op: String
+    public let op: OpName
     /// Module scope the operation ran in, e.g. `lstm.l1.t12` (empty outside modules).
     public let scope: String
+    /// Where the operation was called: the op's own call site in your code, or for operators and the engine's
+    /// internal ops the innermost module (or `withScope`) call around it; nil when there is none.
+    public let site: SourceSite?
+    /// Where each input came from: an earlier entry, a parameter, a watched value, or a constant.
+    public let inputSources: [ValueSource]
     /// Shapes of the inputs, traced or not.
     public let inputShapes: [[Int]]
     /// Shapes of the outputs.
     public let outputShapes: [[Int]]
     /// Shapes of the values saved for backward.
     public let savedShapes: [[Int]]
+    /// With `TapeOptions.timesForward`: nanoseconds from the end of the previous entry (or the start of
+    /// recording) to the end of this one, i.e. the op's forward plus any untraced work in between.
+    public let forwardNanoseconds: UInt64?
+
+    /// A description from its parts (tape dumps are read back with this).
+    public init(
+        index: Int, op: OpName, scope: String, site: SourceSite?, inputSources: [ValueSource], inputShapes: [[Int]],
+        outputShapes: [[Int]], savedShapes: [[Int]], forwardNanoseconds: UInt64?
+    ) {
+        self.index = index
+        self.op = op
+        self.scope = scope
+        self.site = site
+        self.inputSources = inputSources
+        self.inputShapes = inputShapes
+        self.outputShapes = outputShapes
+        self.savedShapes = savedShapes
+        self.forwardNanoseconds = forwardNanoseconds
+    }
+}
+
+/// Where an input of a recorded entry came from.
+public enum ValueSource: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Output `output` of the entry at `index`.
+    case entry(index: Int, output: Int)
+    /// A parameter, by its name (`lstm.l1.wx`).
+    case parameter(name: String)
+    /// A value passed to `Tape.watch`, by the name given there.
+    case watched(name: String)
+    /// An untraced value: no gradient flows to it.
+    case constant
+
+    /// `#12`, `#12.1`, `lstm.l1.wx`, `watched x`, `constant`.
+    public var description: String {
+        switch self {
+        case .entry(let index, let output): return output == 0 ? "#\(index)" : "#\(index).\(output)"
+        case .parameter(let name): return name
+        case .watched(let name): return "watched \(name)"
+        case .constant: return "constant"
+        }
+    }
 }

@@ -19,6 +19,8 @@ enum TapeStatePool {
         state.saved.removeAll(keepingCapacity: true)
         state.savedVersions.removeAll(keepingCapacity: true)
         state.parameterSlots.removeAll(keepingCapacity: true)
+        state.watchedNames.removeAll(keepingCapacity: true)
+        state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.leafGradients = [:]
         state.released = false
         spares.withLock { spares in

@@ -41,6 +41,12 @@ struct Trace: Sendable {
         return rare?.furtherMarks.first { $0.tape == serial }?.slot
     }
 
+    /// The serials of every tape that recorded this value.
+    var serials: [UInt64] {
+        guard first.tape != TraceMark.none.tape else { return [] }
+        return [first.tape] + (rare?.furtherMarks.map(\.tape) ?? [])
+    }
+
     /// True when some tape recorded this value but none of them satisfies `isActive`: an operation using it
     /// could not pass a gradient back to where it came from.
     func isRecordedOnlyOutside(_ isActive: (UInt64) -> Bool) -> Bool {

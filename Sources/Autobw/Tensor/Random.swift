@@ -42,19 +42,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 extension Tensor {
-    /// A tensor of `shape` with elements uniform in `[low, high)`. Negative dimensions count as 0.
+    /// A tensor of `shape` with elements uniform in `[low, high)`.
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
     public static func uniform(
         _ shape: [Int], low: Float = 0, high: Float = 1, using generator: inout SeededGenerator
-    ) -> Tensor {
+    ) throws -> Tensor {
+        _ = try Shape.validatedCount(shape, op: "uniform")
         let out = Tensor.uninitialized(shape)
         for i in 0..<out.count { out.pointer[i] = low + (high - low) * generator.nextUnit() }
         return out
     }
 
-    /// A tensor of `shape` with normally distributed elements. Negative dimensions count as 0.
+    /// A tensor of `shape` with normally distributed elements.
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
     public static func normal(
         _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, using generator: inout SeededGenerator
-    ) -> Tensor {
+    ) throws -> Tensor {
+        _ = try Shape.validatedCount(shape, op: "normal")
         let out = Tensor.uninitialized(shape)
         for i in 0..<out.count { out.pointer[i] = generator.nextNormal(mean: mean, standardDeviation: standardDeviation) }
         return out

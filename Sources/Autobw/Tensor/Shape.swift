@@ -1,6 +1,58 @@
+import Foundation
+
 /// Shape arithmetic shared by the kernels: element counts, strides and broadcasting.
 enum Shape {
+    /// The element count of a shape already known to be valid (every tensor's shape is).
     static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+
+    /// The most elements one tensor may have: what this machine's memory could hold as Float32. Larger requests
+    /// are errors up front instead of an allocation that kills the process.
+    static let maximumCount: Int = {
+        let floats = ProcessInfo.processInfo.physicalMemory / UInt64(MemoryLayout<Float>.size)
+        return Int(min(floats, UInt64(Int.max)))
+    }()
+
+    /// The element count of a shape that came from outside the engine (a caller, a file), checked.
+    ///
+    /// A 0 anywhere makes the count 0, but the other dimensions are still checked: `[0, 1 << 62, 4]` holds no
+    /// elements, yet any later op that multiplies its trailing dimensions would overflow.
+    /// - Throws: `TensorError.invalidArgument` naming `op` and `argument` for a negative dimension or a count
+    ///   beyond `maximumCount`.
+    static func validatedCount(_ shape: [Int], op: String, argument: String = "shape") throws -> Int {
+        var product = 1, hasZero = false
+        for dimension in shape {
+            guard dimension >= 0 else {
+                throw TensorError.invalidArgument(
+                    op: op, detail: "\(argument) \(describe(shape)) has a negative dimension")
+            }
+            if dimension == 0 {
+                hasZero = true
+                continue
+            }
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            guard !overflow, next <= maximumCount else {
+                throw TensorError.invalidArgument(
+                    op: op,
+                    detail: "\(argument) \(describe(shape)) is too large: more than the \(maximumCount) Float32"
+                        + " elements this machine's memory can hold")
+            }
+            product = next
+        }
+        return hasZero ? 0 : product
+    }
+
+    /// Checks a size argument (a layer width, a count): non-negative (positive unless `allowsZero`) and small
+    /// enough that tensors built from it can exist.
+    static func validatedSize(_ size: Int, op: String, argument: String, allowsZero: Bool = false) throws -> Int {
+        guard size > 0 || (allowsZero && size == 0) else {
+            throw TensorError.invalidArgument(
+                op: op, detail: "\(argument) must be \(allowsZero ? "0 or more" : "positive"), got \(size)")
+        }
+        guard size <= maximumCount else {
+            throw TensorError.invalidArgument(op: op, detail: "\(argument) \(size) is too large for this machine's memory")
+        }
+        return size
+    }
 
     static func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 

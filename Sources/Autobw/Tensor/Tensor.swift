@@ -18,12 +18,10 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// A tensor of `shape` holding `scalars` in row-major order.
-    /// - Throws: `TensorError.shapeMismatch` when the counts differ or a dimension is negative.
+    /// - Throws: `TensorError.invalidArgument` for a negative or oversized shape, `TensorError.shapeMismatch`
+    ///   when the counts differ.
     public init(shape: [Int], scalars: [Float]) throws {
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw TensorError.invalidArgument(op: "Tensor", detail: "negative dimension in \(Shape.describe(shape))")
-        }
-        guard Shape.count(shape) == scalars.count else {
+        guard try Shape.validatedCount(shape, op: "Tensor") == scalars.count else {
             throw TensorError.shapeMismatch(
                 op: "Tensor", detail: "\(scalars.count) scalars do not fill shape \(Shape.describe(shape))")
         }
@@ -45,22 +43,29 @@ public struct Tensor: @unchecked Sendable {
         self.init(shape: [], storage: TensorStorage.make(count: 1, repeating: value))
     }
 
-    /// A tensor of `shape` with every element equal to `value`. Negative dimensions count as 0.
-    public init(repeating value: Float, shape: [Int]) {
-        let shape = shape.map { Swift.max($0, 0) }
-        self.init(shape: shape, storage: TensorStorage.make(count: Shape.count(shape), repeating: value))
+    /// A tensor of `shape` with every element equal to `value`.
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
+    public init(repeating value: Float, shape: [Int]) throws {
+        _ = try Shape.validatedCount(shape, op: "Tensor(repeating:)")
+        self = Tensor.filled(value, shape)
     }
 
     /// A tensor of zeros.
-    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
+    public static func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
 
     /// A tensor of ones.
-    public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
+    public static func ones(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
 
-    /// An uninitialised tensor for kernels that write every element.
+    /// `value` everywhere, for a shape the engine derived from existing tensors (so already valid).
+    static func filled(_ value: Float, _ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape), repeating: value))
+    }
+
+    /// An uninitialised tensor for kernels that write every element; the shape is already valid.
     static func uninitialized(_ shape: [Int]) -> Tensor {
-        let shape = shape.allSatisfy { $0 >= 0 } ? shape : shape.map { Swift.max($0, 0) }
-        return Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
+        Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
     }
 
     /// The number of elements.
@@ -117,10 +122,11 @@ public struct Tensor: @unchecked Sendable {
 
     /// Gives this tensor its own storage if it shares it (copy-on-write).
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = TensorStorage.make(copying: storage.pointer, count: storage.count)
-        }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
+
+    /// The same values in storage of their own, untracked: a snapshot that no later write anywhere can change.
+    public func copied() -> Tensor { Tensor(shape: shape, storage: storage.copy()) }
 
     var pointer: UnsafeMutablePointer<Float> { storage.pointer }
 }

@@ -18,6 +18,13 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case mutatingRecordedValue
     /// A custom operation's backward returned gradients that do not fit its inputs.
     case badCustomGradient(op: String, detail: String)
+    /// An operation ran outside every `record` scope (on a `Thread` or a `DispatchQueue`) on a value whose tape
+    /// is still recording elsewhere: it would not be recorded, and the gradient through it would be lost.
+    case recordingOnAnotherThread(op: String)
+    /// A NaN or an infinity, found by `TapeOptions.stopsAtNonFinite` or by gradient clipping.
+    case nonFinite(NonFiniteValue)
+    /// The global gradient norm is NaN or infinite; `parameter` names the first parameter whose gradient is.
+    case nonFiniteGradientNorm(parameter: String)
 
     public var description: String {
         switch self {
@@ -36,6 +43,51 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
         case .mutatingRecordedValue:
             return "cannot write in place into a value recorded on a tape; detach() it first"
         case .badCustomGradient(let op, let detail): return "\(op): backward returned bad gradients: \(detail)"
+        case .recordingOnAnotherThread(let op):
+            return "\(op): an input belongs to a tape that is recording on another thread or task; ops run outside"
+                + " its record { } (a Thread, a DispatchQueue) are not recorded and would cut the gradient. Run them"
+                + " inside record (TaskGroup children are fine), or use detached()/withoutRecording for a constant"
+        case .nonFinite(let value): return "non-finite value at \(value)"
+        case .nonFiniteGradientNorm(let parameter):
+            return "the gradient norm is not finite: parameter '\(parameter)' has a NaN or infinite gradient"
         }
+    }
+}
+
+/// A NaN or an infinity found by `TapeOptions.stopsAtNonFinite` or a gradient check: where it is and what the
+/// tensor looked like.
+public struct NonFiniteValue: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Which tensor of the entry held it.
+    public enum Location: Sendable, Equatable, Codable, CustomStringConvertible {
+        /// Output `index`, while recording.
+        case output(Int)
+        /// The gradient the entry sent to input `index`, while replaying.
+        case gradientToInput(Int)
+
+        /// `output 0`, `gradient to input 1`.
+        public var description: String {
+            switch self {
+            case .output(let index): return "output \(index)"
+            case .gradientToInput(let index): return "gradient to input \(index)"
+            }
+        }
+    }
+
+    /// The entry.
+    public let entry: TapeEntryInfo
+    /// Which of its tensors.
+    public let location: Location
+    /// That tensor's statistics, including how many elements are NaN or infinite.
+    public let statistics: TensorStatistics
+
+    /// `entry #12 tanh in lstm.l1 (main.swift:40), shapes [2, 3] -> [2, 3]: output 0 has 1 NaN, 0 +Inf, 0 -Inf`.
+    public var description: String {
+        let scope = entry.scope.isEmpty ? "" : " in \(entry.scope)"
+        let site = entry.site.map { " (\($0))" } ?? ""
+        let inputs = entry.inputShapes.map(Shape.describe).joined(separator: ", ")
+        let outputs = entry.outputShapes.map(Shape.describe).joined(separator: ", ")
+        return "entry #\(entry.index) \(entry.op)\(scope)\(site), shapes \(inputs) -> \(outputs): \(location) has"
+            + " \(statistics.nanCount) NaN, \(statistics.positiveInfinityCount) +Inf,"
+            + " \(statistics.negativeInfinityCount) -Inf of \(statistics.count) elements"
     }
 }

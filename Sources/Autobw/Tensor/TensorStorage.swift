@@ -37,6 +37,9 @@ final class TensorStorage: ManagedBuffer<TensorStorage.Header, Float> {
         return storage
     }
 
+    /// A new storage holding the same elements.
+    func copy() -> TensorStorage { TensorStorage.make(copying: pointer, count: count) }
+
     deinit {
         let header = headerPointer.pointee
         if header.pooled { BufferPool.give(header.pointer, count: header.count) }

@@ -11,12 +11,15 @@ public final class CharLSTM: Module, @unchecked Sendable {
     public let vocabularySize: Int
 
     /// char-rnn's defaults: 2 layers of 128, uniform +-0.08 initialisation, forget-gate bias 1.
-    public init(vocabularySize: Int, hiddenSize: Int = 128, layerCount: Int = 2, generator: inout SeededGenerator) {
+    /// - Throws: `TensorError.invalidArgument` for sizes that are not positive or too large for memory.
+    public init(
+        vocabularySize: Int, hiddenSize: Int = 128, layerCount: Int = 2, generator: inout SeededGenerator
+    ) throws {
         self.vocabularySize = vocabularySize
-        lstm = LSTM(
+        lstm = try LSTM(
             inputSize: vocabularySize, hiddenSize: hiddenSize, layerCount: layerCount, initializer: .uniform(0.08),
             generator: &generator)
-        head = Linear(hiddenSize, vocabularySize, initializer: .uniform(0.08), generator: &generator)
+        head = try Linear(hiddenSize, vocabularySize, initializer: .uniform(0.08), generator: &generator)
     }
 
     /// The mean cross-entropy of predicting `batch.targets` from `batch.inputs`, and the final LSTM state.

@@ -1,0 +1,91 @@
+/// The name of a recorded operation, as op lists, breakpoints and tape dumps show it.
+///
+/// Every built-in operation's name is one of the constants below, all in one style (the Swift method's name
+/// in `snake_case`), so front ends can match on them. A `CustomOperation` brings its own name.
+public struct OpName: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The name as text.
+    public let rawValue: String
+
+    /// The name `rawValue`.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// The name `value`.
+    public init(stringLiteral value: String) { rawValue = value }
+
+    /// The name as text.
+    public var description: String { rawValue }
+}
+
+extension OpName {
+    /// `a + b`, broadcasting.
+    public static let add: OpName = "add"
+    /// `x + c` for a scalar `c`.
+    public static let addScalar: OpName = "add_scalar"
+    /// `a - b`, broadcasting.
+    public static let sub: OpName = "sub"
+    /// `c - x` for a scalar `c`.
+    public static let rsubScalar: OpName = "rsub_scalar"
+    /// `a * b`, broadcasting.
+    public static let mul: OpName = "mul"
+    /// `x * c` for a scalar `c`.
+    public static let mulScalar: OpName = "mul_scalar"
+    /// `a / b`, broadcasting.
+    public static let div: OpName = "div"
+    /// `-x`.
+    public static let neg: OpName = "neg"
+    /// `e^x`.
+    public static let exp: OpName = "exp"
+    /// Natural logarithm.
+    public static let log: OpName = "log"
+    /// Square root.
+    public static let sqrt: OpName = "sqrt"
+    /// `x^p` for a scalar `p`.
+    public static let pow: OpName = "pow"
+    /// Hyperbolic tangent.
+    public static let tanh: OpName = "tanh"
+    /// Logistic sigmoid.
+    public static let sigmoid: OpName = "sigmoid"
+    /// `max(x, 0)`.
+    public static let relu: OpName = "relu"
+    /// Limiting to a range.
+    public static let clamp: OpName = "clamp"
+    /// Sum of all elements.
+    public static let sum: OpName = "sum"
+    /// Sum along one axis.
+    public static let sumAxis: OpName = "sum_axis"
+    /// Maximum along one axis.
+    public static let maxAxis: OpName = "max_axis"
+    /// A new shape over the same elements.
+    public static let reshape: OpName = "reshape"
+    /// The last two axes swapped.
+    public static let transpose: OpName = "transpose"
+    /// A range along one axis.
+    public static let narrow: OpName = "narrow"
+    /// Pieces along one axis.
+    public static let split: OpName = "split"
+    /// Tensors joined along one axis.
+    public static let concatenate: OpName = "concatenate"
+    /// Rows selected by index.
+    public static let gather: OpName = "gather"
+    /// A (batched) matrix product.
+    public static let matmul: OpName = "matmul"
+    /// Softmax along the last axis.
+    public static let softmax: OpName = "softmax"
+    /// Log-softmax along the last axis.
+    public static let logSoftmax: OpName = "log_softmax"
+    /// Softmax cross-entropy against class indices.
+    public static let softmaxCrossEntropy: OpName = "softmax_cross_entropy"
+    /// Mean squared error.
+    public static let meanSquaredError: OpName = "mean_squared_error"
+    /// One fused LSTM step.
+    public static let lstmCell: OpName = "lstm_cell"
+    /// A fused LSTM layer over a sequence.
+    public static let lstmLayer: OpName = "lstm_layer"
+
+    /// Every built-in operation's name.
+    public static let builtIn: [OpName] = [
+        .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
+        .relu, .clamp, .sum, .sumAxis, .maxAxis, .reshape, .transpose, .narrow, .split, .concatenate, .gather,
+        .matmul, .softmax, .logSoftmax, .softmaxCrossEntropy, .meanSquaredError, .lstmCell, .lstmLayer,
+    ]
+}

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a tape does beyond recording; both cost time, so both are off unless asked for.
+public struct TapeOptions: OptionSet, Sendable {
+    public let rawValue: Int
+
+    /// An option set from its bits.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Measure each entry's forward time (`TapeEntryInfo.forwardNanoseconds`).
+    public static let timesForward = TapeOptions(rawValue: 1 << 0)
+    /// Anomaly detection: throw `TensorError.nonFinite` at the first entry whose output (while recording) or
+    /// whose gradient (while replaying) holds a NaN or an infinity, naming the entry, its shapes and its
+    /// creation site.
+    public static let stopsAtNonFinite = TapeOptions(rawValue: 1 << 1)
+}
+
+/// A monotonic clock for timing entries.
+enum Clock {
+    static func nanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+}
