@@ -5,14 +5,17 @@ import Foundation
 
 /// Writes whole files so that readers see either the old file or the complete new one, never a mix:
 /// the bytes go to a temporary file in the same directory, are flushed to disk, and replace the target with
-/// one `rename`. A crash mid-write leaves the previous file intact.
+/// one `rename`. A crash mid-write leaves the previous file intact, and the next write to the same path
+/// removes the temporary files that writers which died (killed mid-save) left behind.
 public enum AtomicFile {
     /// Replaces the file at `path` with `data`.
     /// - Throws: `CheckpointError.unwritable` naming the path and the system's reason.
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let prefix = temporaryPrefix(for: url.lastPathComponent)
+        removeStaleTemporaries(in: directory, prefix: prefix)
+        let temporary = directory + "/" + prefix + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CheckpointError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         var failure: String?
@@ -40,6 +43,21 @@ public enum AtomicFile {
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)
+        }
+    }
+
+    /// Temporary files for `name` are `.name.tmp-<writer's pid>-<random>`.
+    static func temporaryPrefix(for name: String) -> String { "." + name + ".tmp-" }
+
+    /// Deletes the temporary files of `prefix` whose writing process no longer exists. A live writer's file
+    /// (this process's included) is left alone.
+    static func removeStaleTemporaries(in directory: String, prefix: String) {
+        let folder = directory.isEmpty ? "." : directory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let pidText = name.dropFirst(prefix.count).prefix { $0 != "-" }
+            guard let pid = pid_t(pidText), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder + "/" + name)
         }
     }
 }

@@ -6,6 +6,9 @@
 public enum Checkpoint {
     static let format = "autobw-checkpoint-1"
     static let optimizerPrefix = "optimizer/"
+    /// Step counts above this are refused: no run takes a trillion steps, and counting on from a huge value
+    /// would overflow.
+    static let maximumStep = 1 << 40
 
     /// Saves `model`, `optimizer` (if any) and `step` to `path`, atomically.
     public static func save(model: Module, optimizer: Optimizer? = nil, step: Int, to path: String) throws {
@@ -21,13 +24,21 @@ public enum Checkpoint {
         try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
 
-    /// Loads the file at `path` into `model` (and `optimizer`), returning the saved step.
+    /// Loads the file at `path` into `model` (and `optimizer`), returning the saved step (0 for a file of bare
+    /// weights written elsewhere).
     ///
     /// Everything is checked before anything is changed: on any error the model and optimizer are untouched.
-    /// - Throws: `CheckpointError` for an unreadable or corrupt file, a missing tensor or a shape mismatch.
+    /// Loading into an optimizer needs the metadata an autobw checkpoint carries: its format, the optimizer's
+    /// kind and its step count.
+    /// - Throws: `CheckpointError` for an unreadable or corrupt file, a missing tensor, a shape mismatch, or
+    ///   metadata that is missing, unparsable, out of range or for another optimizer (naming the field).
     @discardableResult
     public static func load(from path: String, into model: Module, optimizer: Optimizer? = nil) throws -> Int {
-        let (tensors, metadata) = try SafeTensors.read(path)
+        let (tensors, metadata, hasMetadata) = try SafeTensors.readFile(path)
+        if let saved = metadata["format"], saved != format {
+            throw CheckpointError.badMetadata(field: "format", detail: "'\(saved)' is not \(format)")
+        }
+        let step = try metadata["step"].map { try count($0, field: "step") } ?? 0
         let parameters = model.namedParameters()
         for (name, parameter) in parameters {
             guard let tensor = tensors[name] else { throw CheckpointError.missingTensor(name) }
@@ -40,11 +51,36 @@ public enum Checkpoint {
             for (name, tensor) in tensors where name.hasPrefix(optimizerPrefix) {
                 state[String(name.dropFirst(optimizerPrefix.count))] = tensor
             }
-            try optimizer.loadState(state, stepCount: Int(metadata["optimizer_steps"] ?? "") ?? 0)
+            guard hasMetadata else {
+                throw CheckpointError.badMetadata(
+                    field: "__metadata__", detail: "missing: the file holds no optimizer state to resume from")
+            }
+            let kind = String(describing: type(of: optimizer))
+            guard let savedKind = metadata["optimizer"] else {
+                throw CheckpointError.badMetadata(field: "optimizer", detail: "missing: the file holds no optimizer state")
+            }
+            guard savedKind == kind else {
+                throw CheckpointError.badMetadata(field: "optimizer", detail: "the file holds \(savedKind) state, not \(kind)")
+            }
+            guard let steps = metadata["optimizer_steps"] else {
+                throw CheckpointError.badMetadata(field: "optimizer_steps", detail: "missing")
+            }
+            try optimizer.loadState(state, stepCount: try count(steps, field: "optimizer_steps"))
         }
         for (name, parameter) in parameters {
             if let tensor = tensors[name] { try parameter.assign(tensor) }
         }
-        return Int(metadata["step"] ?? "") ?? 0
+        return step
+    }
+
+    /// A step count from metadata text: a whole number in `0...maximumStep`.
+    private static func count(_ text: String, field: String) throws -> Int {
+        guard let value = Int(text) else {
+            throw CheckpointError.badMetadata(field: field, detail: "'\(text.prefix(40))' is not a whole number")
+        }
+        guard value >= 0, value <= maximumStep else {
+            throw CheckpointError.badMetadata(field: field, detail: "\(value) is outside 0...\(maximumStep)")
+        }
+        return value
     }
 }

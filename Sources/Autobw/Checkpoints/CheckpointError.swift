@@ -18,6 +18,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case missingTensor(String)
     /// A tensor in the file does not have the shape the model expects.
     case shapeMismatch(name: String, expected: [Int], found: [Int])
+    /// A metadata field is missing, unparsable or out of range.
+    case badMetadata(field: String, detail: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case .missingTensor(let name): return "the file has no tensor '\(name)'"
         case .shapeMismatch(let name, let expected, let found):
             return "tensor '\(name)' has shape \(Shape.describe(found)), expected \(Shape.describe(expected))"
+        case .badMetadata(let field, let detail): return "metadata field '\(field)': \(detail)"
         }
     }
 }

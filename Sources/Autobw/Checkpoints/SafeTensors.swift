@@ -40,10 +40,17 @@ public enum SafeTensors {
         try AtomicFile.write(try encode(tensors, metadata: metadata), to: path)
     }
 
-    /// The tensors (converted to Float32) and metadata in `data`.
+    /// The tensors (converted to Float32) and metadata in `data`, with whether the header had a
+    /// `__metadata__` object at all.
     /// - Throws: `CheckpointError` naming what is wrong: truncation, an oversized or malformed header, an
     ///   unsupported dtype, or byte ranges that are out of bounds, overlapping or of the wrong size.
     public static func decode(_ data: Data) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let file = try decodeFile(data)
+        return (file.tensors, file.metadata)
+    }
+
+    /// `decode`, also saying whether the header had a `__metadata__` object.
+    static func decodeFile(_ data: Data) throws -> (tensors: [String: Tensor], metadata: [String: String], hasMetadata: Bool) {
         guard data.count >= 8 else {
             throw CheckpointError.truncated(detail: "\(data.count) bytes, fewer than the 8-byte header length")
         }
@@ -52,137 +59,58 @@ public enum SafeTensors {
             throw CheckpointError.headerTooLarge(bytes: headerLength, limit: min(headerLimit, UInt64(data.count - 8)))
         }
         let headerEnd = 8 + Int(headerLength)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd))
-        } catch {
-            throw CheckpointError.malformedHeader(detail: "not valid JSON")
+        return try data.withUnsafeBytes { raw in
+            let header = try SafeTensorsHeader(parsing: UnsafeRawBufferPointer(rebasing: raw[8..<headerEnd]))
+            let body = UnsafeRawBufferPointer(rebasing: raw[headerEnd...])
+            try checkLayout(header.entries, bodyCount: body.count)
+            var tensors = [String: Tensor]()
+            for entry in header.entries { tensors[entry.name] = try tensor(entry, from: body) }
+            return (tensors, header.metadata, header.hasMetadata)
         }
-        guard let header = object as? [String: Any] else {
-            throw CheckpointError.malformedHeader(detail: "the header is not a JSON object")
+    }
+
+    /// The non-empty tensors must tile the data area exactly: no gap, no overlap, nothing after the last.
+    /// Empty tensors hold no bytes, so they may sit at any offset inside it, e.g. sharing a neighbour's start.
+    /// Checked in byte order, so the result never depends on the order of the header's entries.
+    private static func checkLayout(_ entries: [SafeTensorsHeader.Entry], bodyCount: Int) throws {
+        if let outside = entries.first(where: { $0.end > bodyCount }) {
+            throw CheckpointError.truncated(
+                detail: "tensor '\(outside.name)' ends at byte \(outside.end), the data has \(bodyCount)")
         }
-        var metadata = [String: String]()
-        if let raw = header["__metadata__"] {
-            guard let values = raw as? [String: String] else {
-                throw CheckpointError.malformedHeader(detail: "__metadata__ must map strings to strings")
-            }
-            metadata = values
-        }
-        let body = data.subdata(in: headerEnd..<data.count)
-        var entries = [(name: String, entry: Entry)]()
-        for (name, raw) in header where name != "__metadata__" {
-            entries.append((name, try Entry(name: name, raw)))
-        }
-        entries.sort { $0.entry.begin < $1.entry.begin }
+        let filled = entries.filter { $0.end > $0.begin }.sorted { ($0.begin, $0.name) < ($1.begin, $1.name) }
         var expectedBegin = 0
-        for (name, entry) in entries {
+        for entry in filled {
             guard entry.begin == expectedBegin else {
                 throw CheckpointError.badOffsets(
-                    name: name, detail: "starts at byte \(entry.begin), expected \(expectedBegin) (gap or overlap)")
+                    name: entry.name,
+                    detail: "starts at byte \(entry.begin), expected \(expectedBegin) (\(entry.begin > expectedBegin ? "gap" : "overlap"))")
             }
             expectedBegin = entry.end
         }
-        guard expectedBegin == body.count else {
-            if expectedBegin > body.count {
-                throw CheckpointError.truncated(detail: "the header describes \(expectedBegin) data bytes, the file has \(body.count)")
-            }
+        guard expectedBegin == bodyCount else {
             throw CheckpointError.badOffsets(
-                name: entries.last?.name ?? "(none)", detail: "\(body.count - expectedBegin) trailing bytes after the last tensor")
+                name: filled.last?.name ?? "(none)", detail: "\(bodyCount - expectedBegin) trailing bytes after the last tensor")
         }
-        var tensors = [String: Tensor]()
-        for (name, entry) in entries {
-            tensors[name] = try entry.tensor(from: body)
+    }
+
+    private static func tensor(_ entry: SafeTensorsHeader.Entry, from body: UnsafeRawBufferPointer) throws -> Tensor {
+        let count = (entry.end - entry.begin) / entry.dtype.size
+        let out = Tensor.uninitialized(entry.shape)
+        if let base = body.baseAddress {
+            let bytes = base + entry.begin
+            for i in 0..<count { out.pointer[i] = entry.dtype.float(at: bytes + i * entry.dtype.size) }
         }
-        return (tensors, metadata)
+        return out
     }
 
     /// Reads the file at `path`.
     public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw CheckpointError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try decode(data)
+        let file = try readFile(path)
+        return (file.tensors, file.metadata)
     }
 
-    /// One header entry, validated.
-    private struct Entry {
-        let dtype: DType
-        let shape: [Int]
-        let begin: Int, end: Int
-
-        init(name: String, _ raw: Any) throws {
-            guard let fields = raw as? [String: Any] else {
-                throw CheckpointError.malformedHeader(detail: "entry '\(name)' is not an object")
-            }
-            guard let dtypeName = fields["dtype"] as? String else {
-                throw CheckpointError.malformedHeader(detail: "entry '\(name)' has no dtype")
-            }
-            guard let dtype = DType(rawValue: dtypeName) else {
-                throw CheckpointError.unsupportedDType(name: name, dtype: dtypeName)
-            }
-            guard let shape = (fields["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                shape.count == (fields["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 })
-            else {
-                throw CheckpointError.malformedHeader(detail: "entry '\(name)' has no valid shape")
-            }
-            guard let offsets = (fields["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                offsets.count == 2, offsets[0] >= 0, offsets[1] >= offsets[0]
-            else {
-                throw CheckpointError.badOffsets(name: name, detail: "data_offsets must be two ascending byte positions")
-            }
-            var count = 1
-            for dimension in shape {
-                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard !overflow, product <= Int(Int32.max) else {
-                    throw CheckpointError.malformedHeader(detail: "entry '\(name)' has an impossibly large shape")
-                }
-                count = product
-            }
-            guard offsets[1] - offsets[0] == count * dtype.size else {
-                throw CheckpointError.badOffsets(
-                    name: name,
-                    detail: "\(offsets[1] - offsets[0]) bytes for \(count) elements of \(dtype.rawValue) (\(count * dtype.size) expected)")
-            }
-            self.dtype = dtype
-            self.shape = shape
-            begin = offsets[0]
-            end = offsets[1]
-        }
-
-        func tensor(from body: Data) throws -> Tensor {
-            let count = (end - begin) / dtype.size
-            var scalars = [Float](repeating: 0, count: count)
-            body.withUnsafeBytes { raw in
-                let bytes = raw.baseAddress.map { UnsafeRawPointer($0) + begin }
-                guard let bytes else { return }
-                for i in 0..<count { scalars[i] = dtype.float(at: bytes + i * dtype.size) }
-            }
-            return try Tensor(shape: shape, scalars: scalars)
-        }
-    }
-
-    /// Element types converted to Float32 on reading.
-    private enum DType: String {
-        case f32 = "F32", f64 = "F64", f16 = "F16", bf16 = "BF16"
-
-        var size: Int {
-            switch self {
-            case .f32: return 4
-            case .f64: return 8
-            case .f16, .bf16: return 2
-            }
-        }
-
-        func float(at p: UnsafeRawPointer) -> Float {
-            switch self {
-            case .f32: return Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
-            case .f64: return Float(Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))))
-            case .f16: return Float(Float16(bitPattern: UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))))
-            case .bf16: return Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))) << 16)
-            }
-        }
+    /// `read`, also saying whether the header had a `__metadata__` object.
+    static func readFile(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String], hasMetadata: Bool) {
+        try decodeFile(try InputFile.read(path))
     }
 }

@@ -3,10 +3,10 @@ import CBLAS
 /// OpenBLAS, the only place the engine calls into C. Transposes are passed as flags, never materialised.
 public enum BLAS {
     /// The number of threads OpenBLAS uses for each GEMM. It starts at the number of cores; keep one core
-    /// free for a UI thread.
+    /// free for a UI thread. Values below 1 mean 1; values beyond what OpenBLAS was built for are capped by it.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        set { openblas_set_num_threads(Int32(clamping: max(1, newValue))) }
     }
 
     /// `c = alpha * op(a) * op(b) + beta * c` on row-major matrices, `op(a)` being `m x k` and `op(b)` `k x n`.

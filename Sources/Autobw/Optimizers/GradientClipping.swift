@@ -20,10 +20,16 @@ public enum GradientClipping {
     }
 
     /// Scales all gradients together so their global norm is at most `maxNorm`; returns the norm before.
+    /// - Throws: `TensorError.nonFiniteGradientNorm` naming the first parameter whose gradient holds a NaN or
+    ///   an infinity; the gradients are left as they are, so the caller can skip the step or stop.
     @discardableResult
-    public static func clipGlobalNorm(of parameters: [Parameter], to maxNorm: Float) -> Float {
+    public static func clipGlobalNorm(of parameters: [Parameter], to maxNorm: Float) throws -> Float {
         let norm = globalNorm(of: parameters)
-        guard norm > maxNorm, norm.isFinite else { return norm }
+        guard norm.isFinite else {
+            let culprit = parameters.first { $0.grad.map { !$0.statistics().isFinite } ?? false }
+            throw TensorError.nonFiniteGradientNorm(parameter: culprit?.name)
+        }
+        guard norm > maxNorm else { return norm }
         let scale = maxNorm / norm
         for parameter in parameters {
             parameter.modifyGradient { g, count in

@@ -59,11 +59,16 @@ enum Recording {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
         let site = resolved(site, in: context)
         for tape in context.tapes {
-            let first = try tape.append(
+            let first = tape.append(
                 op: op, scope: context.scope, site: site, inputs: inputs, outputCount: outputs.count,
-                output: { outputs[$0] }, saved: saved, backward: backward)
+                outputShape: { outputs.shape(at: $0) ?? [] }, saved: saved, backward: backward)
             guard let first else { continue }
             for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
+            if tape.options.contains(.stopsAtNonFinite) {
+                for i in 0..<outputs.count {
+                    if let output = outputs[i] { try tape.checkFinite(output, index: i, firstOutput: first) }
+                }
+            }
         }
     }
 
@@ -75,12 +80,13 @@ enum Recording {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
         let site = resolved(site, in: context)
         for tape in context.tapes {
-            let produced = output
-            let slot = try tape.append(
-                op: op, scope: context.scope, site: site, inputs: inputs, outputCount: 1, output: { _ in produced },
+            let shape = output.shape
+            let slot = tape.append(
+                op: op, scope: context.scope, site: site, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
                 saved: saved, backward: backward)
             guard let slot else { continue }
             output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
+            if tape.options.contains(.stopsAtNonFinite) { try tape.checkFinite(output, index: 0, firstOutput: slot) }
         }
     }
 

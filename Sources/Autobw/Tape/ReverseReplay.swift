@@ -193,7 +193,7 @@ struct ReplayCursor {
         }
         if !keepsSaved {
             // Free the elements; keep the shape, which the entry's description still shows.
-            for i in savedRange { recorded.saved[i] = Tensor(shape: recorded.saved[i].shape, storage: Tensor.empty.storage) }
+            for i in savedRange { recorded.saved[i].releaseElements() }
         }
         next = index - 1
         stepsTaken += 1

@@ -171,12 +171,11 @@ public final class Tape: Sendable {
 
     /// Appends an entry if any input is traced on this tape; returns the first output slot, or nil if nothing
     /// was recorded.
-    /// - Throws: `TensorError.nonFinite` with `TapeOptions.stopsAtNonFinite` when an output holds NaN or Inf.
     func append(
         op: OpName, scope: String, site: CallSite?, inputs: borrowing Operands, outputCount: Int,
-        output: (Int) -> Tensor?, saved: borrowing Operands, backward: @escaping Backward
-    ) throws -> Int32? {
-        let firstOutput = state.withLock { state -> Int32? in
+        outputShape: (Int) -> [Int], saved: borrowing Operands, backward: @escaping Backward
+    ) -> Int32? {
+        state.withLock { state -> Int32? in
             let inputStart = state.inputSlots.count
             var anyTraced = false
             for i in 0..<inputs.count {
@@ -196,7 +195,7 @@ public final class Tape: Sendable {
             }
             let firstOutput = Int32(state.values.count)
             for i in 0..<outputCount {
-                state.values.append(RecordedValue(shape: output(i)?.shape ?? [], parameter: nil))
+                state.values.append(RecordedValue(shape: outputShape(i), parameter: nil))
             }
             let savedStart = state.saved.count
             for i in 0..<saved.count {
@@ -218,19 +217,17 @@ public final class Tape: Sendable {
             }
             return firstOutput
         }
-        if let firstOutput, options.contains(.stopsAtNonFinite) {
-            for i in 0..<outputCount {
-                guard let value = output(i) else { continue }
-                let statistics = value.statistics()
-                guard !statistics.isFinite else { continue }
-                let info = state.withLock { state in
-                    state.info(ofEntry: state.entries.lastIndex { $0.firstOutput == firstOutput } ?? 0)
-                }
-                throw TensorError.nonFinite(
-                    NonFiniteValue(entry: info, location: .output(i), statistics: statistics))
-            }
+    }
+
+    /// With `TapeOptions.stopsAtNonFinite`: throws `TensorError.nonFinite` when output `index` of the entry
+    /// whose outputs start at `firstOutput` holds a NaN or an infinity.
+    func checkFinite(_ output: borrowing Tensor, index: Int, firstOutput: Int32) throws {
+        let statistics = output.statistics()
+        guard !statistics.isFinite else { return }
+        let info = state.withLock { state in
+            state.info(ofEntry: state.entries.lastIndex { $0.firstOutput == firstOutput } ?? 0)
         }
-        return firstOutput
+        throw TensorError.nonFinite(NonFiniteValue(entry: info, location: .output(index), statistics: statistics))
     }
 }
 

@@ -142,4 +142,7 @@ extension Tensor: CustomStringConvertible {
 extension Tensor {
     /// A shared zero-element tensor, used to release saved values without allocating.
     static let empty = Tensor(shape: [0], storage: TensorStorage.make(count: 0))
+
+    /// Drops this tensor's elements (shared empty storage), keeping its shape for descriptions.
+    mutating func releaseElements() { storage = Tensor.empty.storage }
 }

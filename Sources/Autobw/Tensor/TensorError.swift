@@ -23,8 +23,9 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case recordingOnAnotherThread(op: String)
     /// A NaN or an infinity, found by `TapeOptions.stopsAtNonFinite` or by gradient clipping.
     case nonFinite(NonFiniteValue)
-    /// The global gradient norm is NaN or infinite; `parameter` names the first parameter whose gradient is.
-    case nonFiniteGradientNorm(parameter: String)
+    /// The global gradient norm is NaN or infinite; `parameter` names the first parameter whose gradient holds
+    /// a NaN or an infinity (nil when every element is finite and only the norm overflows).
+    case nonFiniteGradientNorm(parameter: String?)
 
     public var description: String {
         switch self {
@@ -48,8 +49,10 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
                 + " its record { } (a Thread, a DispatchQueue) are not recorded and would cut the gradient. Run them"
                 + " inside record (TaskGroup children are fine), or use detached()/withoutRecording for a constant"
         case .nonFinite(let value): return "non-finite value at \(value)"
-        case .nonFiniteGradientNorm(let parameter):
+        case .nonFiniteGradientNorm(let parameter?):
             return "the gradient norm is not finite: parameter '\(parameter)' has a NaN or infinite gradient"
+        case .nonFiniteGradientNorm(nil):
+            return "the gradient norm is not finite: it overflows Float32 (every element is finite but huge)"
         }
     }
 }

@@ -100,9 +100,10 @@ public struct CharBatches: Sendable {
         self.sequenceLength = sequenceLength
     }
 
-    /// Batch `index` (taken modulo `batchesPerEpoch`).
+    /// Batch `index`, counted around the epoch in either direction (`-1` is the epoch's last batch).
     public func batch(_ index: Int) -> CharBatch {
-        let start = (index % batchesPerEpoch) * sequenceLength
+        let wrapped = ((index % batchesPerEpoch) + batchesPerEpoch) % batchesPerEpoch
+        let start = wrapped * sequenceLength
         let inputs = (0..<sequenceLength).map { t in streams.map { $0[start + t] } }
         let targets = (0..<sequenceLength).map { t in streams.map { $0[start + t + 1] } }
         return CharBatch(inputs: inputs, targets: targets)

@@ -1,0 +1,35 @@
+import Testing
+@testable import Autobw
+
+/// One-pass statistics against a plain Double computation of each figure.
+@Suite struct TensorStatisticsTests {
+    @Test(arguments: [0, 1, 7, 1024, 1037, 5000])
+    func statisticsMatchADoubleReference(count: Int) throws {
+        var g = SeededGenerator(seed: UInt64(count))
+        let scalars = (0..<count).map { i in i % 9 == 0 ? 0 : g.nextNormal(mean: 0.3, standardDeviation: 2) }
+        let stats = Tensor(scalars).statistics()
+        let sum = scalars.reduce(0.0) { $0 + Double($1) }, squares = scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(stats.count == count && stats.zeroCount == scalars.filter { $0 == 0 }.count)
+        #expect(stats.min == (scalars.min() ?? 0) && stats.max == (scalars.max() ?? 0))
+        #expect(abs(Double(stats.mean) - (count > 0 ? sum / Double(count) : 0)) < 1e-5)
+        #expect(abs(Double(stats.norm) - squares.squareRoot()) <= 1e-5 * max(1, squares.squareRoot()))
+        #expect(stats.isFinite)
+    }
+
+    @Test func nonFiniteElementsAreCountedApartFromTheFiniteOnes() throws {
+        var scalars = [Float](repeating: 1, count: 2048)
+        scalars[3] = .nan
+        scalars[1500] = .infinity
+        scalars[2000] = -.infinity
+        scalars[2047] = -4
+        let stats = Tensor(scalars).statistics()
+        #expect(stats.nanCount == 1 && stats.positiveInfinityCount == 1 && stats.negativeInfinityCount == 1)
+        #expect(stats.min == -4 && stats.max == 1 && !stats.isFinite)
+        #expect(stats.norm == Float((2044.0 + 16).squareRoot()))
+    }
+
+    @Test func hugeFiniteElementsDoNotOverflowTheNorm() throws {
+        let stats = Tensor([Float](repeating: 1e20, count: 2048)).statistics()
+        #expect(stats.isFinite && stats.norm.isFinite && abs(stats.norm / 1e20 - Float(2048).squareRoot()) < 1e-3)
+    }
+}
