@@ -1,4 +1,5 @@
 import Autobw
+import Dispatch
 
 /// W3: 10,000 chained elementwise ops on 16 elements (x*1.0001, x+0.0001, tanh), then backward from the sum.
 struct OpOverhead: Workload {
@@ -26,6 +27,33 @@ struct OpOverhead: Workload {
         }
         try tape.backward(from: loss, observer: observer)
         guard try tape.gradient(of: x) != nil else { throw BenchmarkError.noGradient }
+    }
+
+    /// Median milliseconds to replay a recorded chain of `operations` entries with `runToEnd()` and with
+    /// `step()` until done, the two taking turns; the debugger steps, so stepping must cost about the same.
+    func replayMilliseconds(operations: Int, repeats: Int) throws -> (run: Double, stepped: Double) {
+        var run = [Double](), stepped = [Double]()
+        for _ in 0..<repeats {
+            for stepping in [false, true] {
+                let tape = Tape()
+                let x = tape.watch(start)
+                let loss = try tape.record { () throws -> Tensor in
+                    var y = x
+                    for i in 0..<operations { y = i % 2 == 0 ? try y * 1.0001 : try y.tanh() }
+                    return try y.sum()
+                }
+                let replay = try tape.replay(from: loss)
+                let begin = DispatchTime.now().uptimeNanoseconds
+                if stepping {
+                    while try replay.step() != nil {}
+                } else {
+                    try replay.runToEnd()
+                }
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
+                if stepping { stepped.append(ms) } else { run.append(ms) }
+            }
+        }
+        return (run.sorted()[run.count / 2], stepped.sorted()[stepped.count / 2])
     }
 
     func extraResults(msPerStep: Double) throws -> [String: Double] {

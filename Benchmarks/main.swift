@@ -12,12 +12,14 @@ struct Options {
     var warmup = 20
     /// Also time each step with a replay observer (steps alternate) and report the observer's cost.
     var observerCost = false
+    /// Time replaying a 16,000-entry chain by `runToEnd()` and by `step()` (W3 only).
+    var steppingCost = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
         while let flag = rest.popFirst() {
-            if flag == "--observer-cost" {
-                observerCost = true
+            if flag == "--observer-cost" || flag == "--stepping-cost" {
+                if flag == "--observer-cost" { observerCost = true } else { steppingCost = true }
                 continue
             }
             guard let value = rest.popFirst() else { throw BenchmarkError.usage("\(flag) needs a value") }
@@ -47,6 +49,10 @@ func makeWorkload(_ name: String) throws -> Workload {
 func result(_ name: String, _ options: Options) throws -> [String: Double] {
     BLAS.threadCount = options.threads
     let workload = try makeWorkload(name)
+    if options.steppingCost, let chain = workload as? OpOverhead {
+        let (run, stepped) = try chain.replayMilliseconds(operations: 16_000, repeats: max(options.steps, 1))
+        return ["ms_run_to_end": run, "ms_stepped": stepped, "stepped_ratio": stepped / run, "threads": Double(options.threads)]
+    }
     if options.observerCost {
         let ms = try medianStepMilliseconds(
             workload, steps: options.steps, warmup: options.warmup, observed: [false, true])

@@ -46,15 +46,29 @@ public final class ReverseReplay {
     @discardableResult
     public func step() throws -> ReplayStep? {
         guard let index = cursor.nextReachedEntry() else { return nil }
-        let info = cursor.recorded.info(ofEntry: index)
-        let report = try withoutRecording { try cursor.replay(index, reporting: true) }
+        let layout = self.layout
+        // Backward rules compute on untracked values; only inside someone's record { } must recording be off.
+        let report = Recording.context == nil
+            ? try cursor.replay(index, reporting: true) : try withoutRecording { try cursor.replay(index, reporting: true) }
         let touched = cursor.recorded.inputSlots[cursor.recorded.entries[index].inputs].compactMap { slot in
             cursor.parameterGradient(slot: slot)
         }
         finishIfDone()
         return ReplayStep(
-            entry: info, incoming: report?.incoming ?? [], sent: report?.sent ?? [], parameterGradients: touched)
+            layout: layout, index: index, incoming: report?.incoming ?? [],
+            sent: report?.sent ?? [], parameterGradients: touched)
     }
+
+    /// The recording without its saved values, shared by every step: a step describes its entry only when
+    /// asked, so stepping costs about what running does.
+    private lazy var layout: RecordingLayout = {
+        var recording = cursor.recorded
+        let savedShapes = recording.saved.map(\.shape)
+        recording.saved = []
+        recording.savedVersions = []
+        recording.leafGradients = [:]
+        return RecordingLayout(recording: recording, savedShapes: savedShapes)
+    }()
 
     /// Replays every remaining entry. `observer`, when given, is called after each one with statistics of the
     /// gradients it received and sent: the cost of one pass over those gradients, nothing when nil.
@@ -242,8 +256,24 @@ struct ReplayCursor {
 /// Every tensor here is a snapshot: later steps, the optimizer and further accumulation do not change it, so a
 /// step can be handed to another thread and kept.
 public struct ReplayStep: Sendable {
+    let layout: RecordingLayout
+    let index: Int
+
+    init(
+        layout: RecordingLayout, index: Int, incoming: [Tensor], sent: [Tensor?], parameterGradients: [ParameterGradient]
+    ) {
+        self.layout = layout
+        self.index = index
+        self.incoming = incoming
+        self.sent = sent
+        self.parameterGradients = parameterGradients
+    }
+
     /// The entry that was replayed.
-    public let entry: TapeEntryInfo
+    public var entry: TapeEntryInfo {
+        let entry = layout.recording.entries[index]
+        return layout.recording.info(ofEntry: index, savedShapes: Array(layout.savedShapes[entry.savedRange]))
+    }
     /// The gradient of each of its outputs.
     public let incoming: [Tensor]
     /// The gradient it sent to each input (nil for untraced inputs).
@@ -266,5 +296,17 @@ extension Array where Element == Tensor? {
         var taken: Tensor? = nil
         swap(&taken, &self[index])
         return taken
+    }
+}
+
+/// The entries, values and shapes of a recording, frozen: what step descriptions are built from.
+final class RecordingLayout: Sendable {
+    let recording: Tape.State
+    /// The shapes of the saved values, indexed like `Tape.State.saved`.
+    let savedShapes: [[Int]]
+
+    init(recording: Tape.State, savedShapes: [[Int]]) {
+        self.recording = recording
+        self.savedShapes = savedShapes
     }
 }

@@ -246,12 +246,18 @@ extension Tape.State {
 extension Tape.State {
     /// The displayable description of entry `index`.
     func info(ofEntry index: Int) -> TapeEntryInfo {
+        info(ofEntry: index, savedShapes: saved[entries[index].savedRange].map(\.shape))
+    }
+
+    /// The description of entry `index`, given the shapes of its saved values (which a layout snapshot of the
+    /// recording does not keep).
+    func info(ofEntry index: Int, savedShapes: [[Int]]) -> TapeEntryInfo {
         let entry = entries[index]
         return TapeEntryInfo(
             index: index, op: entry.op, scope: entry.scope, site: entry.site?.site,
             inputSources: inputSlots[entry.inputs].map { source(ofSlot: $0) },
             inputShapes: Array(inputShapes[entry.inputs]), outputShapes: entry.outputs.map { values[$0].shape },
-            savedShapes: saved[entry.savedRange].map(\.shape),
+            savedShapes: savedShapes,
             forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil)
     }
 }
