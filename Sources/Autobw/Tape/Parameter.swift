@@ -7,9 +7,9 @@ import Synchronization
 ///
 /// Values read from a parameter never change afterwards: `value` and `grad` hand out tensors that an update
 /// or a later accumulation does not write into (the parameter writes in place only while nothing else holds
-/// its storage, and copies first otherwise). Reads and writes are synchronised, so a front end may take
-/// `value` or `grad` on its own thread while the training thread runs; training itself (forward, replay,
-/// optimizer step) belongs to one thread at a time.
+/// its storage, and copies first otherwise). Training itself (forward, replay, optimizer step) belongs to one
+/// thread at a time; another thread (a front end) takes `snapshot()` and `gradientSnapshot()`, copies made
+/// under the parameter's lock, so its reads never overlap the training thread's writes.
 public final class Parameter: Sendable {
     private struct State {
         /// The stored value, untracked (a tracked copy would hold a reference back to this object).
@@ -37,6 +37,12 @@ public final class Parameter: Sendable {
         get { state.withLock { $0.grad } }
         set { state.withLock { $0.grad = newValue?.detached() } }
     }
+
+    /// A copy of the value, made under the parameter's lock: safe to take on any thread while training runs.
+    public func snapshot() -> Tensor { state.withLock { $0.value.copied() } }
+
+    /// A copy of the gradient, made under the parameter's lock: safe to take on any thread while training runs.
+    public func gradientSnapshot() -> Tensor? { state.withLock { $0.grad?.copied() } }
 
     /// The dotted path a module gave this parameter (`lstm.l1.wx`), or the name it was created with.
     public internal(set) var name: String {
