@@ -53,12 +53,11 @@ extension Tensor {
 }
 
 extension TensorStatistics {
-    /// One pass in 16-wide vectors; a block holding a non-finite element is redone element by element, so
-    /// the common all-finite case never branches per element. Sums are kept per block in Float and
+    /// One pass in blocks; a block holding a non-finite element is redone element by element, so the common
+    /// all-finite case needs no per-element branches. Sums are kept per block in Float and
     /// accumulated in Double, so long tensors do not lose the small terms.
     init(of elements: UnsafeBufferPointer<Float>) {
-        typealias Vector = SIMD16<Float>
-        let width = Vector.scalarCount, block = 64 * width
+        let block = 1024
         var low = Float.infinity, high = -Float.infinity
         var sum: Double = 0, squares: Double = 0
         var zeros = 0, nans = 0, positiveInfinities = 0, negativeInfinities = 0, finite = 0
@@ -90,31 +89,26 @@ extension TensorStatistics {
         }
 
         var start = 0
-        let vectorEnd = elements.count - elements.count % block
-        while start < vectorEnd {
-            var lowVector = Vector(repeating: .infinity), highVector = Vector(repeating: -.infinity)
-            var sumVector = Vector(), squareVector = Vector()
-            var zeroVector = SIMD16<Int32>(), finiteVector = SIMD16<Int32>()
-            let one = SIMD16<Int32>(repeating: 1), none = SIMD16<Int32>()
-            for offset in stride(from: start, to: start + block, by: width) {
-                let x = UnsafeRawPointer(base + offset).loadUnaligned(as: Vector.self)
-                // x - x is 0 for finite x and NaN for NaN and the infinities.
-                let isFinite: SIMDMask<SIMD16<Int32>> = (x - x) .== Vector()
-                let isZero: SIMDMask<SIMD16<Int32>> = x .== Vector()
-                finiteVector &+= none.replacing(with: one, where: isFinite)
-                zeroVector &+= none.replacing(with: one, where: isZero)
-                lowVector = pointwiseMin(lowVector, x)
-                highVector = pointwiseMax(highVector, x)
-                sumVector += x
-                squareVector += x * x
+        let blockEnd = elements.count - elements.count % block
+        while start < blockEnd {
+            // Branch-free over the block in Float; `x - x` is 0 exactly for finite x.
+            var blockLow = Float.infinity, blockHigh = -Float.infinity
+            var blockSum: Float = 0, blockSquares: Float = 0, blockFinite = 0, blockZeros = 0
+            for i in start..<(start + block) {
+                let x = base[i]
+                blockFinite &+= x - x == 0 ? 1 : 0
+                blockZeros &+= x == 0 ? 1 : 0
+                blockLow = x < blockLow ? x : blockLow
+                blockHigh = x > blockHigh ? x : blockHigh
+                blockSum += x
+                blockSquares += x * x
             }
             // Float sums overflow for huge finite elements: then the block is redone in Double as well.
-            let blockSum = sumVector.sum(), blockSquares = squareVector.sum()
-            if finiteVector.wrappedSum() == Int32(block), blockSum.isFinite, blockSquares.isFinite {
+            if blockFinite == block, blockSum.isFinite, blockSquares.isFinite {
                 finite += block
-                zeros += Int(zeroVector.wrappedSum())
-                low = Swift.min(low, lowVector.min())
-                high = Swift.max(high, highVector.max())
+                zeros += blockZeros
+                low = Swift.min(low, blockLow)
+                high = Swift.max(high, blockHigh)
                 sum += Double(blockSum)
                 squares += Double(blockSquares)
             } else {
