@@ -92,7 +92,7 @@ enum Recording {
 
     /// The op's own site when it was called from outside the engine, else the innermost module call's.
     @inline(__always)
-    private static func resolved(_ site: CallSite?, in context: RecordingContext) -> CallSite? {
+    static func resolved(_ site: CallSite?, in context: RecordingContext) -> CallSite? {
         guard let site, !site.isInsideEngine else { return context.site }
         return site
     }
@@ -136,8 +136,7 @@ public func withScope<R>(
 ) rethrows -> R {
     guard let context = Recording.context, !context.tapes.isEmpty else { return try body() }
     let scope = context.scope.isEmpty ? name : context.scope + "." + name
-    let call = CallSite(file, line)
-    let site = call.isInsideEngine ? context.site : call
+    let site = Recording.resolved(CallSite(file, line), in: context)
     return try Recording.$context.withValue(RecordingContext(tapes: context.tapes, scope: scope, site: site)) {
         try body()
     }
