@@ -10,7 +10,7 @@ import Testing
     @Test func anOpOnAThreadOnAValueBeingRecordedIsAnError() throws {
         let tape = Tape()
         let x = tape.watch(Tensor([1, 2]))
-        let caught = Mutex<(any Error)?>(nil)
+        let caught = Locked<(any Error)?>(nil)
         try tape.record {
             let h = try x * 2
             let thread = Thread {
@@ -28,7 +28,7 @@ import Testing
     @Test func concurrentPerformInsideRecordNeverCutsSilently() throws {
         let tape = Tape()
         let x = tape.watch(Tensor((0..<64).map(Float.init)))
-        let outcomes = Mutex<[String]>([])
+        let outcomes = Locked<[String]>([])
         try tape.record {
             let parts = try x.chunked(16, axis: 0)
             DispatchQueue.concurrentPerform(iterations: 16) { i in
@@ -66,7 +66,7 @@ import Testing
         let tape = Tape()
         let x = tape.watch(Tensor([1, 2]))
         let y = try tape.record { try x * 2 }
-        let result = Mutex<[Float]>([])
+        let result = Locked<[Float]>([])
         let thread = Thread { result.withLock { $0 = (try? y.tanh().scalars) ?? [] } }
         thread.start()
         while !thread.isFinished { usleep(500) }
@@ -76,7 +76,7 @@ import Testing
     @Test func withoutRecordingOnAnotherThreadUsesTheValueAsAConstant() throws {
         let tape = Tape()
         let x = tape.watch(Tensor([1, 2]))
-        let result = Mutex<Bool>(false)
+        let result = Locked<Bool>(false)
         try tape.record {
             let h = try x * 2
             let thread = Thread { result.withLock { $0 = (try? withoutRecording { try h.tanh() }) != nil } }

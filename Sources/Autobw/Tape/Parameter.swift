@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A trainable tensor: a leaf of every tape it is used on, whose gradient accumulates across replays until
 /// `zeroGrad()`.
 ///
@@ -18,11 +16,11 @@ public final class Parameter: Sendable {
         var name: String
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// A parameter holding `value`, named `name` until a module names it by its path.
     public init(_ value: Tensor, name: String = "") {
-        state = Mutex(State(value: value.detached(), grad: nil, name: name))
+        state = Locked(State(value: value.detached(), grad: nil, name: name))
     }
 
     /// The value as a tensor that tapes trace back to this parameter.

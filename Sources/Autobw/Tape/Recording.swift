@@ -29,7 +29,7 @@ enum Recording {
     @TaskLocal static var context: RecordingContext?
 
     /// The serials of tapes whose `record` is running somewhere in the process, with their nesting depth.
-    private static let active = Mutex<[UInt64: Int]>([:])
+    private static let active = Locked<[UInt64: Int]>([:])
     /// `active.count`, readable without the lock: the common case (nothing records anywhere) costs one load.
     private static let activeCount = Atomic<Int>(0)
 

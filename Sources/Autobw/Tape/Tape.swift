@@ -16,7 +16,7 @@ public final class Tape: Sendable {
     let serial: UInt64
     /// What this tape does beyond recording.
     public let options: TapeOptions
-    private let state = Mutex(TapeStatePool.take())
+    private let state = Locked(TapeStatePool.take())
 
     private static let nextSerial = Atomic<UInt64>(1)
 

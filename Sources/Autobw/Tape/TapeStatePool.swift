@@ -1,9 +1,7 @@
-import Synchronization
-
 /// Keeps the arrays of replayed tapes for the next tape: a training step records about as many entries as the
 /// last one, so reusing their capacity saves the regrowth (and page faults) every step.
 enum TapeStatePool {
-    private static let spares = Mutex<[Tape.State]>([])
+    private static let spares = Locked<[Tape.State]>([])
     private static let limit = 4
 
     static func take() -> Tape.State {
