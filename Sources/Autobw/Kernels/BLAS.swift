@@ -9,6 +9,17 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(clamping: max(1, newValue))) }
     }
 
+    /// The sum of the squares of `count` floats (a dot product with itself, in OpenBLAS's vector kernel).
+    static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var total: Float = 0, start = 0
+        while start < count {
+            let chunk = min(count - start, Int(Int32.max))
+            total += cblas_sdot(blasint(chunk), x + start, 1, x + start, 1)
+            start += chunk
+        }
+        return total
+    }
+
     /// `c = alpha * op(a) * op(b) + beta * c` on row-major matrices, `op(a)` being `m x k` and `op(b)` `k x n`.
     static func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,

@@ -49,14 +49,14 @@ public final class ReverseReplay {
         let layout = self.layout
         // Backward rules compute on untracked values; only inside someone's record { } must recording be off.
         let report = Recording.context == nil
-            ? try cursor.replay(index, reporting: true) : try withoutRecording { try cursor.replay(index, reporting: true) }
+            ? try cursor.replay(index, reporting: .tensors)
+            : try withoutRecording { try cursor.replay(index, reporting: .tensors) }
         let touched = cursor.recorded.inputSlots[cursor.recorded.entries[index].inputs].compactMap { slot in
             cursor.parameterGradient(slot: slot)
         }
         finishIfDone()
-        return ReplayStep(
-            layout: layout, index: index, incoming: report?.incoming ?? [],
-            sent: report?.sent ?? [], parameterGradients: touched)
+        guard case .tensors(let incoming, let sent)? = report else { return nil }
+        return ReplayStep(layout: layout, index: index, incoming: incoming, sent: sent, parameterGradients: touched)
     }
 
     /// The recording without its saved values, shared by every step: a step describes its entry only when
@@ -76,12 +76,11 @@ public final class ReverseReplay {
         try withoutRecording {
             guard let observer else { return try cursor.runToEnd() }
             while let index = cursor.nextReachedEntry() {
-                guard let report = try cursor.replay(index, reporting: true) else { continue }
+                guard case .summaries(let incoming, let sent)? = try cursor.replay(index, reporting: .summaries) else {
+                    continue
+                }
                 let entry = cursor.recorded.entries[index]
-                observer(
-                    EntryGradientReport(
-                        entryIndex: index, op: entry.op, scope: entry.scope,
-                        incoming: report.incoming.map { $0.statistics() }, sent: report.sent.map { $0?.statistics() }))
+                observer(EntryGradientReport(entryIndex: index, op: entry.op, scope: entry.scope, incoming: incoming, sent: sent))
             }
         }
         finishIfDone()
@@ -106,7 +105,7 @@ public final class ReverseReplay {
 /// Called after each replayed entry by `ReverseReplay.runToEnd(observer:)` and `Tape.backward(observer:)`.
 public typealias ReplayObserver = (EntryGradientReport) -> Void
 
-/// Statistics of the gradients one replayed entry received and sent.
+/// The norms and non-finite counts of the gradients one replayed entry received and sent.
 public struct EntryGradientReport: Sendable, Equatable, Codable {
     /// The entry's position on the tape.
     public let entryIndex: Int
@@ -115,9 +114,25 @@ public struct EntryGradientReport: Sendable, Equatable, Codable {
     /// Its module scope.
     public let scope: String
     /// The gradient of each output.
-    public let incoming: [TensorStatistics]
+    public let incoming: [GradientSummary]
     /// The gradient sent to each input (nil where none was sent).
-    public let sent: [TensorStatistics?]
+    public let sent: [GradientSummary?]
+}
+
+/// What `ReplayCursor.replay` hands back about the entry it ran.
+enum ReplayReporting {
+    /// Nothing (`runToEnd` without an observer).
+    case none
+    /// The gradient tensors themselves (`step()`).
+    case tensors
+    /// Their summaries, computed before the tensors move on, so nothing is kept alive (the observer).
+    case summaries
+}
+
+/// The gradients an entry received and sent, as tensors or as summaries.
+enum ReplayReport {
+    case tensors(incoming: [Tensor], sent: [Tensor?])
+    case summaries(incoming: [GradientSummary], sent: [GradientSummary?])
 }
 
 /// A parameter's gradient, by the parameter's name.
@@ -141,6 +156,9 @@ struct ReplayCursor {
     /// Whether every gradient sent is checked for NaN and infinities (`TapeOptions.stopsAtNonFinite`).
     let checksFinite: Bool
     var stepsTaken = 0
+    /// With an observer: the summary of each slot's gradient while it holds a single contribution, so a
+    /// gradient is summarised once, when sent, not again when received.
+    var summaries: [GradientSummary?] = []
 
     init(recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
         self.recorded = recorded
@@ -152,7 +170,7 @@ struct ReplayCursor {
     }
 
     mutating func runToEnd() throws {
-        while let index = nextReachedEntry() { _ = try replay(index, reporting: false) }
+        while let index = nextReachedEntry() { _ = try replay(index, reporting: .none) }
     }
 
     /// The index of the next entry with an incoming gradient, moving the cursor to it.
@@ -169,7 +187,7 @@ struct ReplayCursor {
     ///
     /// The gradients are moved, not copied, from slot to rule to slot: on a chain of small operations the
     /// reference counting of copies would cost more than the arithmetic.
-    mutating func replay(_ index: Int, reporting: Bool = true) throws -> (incoming: [Tensor], sent: [Tensor?])? {
+    mutating func replay(_ index: Int, reporting: ReplayReporting) throws -> ReplayReport? {
         let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
         let savedRange = recorded.entries[index].savedRange
         for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
@@ -179,13 +197,29 @@ struct ReplayCursor {
         let grad = grads.take(outputs.lowerBound) ?? Tensor.filled(0, recorded.values[outputs.lowerBound].shape)
         let laterGrads: [Tensor?] = outputs.count == 1
             ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.filled(0, recorded.values[$0].shape) }
-        let reportedIncoming = reporting ? [grad] + laterGrads.compactMap { $0 } : nil
+        var report: ReplayReport?
+        switch reporting {
+        case .none: report = nil
+        case .tensors: report = .tensors(incoming: [grad] + laterGrads.compactMap { $0 }, sent: [])
+        case .summaries:
+            if summaries.count != recorded.values.count { summaries = Array(repeating: nil, count: recorded.values.count) }
+            let first = summaries[outputs.lowerBound] ?? GradientSummary(of: grad)
+            report = .summaries(
+                incoming: [first] + laterGrads.compactMap { $0.map(GradientSummary.init(of:)) }, sent: [])
+        }
         var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
                 op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
         }
-        let reportedSent = reporting ? sent.list : nil
+        var sentSummaries = [GradientSummary?]()
+        switch report {
+        case .tensors(let incoming, _): report = .tensors(incoming: incoming, sent: sent.list)
+        case .summaries(let incoming, _):
+            sentSummaries = (0..<sent.count).map { i in sent[i].map(GradientSummary.init(of:)) }
+            report = .summaries(incoming: incoming, sent: sentSummaries)
+        case nil: break
+        }
         for (i, position) in inputs.enumerated() {
             let slot = recorded.inputSlots[position]
             guard slot >= 0, let gradient = sent.take(i) else { continue }
@@ -203,6 +237,11 @@ struct ReplayCursor {
                             entry: recorded.info(ofEntry: index), location: .gradientToInput(i), statistics: statistics))
                 }
             }
+            if !sentSummaries.isEmpty {
+                // A slot's first contribution is its whole gradient so far: its summary serves again as the
+                // incoming summary of the entry that produced the slot. A second contribution changes the sum.
+                summaries[Int(slot)] = grads[Int(slot)] == nil ? sentSummaries[i] : nil
+            }
             accumulate(gradient, into: Int(slot))
         }
         if !keepsSaved {
@@ -211,8 +250,7 @@ struct ReplayCursor {
         }
         next = index - 1
         stepsTaken += 1
-        guard let reportedIncoming, let reportedSent else { return nil }
-        return (reportedIncoming, reportedSent)
+        return report
     }
 
     /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
@@ -285,8 +323,8 @@ public struct ReplayStep: Sendable {
     /// Statistics of `incoming` and `sent`, as an observer of `runToEnd` receives them.
     public var report: EntryGradientReport {
         EntryGradientReport(
-            entryIndex: entry.index, op: entry.op, scope: entry.scope, incoming: incoming.map { $0.statistics() },
-            sent: sent.map { $0?.statistics() })
+            entryIndex: entry.index, op: entry.op, scope: entry.scope, incoming: incoming.map(GradientSummary.init(of:)),
+            sent: sent.map { $0.map(GradientSummary.init(of:)) })
     }
 }
 
