@@ -45,7 +45,7 @@ struct OpOverhead: Workload {
                 let replay = try tape.replay(from: loss)
                 let begin = DispatchTime.now().uptimeNanoseconds
                 if stepping {
-                    while try replay.step() != nil {}
+                    while let step = try replay.step() { withExtendedLifetime(step) {} }
                 } else {
                     try replay.runToEnd()
                 }

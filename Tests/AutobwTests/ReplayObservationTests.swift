@@ -90,6 +90,27 @@ import Testing
         #expect(try tape.gradient(of: x)?.scalars == [2, 2, 2])
     }
 
+    @Test func anObservedFanOutReportsTheSummedGradient() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let loss = try tape.record { () throws -> Tensor in
+            let y = try x * 3            // entry 0
+            return try (y + y * 2).sum() // entries 1 (y * 2), 2 (add), 3 (sum)
+        }
+        var incoming = [Int: Float]()
+        try tape.backward(from: loss, observer: { incoming[$0.entryIndex] = $0.incoming[0].norm })
+        // y receives 1 from the add and 2 through y * 2: 3 per element, not the first contribution alone.
+        #expect(incoming[0] == 3 * Float(2).squareRoot())
+        #expect(incoming[1] == Float(2).squareRoot())
+    }
+
+    @Test func aGradientSummaryCountsNonFiniteElements() throws {
+        let summary = GradientSummary(of: Tensor([3, .nan, 4, -.infinity]))
+        #expect(summary.norm == 5 && summary.nanCount == 1 && summary.negativeInfinityCount == 1 && !summary.isFinite)
+        #expect(GradientSummary(of: Tensor([3, 4])) == GradientSummary(
+            count: 2, norm: 5, nanCount: 0, positiveInfinityCount: 0, negativeInfinityCount: 0))
+    }
+
     @Test func entriesCarryTheCallersSourceLine() throws {
         let tape = Tape()
         let x = tape.watch(Tensor([1, 2]))

@@ -33,6 +33,10 @@ enum Recording {
     /// `active.count`, readable without the lock: the common case (nothing records anywhere) costs one load.
     private static let activeCount = Atomic<Int>(0)
 
+    /// True while some tape's `record` runs anywhere in the process; when false, no scope here can be
+    /// recording, and reading the task-local context can be skipped.
+    static var anyTapeRecording: Bool { activeCount.load(ordering: .relaxed) > 0 }
+
     static func begin(_ serial: UInt64) {
         active.withLock { active in
             active[serial, default: 0] += 1

@@ -45,18 +45,17 @@ public final class ReverseReplay {
     ///   stops there.
     @discardableResult
     public func step() throws -> ReplayStep? {
-        guard let index = cursor.nextReachedEntry() else { return nil }
         let layout = self.layout
         // Backward rules compute on untracked values; only inside someone's record { } must recording be off.
-        let report = Recording.context == nil
-            ? try cursor.replay(index, reporting: .tensors)
-            : try withoutRecording { try cursor.replay(index, reporting: .tensors) }
-        let touched = cursor.recorded.inputSlots[cursor.recorded.entries[index].inputs].compactMap { slot in
-            cursor.parameterGradient(slot: slot)
-        }
-        finishIfDone()
-        guard case .tensors(let incoming, let sent)? = report else { return nil }
-        return ReplayStep(layout: layout, index: index, incoming: incoming, sent: sent, parameterGradients: touched)
+        let stepped = !Recording.anyTapeRecording || Recording.context == nil
+            ? try cursor.step() : try withoutRecording { try cursor.step() }
+        guard let (index, report, touched, leaves) = stepped,
+            case .tensors(let first, let later, let sent)? = report
+        else { return nil }
+        if let leaves { tape.storeLeafGradients(leaves) }
+        return ReplayStep(
+            layout: layout, index: index, firstIncoming: first, laterIncoming: later, sentGradients: sent,
+            parameterGradients: touched)
     }
 
     /// The recording without its saved values, shared by every step: a step describes its entry only when
@@ -93,12 +92,7 @@ public final class ReverseReplay {
 
     /// Hands the gradients of watched leaves to the tape, for `Tape.gradient(of:)`.
     private func finishIfDone() {
-        guard cursor.nextReachedEntry() == nil else { return }
-        var leaves = [Int32: Tensor]()
-        for (slot, gradient) in cursor.grads.enumerated() {
-            if let gradient, cursor.recorded.values[slot].parameter == nil { leaves[Int32(slot)] = gradient }
-        }
-        tape.storeLeafGradients(leaves)
+        if let leaves = cursor.leafGradientsIfFinished() { tape.storeLeafGradients(leaves) }
     }
 }
 
@@ -131,7 +125,7 @@ enum ReplayReporting {
 
 /// The gradients an entry received and sent, as tensors or as summaries.
 enum ReplayReport {
-    case tensors(incoming: [Tensor], sent: [Tensor?])
+    case tensors(first: Tensor, later: [Tensor], sent: InlineTensors)
     case summaries(incoming: [GradientSummary], sent: [GradientSummary?])
 }
 
@@ -175,11 +169,14 @@ struct ReplayCursor {
 
     /// The index of the next entry with an incoming gradient, moving the cursor to it.
     mutating func nextReachedEntry() -> Int? {
-        while next >= 0 {
-            if recorded.entries[next].outputs.contains(where: { grads[$0] != nil }) { return next }
-            next -= 1
+        // Through a buffer pointer: subscripting the array copies the whole entry (its strings and closure).
+        recorded.entries.withUnsafeBufferPointer { entries in
+            while next >= 0 {
+                if entries[next].outputs.contains(where: { grads[$0] != nil }) { return next }
+                next -= 1
+            }
+            return nil
         }
-        return nil
     }
 
     /// Runs entry `index`'s backward rule and accumulates what it sends into its inputs' gradients; returns
@@ -200,7 +197,10 @@ struct ReplayCursor {
         var report: ReplayReport?
         switch reporting {
         case .none: report = nil
-        case .tensors: report = .tensors(incoming: [grad] + laterGrads.compactMap { $0 }, sent: [])
+        case .tensors:
+            report = .tensors(
+                first: grad, later: outputs.count == 1 ? [] : laterGrads.compactMap { $0 },
+                sent: InlineTensors(first: nil, second: nil, rest: [], count: 0))
         case .summaries:
             if summaries.count != recorded.values.count { summaries = Array(repeating: nil, count: recorded.values.count) }
             let first = summaries[outputs.lowerBound] ?? GradientSummary(of: grad)
@@ -214,7 +214,7 @@ struct ReplayCursor {
         }
         var sentSummaries = [GradientSummary?]()
         switch report {
-        case .tensors(let incoming, _): report = .tensors(incoming: incoming, sent: sent.list)
+        case .tensors(let first, let later, _): report = .tensors(first: first, later: later, sent: sent.inlineCopy)
         case .summaries(let incoming, _):
             sentSummaries = (0..<sent.count).map { i in sent[i].map(GradientSummary.init(of:)) }
             report = .summaries(incoming: incoming, sent: sentSummaries)
@@ -268,11 +268,33 @@ struct ReplayCursor {
         return try recorded.entries[index].backward(context)
     }
 
+    /// One step for `ReverseReplay.step()`, in one access to the cursor: the entry replayed, its gradients, the
+    /// parameters among its inputs with their gradients so far, and the watched leaves' gradients once done.
+    mutating func step() throws -> (
+        index: Int, report: ReplayReport?, touched: [ParameterGradient], leaves: [Int32: Tensor]?
+    )? {
+        guard let index = nextReachedEntry() else { return nil }
+        let report = try replay(index, reporting: .tensors)
+        let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
+        let touched = recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) }
+        return (index, report, touched, leafGradientsIfFinished())
+    }
+
+    /// The gradients of the watched leaves (not parameters), once no entry is left to replay.
+    mutating func leafGradientsIfFinished() -> [Int32: Tensor]? {
+        guard nextReachedEntry() == nil else { return nil }
+        var leaves = [Int32: Tensor]()
+        for (slot, gradient) in grads.enumerated() {
+            if let gradient, recorded.values[slot].parameter == nil { leaves[Int32(slot)] = gradient }
+        }
+        return leaves
+    }
+
     /// The gradient accumulated so far for `slot`, if it is a parameter leaf that a gradient reached.
     func parameterGradient(slot: Int32) -> ParameterGradient? {
-        guard slot >= 0, let parameter = recorded.values[Int(slot)].parameter, let gradient = grads[Int(slot)] else {
-            return nil
-        }
+        guard slot >= 0, let gradient = grads[Int(slot)],
+            let parameter = recorded.values.withUnsafeBufferPointer({ $0[Int(slot)].parameter })
+        else { return nil }
         return ParameterGradient(name: parameter.name, gradient: gradient)
     }
 
@@ -298,12 +320,14 @@ public struct ReplayStep: Sendable {
     let index: Int
 
     init(
-        layout: RecordingLayout, index: Int, incoming: [Tensor], sent: [Tensor?], parameterGradients: [ParameterGradient]
+        layout: RecordingLayout, index: Int, firstIncoming: Tensor, laterIncoming: [Tensor], sentGradients: InlineTensors,
+        parameterGradients: [ParameterGradient]
     ) {
         self.layout = layout
         self.index = index
-        self.incoming = incoming
-        self.sent = sent
+        self.firstIncoming = firstIncoming
+        self.laterIncoming = laterIncoming
+        self.sentGradients = sentGradients
         self.parameterGradients = parameterGradients
     }
 
@@ -312,10 +336,14 @@ public struct ReplayStep: Sendable {
         let entry = layout.recording.entries[index]
         return layout.recording.info(ofEntry: index, savedShapes: Array(layout.savedShapes[entry.savedRange]))
     }
+    let firstIncoming: Tensor
+    let laterIncoming: [Tensor]
+    let sentGradients: InlineTensors
+
     /// The gradient of each of its outputs.
-    public let incoming: [Tensor]
+    public var incoming: [Tensor] { [firstIncoming] + laterIncoming }
     /// The gradient it sent to each input (nil for untraced inputs).
-    public let sent: [Tensor?]
+    public var sent: [Tensor?] { sentGradients.list }
     /// For each parameter among the entry's inputs, the gradient accumulated in this replay so far
     /// (including this step's contribution).
     public let parameterGradients: [ParameterGradient]
