@@ -28,6 +28,9 @@ let package = Package(
             name: "CharLSTMExample", dependencies: ["Autobw", "AutobwAssets", "AutobwTrainer"], path: "Examples/char-lstm"),
         .executableTarget(name: "MLPExample", dependencies: ["Autobw"], path: "Examples/mlp"),
         .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks"),
+        // The autobw side of the safetensors check against the reference Python library (scripts/test).
+        .executableTarget(
+            name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),
         .testTarget(name: "AutobwTests", dependencies: ["Autobw"]),
         .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets"]),
     ]
