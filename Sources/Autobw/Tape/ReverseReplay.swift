@@ -5,7 +5,10 @@
 /// recorded entry list for its whole life, so a front end can show the tape while stepping through it.
 public final class ReverseReplay {
     let tape: Tape
-    private var cursor: ReplayCursor
+    /// Unchecked exclusivity: the replay is used from one thread at a time (it is not `Sendable`), and the
+    /// dynamic check on every access cost stepping more than a tenth of its time on small entries.
+    @exclusivity(unchecked) private var cursor: ReplayCursor
+    @exclusivity(unchecked) private var layoutStorage: RecordingLayout?
 
     init(tape: Tape, recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
         self.tape = tape
@@ -60,14 +63,17 @@ public final class ReverseReplay {
 
     /// The recording without its saved values, shared by every step: a step describes its entry only when
     /// asked, so stepping costs about what running does.
-    private lazy var layout: RecordingLayout = {
+    private var layout: RecordingLayout {
+        if let layoutStorage { return layoutStorage }
         var recording = cursor.recorded
         let savedShapes = recording.saved.map(\.shape)
         recording.saved = []
         recording.savedVersions = []
         recording.leafGradients = [:]
-        return RecordingLayout(recording: recording, savedShapes: savedShapes)
-    }()
+        let layout = RecordingLayout(recording: recording, savedShapes: savedShapes)
+        layoutStorage = layout
+        return layout
+    }
 
     /// Replays every remaining entry. `observer`, when given, is called after each one with statistics of the
     /// gradients it received and sent: the cost of one pass over those gradients, nothing when nil.
