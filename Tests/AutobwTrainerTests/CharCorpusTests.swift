@@ -24,6 +24,13 @@ import Testing
         #expect(second.inputs[0] == [corpus.ids[5], corpus.ids[25]])
     }
 
+    @Test func negativeBatchIndicesCountBackFromTheEndOfTheEpoch() throws {
+        let corpus = try CharCorpus(text: String((0..<41).map { Character(UnicodeScalar(97 + $0 % 26)!) }))
+        let batches = try corpus.batches(batchSize: 2, sequenceLength: 5)
+        #expect(batches.batch(-1).inputs == batches.batch(3).inputs)
+        #expect(batches.batch(Int.min).inputs == batches.batch(Int.min % 4 + 4).inputs)
+    }
+
     @Test func tooSmallATextIsAClearError() throws {
         #expect(throws: CorpusError.self) { try CharCorpus(text: "aaaa") }
         #expect(throws: CorpusError.self) { try CharCorpus(text: "abcdef").batches(batchSize: 50, sequenceLength: 50) }
