@@ -1,0 +1,70 @@
+import Autobw
+import AutobwAssets
+
+/// char-rnn: an LSTM language model over a text cut into parallel streams, its state carried from batch to batch.
+final class CharLSTMProblem: TrainingProblem {
+    /// Distinct characters beyond this are refused up front: the one-hot input and the output layer grow with
+    /// the vocabulary, and a million-character "vocabulary" is a binary file, not a text.
+    static let maximumVocabulary = 10_000
+
+    let corpus: CharCorpus
+    let batches: CharBatches
+    let network: CharLSTM
+    var model: Module { network }
+    let samplesPerStep: Int
+    private var state: [LSTMState]?
+    private var pending: [LSTMState]?
+
+    init(_ configuration: TrainingConfiguration) throws {
+        corpus = try Self.corpus(at: configuration.dataPath)
+        guard corpus.vocabulary.count <= Self.maximumVocabulary else {
+            throw TrainerError.badData(
+                path: configuration.dataPath ?? "the embedded corpus",
+                detail: "\(corpus.vocabulary.count) distinct characters, more than the \(Self.maximumVocabulary)"
+                    + " a character model accepts (is this a binary file?)")
+        }
+        let batchSize = configuration.batchSize ?? 50, sequenceLength = configuration.sequenceLength ?? 50
+        do {
+            batches = try corpus.batches(batchSize: batchSize, sequenceLength: sequenceLength)
+        } catch let error as CorpusError {
+            throw TrainerError.badData(path: configuration.dataPath ?? "the embedded corpus", detail: error.description)
+        }
+        var generator = SeededGenerator(seed: configuration.seed)
+        network = try CharLSTM(
+            vocabularySize: corpus.vocabulary.count, hiddenSize: configuration.hiddenSize ?? 128,
+            layerCount: configuration.layerCount ?? 2, generator: &generator)
+        samplesPerStep = batchSize * sequenceLength
+    }
+
+    static func corpus(at path: String?) throws -> CharCorpus {
+        guard let path else { return try CharCorpus(text: EmbeddedCorpus.text) }
+        if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
+        do {
+            return try CharCorpus.load(path: path)
+        } catch let error as CorpusError {
+            switch error {
+            case .unreadable(_, let reason): throw TrainerError.unreadableInput(path: path, reason: reason)
+            case .notUTF8: throw TrainerError.badData(path: path, detail: "not valid UTF-8 text")
+            case .tooSmall(let detail): throw TrainerError.badData(path: path, detail: "too small to train on: \(detail)")
+            }
+        }
+    }
+
+    func loss(step: Int) throws -> Tensor {
+        // Streams restart at each epoch, so the state only carries within one.
+        let carried = step % batches.batchesPerEpoch == 0 ? nil : state
+        let (loss, final) = try network.loss(batches.batch(step), state: carried)
+        pending = final.map { $0.detached() }
+        return loss
+    }
+
+    func commit(step: Int) { state = pending }
+
+    func sample(length: Int, seed: UInt64) throws -> String? {
+        var generator = SeededGenerator(seed: seed)
+        let ids = try withoutRecording {
+            try network.sample(count: length, prime: [corpus.ids[0]], generator: &generator)
+        }
+        return corpus.decode([corpus.ids[0]] + ids)
+    }
+}

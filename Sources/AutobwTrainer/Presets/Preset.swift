@@ -1,0 +1,50 @@
+/// The models `autobw train` knows, each with its data and defaults.
+public enum Preset: String, CaseIterable, Sendable {
+    /// char-rnn's LSTM language model on a text (the embedded corpus by default).
+    case charLSTM = "char-lstm"
+    /// The seed's vanilla RNN predicting the next point of a sine wave.
+    case rnnSine = "rnn-sine"
+    /// A multi-layer perceptron classifying two interleaved spirals.
+    case mlp
+    /// The seed's coin-flip graph, `linear(x1) + x2 * sigmoid(x3)` or `... * x3`: a tape small enough to step
+    /// through entry by entry.
+    case coinFlip = "coin-flip"
+
+    /// One line for `autobw presets`.
+    public var summary: String {
+        switch self {
+        case .charLSTM: return "char-rnn's 2-layer LSTM language model; data: the embedded corpus or --data TEXT_FILE"
+        case .rnnSine: return "a vanilla RNN predicting the next point of a sine wave; data: built in"
+        case .mlp: return "a multi-layer perceptron on two interleaved spirals; data: built in"
+        case .coinFlip: return "the seed's coin-flip graph, a tiny tape to step through; data: built in"
+        }
+    }
+
+    /// Whether `--data` applies.
+    public var acceptsData: Bool { self == .charLSTM }
+
+    var defaultOptimizer: OptimizerKind {
+        switch self {
+        case .charLSTM: return .rmsprop
+        case .rnnSine: return .momentum
+        case .mlp: return .adam
+        case .coinFlip: return .sgd
+        }
+    }
+
+    var defaultLearningRate: Float {
+        switch self {
+        case .charLSTM: return 2e-3
+        case .rnnSine: return 0.05
+        case .mlp: return 0.01
+        case .coinFlip: return 0.1
+        }
+    }
+
+    var defaultClip: Float {
+        switch self {
+        case .charLSTM: return 5
+        case .rnnSine, .mlp, .coinFlip: return 0
+        }
+    }
+}

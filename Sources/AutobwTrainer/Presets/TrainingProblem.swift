@@ -1,0 +1,36 @@
+import Autobw
+
+/// A model with its data, as a session trains it.
+///
+/// `loss(step:)` runs inside the session's recording and must not change anything the next call depends on:
+/// the session records a step a second time to find where it diverged. State carried between steps (an LSTM's
+/// hidden state) moves on only in `commit(step:)`, once the step is done.
+protocol TrainingProblem: AnyObject {
+    /// The model whose parameters train.
+    var model: Module { get }
+    /// Examples (or characters) one step trains on, for samples per second.
+    var samplesPerStep: Int { get }
+    /// The loss of step `step`.
+    func loss(step: Int) throws -> Tensor
+    /// Carries state from the step just finished to the next.
+    func commit(step: Int)
+    /// A text sample from the model, for text presets; nil for the others.
+    func sample(length: Int, seed: UInt64) throws -> String?
+}
+
+extension TrainingProblem {
+    func commit(step: Int) {}
+    func sample(length: Int, seed: UInt64) throws -> String? { nil }
+}
+
+extension Preset {
+    /// The problem this preset trains, built from `configuration`.
+    func makeProblem(_ configuration: TrainingConfiguration) throws -> TrainingProblem {
+        switch self {
+        case .charLSTM: return try CharLSTMProblem(configuration)
+        case .rnnSine: return try SineProblem(configuration)
+        case .mlp: return try SpiralsProblem(configuration)
+        case .coinFlip: return try CoinFlipProblem(configuration)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Autobw
+
+/// What one training step measured: the figures a front end plots and a metrics file records.
+public struct StepMetrics: Sendable, Equatable {
+    /// The step's index, from 0.
+    public var step: Int
+    /// The loss before the update.
+    public var loss: Float
+    /// The global L2 norm of all parameter gradients, before clipping.
+    public var gradientNorm: Float
+    /// The learning rate the update used.
+    public var learningRate: Float
+    /// Wall time of the whole step, in milliseconds.
+    public var milliseconds: Double
+    /// Examples (or characters) per second over the step.
+    public var samplesPerSecond: Double
+    /// Each parameter's gradient norm, by name, in the model's parameter order.
+    public var parameterGradientNorms: [ParameterNorm]
+    /// The replay observer's report of every replayed entry, in replay order.
+    public var entries: [EntryGradientReport]
+}
+
+/// One parameter's gradient norm.
+public struct ParameterNorm: Sendable, Equatable {
+    /// The parameter's name (`lstm.l1.wx`).
+    public var name: String
+    /// Its gradient's L2 norm (0 when no gradient reached it).
+    public var norm: Float
+}

@@ -1,0 +1,36 @@
+import Autobw
+
+/// Why a training run could not start or had to stop, each with the exit code the `autobw` command uses.
+public enum TrainerError: Error, Equatable, CustomStringConvertible {
+    /// A flag or setting out of range, e.g. `--steps 0` or a NaN learning rate (exit 64).
+    case usage(String)
+    /// Data that is there but unusable: empty, not UTF-8, too few characters (exit 65).
+    case badData(path: String, detail: String)
+    /// An input that is missing or cannot be read (exit 66).
+    case unreadableInput(path: String, reason: String)
+    /// An output that cannot be written (exit 74).
+    case unwritableOutput(path: String, reason: String)
+    /// The loss or a gradient went non-finite; the message names the first entry that did (exit 3).
+    case diverged(step: Int, detail: String)
+
+    /// The exit code for this error (sysexits.h where one fits).
+    public var exitCode: Int32 {
+        switch self {
+        case .usage: return 64
+        case .badData: return 65
+        case .unreadableInput: return 66
+        case .unwritableOutput: return 74
+        case .diverged: return 3
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .usage(let message): return message
+        case .badData(let path, let detail): return "\(path): \(detail)"
+        case .unreadableInput(let path, let reason): return "cannot read \(path.isEmpty ? "''" : path): \(reason)"
+        case .unwritableOutput(let path, let reason): return "cannot write \(path): \(reason)"
+        case .diverged(let step, let detail): return "training diverged at step \(step): \(detail)"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Everything a training run is built from: the preset, its data, and the hyperparameters a user may change.
+/// A nil hyperparameter means "the preset's default".
+public struct TrainingConfiguration: Sendable, Equatable {
+    /// The model and data to train.
+    public var preset: Preset = .charLSTM
+    /// A data file for presets that accept one (a UTF-8 text for `char-lstm`); nil for the built-in data.
+    public var dataPath: String?
+    /// Seed for initialisation, data order and sampling: equal seeds give equal runs.
+    public var seed: UInt64 = 1
+    /// OpenBLAS threads.
+    public var threads = 1
+    /// Step size; nil for the preset's.
+    public var learningRate: Float?
+    /// Optimizer; nil for the preset's.
+    public var optimizer: OptimizerKind?
+    /// Sequences or examples per step; nil for the preset's.
+    public var batchSize: Int?
+    /// Hidden units per layer; nil for the preset's.
+    public var hiddenSize: Int?
+    /// Recurrent or hidden layers; nil for the preset's.
+    public var layerCount: Int?
+    /// Characters per sequence (text presets); nil for the preset's.
+    public var sequenceLength: Int?
+    /// Gradient clipping: every element to `-clip...clip` for `char-lstm` (char-rnn's rule), the global norm
+    /// for the others; nil for the preset's, 0 for none.
+    public var clip: Float?
+
+    /// The defaults.
+    public init() {}
+
+    /// Largest accepted sizes: far beyond what trains on one machine in reasonable time, small enough that no
+    /// model built from them exhausts memory before the first step.
+    static let maximumSize = 1 << 16
+    static let maximumHidden = 8192
+
+    /// Checks every value a user can set; the first bad one is named.
+    /// - Throws: `TrainerError.usage`.
+    public func validate() throws {
+        func positive(_ value: Int?, _ flag: String, maximum: Int = TrainingConfiguration.maximumSize) throws {
+            guard let value else { return }
+            guard value > 0, value <= maximum else {
+                throw TrainerError.usage("\(flag) must be between 1 and \(maximum), got \(value)")
+            }
+        }
+        try positive(threads, "--threads", maximum: 1024)
+        try positive(batchSize, "--batch-size")
+        try positive(hiddenSize, "--hidden", maximum: TrainingConfiguration.maximumHidden)
+        try positive(layerCount, "--layers", maximum: 64)
+        try positive(sequenceLength, "--seq-length")
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) {
+            throw TrainerError.usage("--lr must be a positive finite number, got \(learningRate)")
+        }
+        if let clip, !(clip.isFinite && clip >= 0) {
+            throw TrainerError.usage("--clip must be 0 (no clipping) or a positive finite number, got \(clip)")
+        }
+        if dataPath != nil && !preset.acceptsData {
+            throw TrainerError.usage("the \(preset.rawValue) preset takes no --data")
+        }
+    }
+}
+
+/// The optimizers a run can use.
+public enum OptimizerKind: String, CaseIterable, Sendable {
+    case sgd, momentum, rmsprop, adagrad, adam, adamw
+}

@@ -1,0 +1,143 @@
+import Autobw
+import Dispatch
+
+/// One training run, independent of any front end: the preset's model, data and optimizer, and a step that
+/// records the forward pass, replays it, clips and updates.
+///
+/// A step can also be taken apart for a debugger: `beginStep()` records the forward pass and opens the reverse
+/// replay, the caller advances it entry by entry, and `finish(_:)` completes the step exactly as `step()` does
+/// (a stepped step leaves bit-identical parameters). A session belongs to one thread.
+public final class TrainingSession {
+    /// What the run was built from.
+    public let configuration: TrainingConfiguration
+    /// The index of the next step.
+    public private(set) var nextStep = 0
+
+    let problem: TrainingProblem
+    let optimizer: Optimizer
+    let parameters: [(name: String, parameter: Parameter)]
+    let clip: Float
+
+    /// A session for `configuration`.
+    /// - Throws: `TrainerError` for invalid settings or data.
+    public init(_ configuration: TrainingConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        BLAS.threadCount = configuration.threads
+        do {
+            problem = try configuration.preset.makeProblem(configuration)
+        } catch let error as TensorError {
+            throw TrainerError.usage("the model cannot be built with these settings: \(error)")
+        }
+        parameters = problem.model.namedParameters()
+        let rate = configuration.learningRate ?? configuration.preset.defaultLearningRate
+        switch configuration.optimizer ?? configuration.preset.defaultOptimizer {
+        case .sgd: optimizer = SGD(parameters, learningRate: rate)
+        case .momentum: optimizer = SGD(parameters, learningRate: rate, momentum: 0.9)
+        case .rmsprop: optimizer = RMSProp(parameters, learningRate: rate)
+        case .adagrad: optimizer = Adagrad(parameters, learningRate: rate)
+        case .adam: optimizer = Adam(parameters, learningRate: rate)
+        case .adamw: optimizer = Adam.adamW(parameters, learningRate: rate)
+        }
+        clip = configuration.clip ?? configuration.preset.defaultClip
+    }
+
+    /// The trained model's parameters, by name.
+    public var namedParameters: [(name: String, parameter: Parameter)] { parameters }
+
+    /// Runs one whole step.
+    /// - Throws: `TrainerError.diverged` naming the first entry whose output or gradient went non-finite.
+    public func step() throws -> StepMetrics {
+        let open = try beginStep()
+        try open.runToEnd()
+        return try finish(open)
+    }
+
+    /// Records the forward pass of the next step and opens its reverse replay, positioned before its first
+    /// entry. Advance it with `OpenStep.next()`, then call `finish(_:)`.
+    public func beginStep() throws -> OpenStep {
+        let started = DispatchTime.now().uptimeNanoseconds
+        optimizer.zeroGrad()
+        let tape = Tape()
+        let loss = try tape.record { try problem.loss(step: nextStep) }
+        return OpenStep(step: nextStep, loss: try loss.item(), replay: try tape.replay(from: loss), started: started)
+    }
+
+    /// Completes a step opened by `beginStep()`: the rest of the replay, clipping, the update and the metrics.
+    /// - Throws: `TrainerError.diverged` when the loss or a gradient is not finite; the parameters are then
+    ///   left as they were before the step.
+    public func finish(_ open: OpenStep) throws -> StepMetrics {
+        try open.runToEnd()
+        let norms = parameters.map { ParameterNorm(name: $0.name, norm: $0.parameter.grad.map { GradientSummary(of: $0).norm } ?? 0) }
+        let globalNorm = norms.reduce(Float(0)) { $0 + $1.norm * $1.norm }.squareRoot()
+        guard open.loss.isFinite, globalNorm.isFinite else { throw try divergence(at: open.step) }
+        if clip > 0 {
+            if configuration.preset == .charLSTM {
+                GradientClipping.clampElements(of: parameters.map(\.parameter), to: clip)
+            } else {
+                try GradientClipping.clipGlobalNorm(of: parameters.map(\.parameter), to: clip)
+            }
+        }
+        let rate = optimizer.learningRate
+        optimizer.step()
+        problem.commit(step: open.step)
+        nextStep = open.step + 1
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - open.started) / 1e6
+        return StepMetrics(
+            step: open.step, loss: open.loss, gradientNorm: globalNorm, learningRate: rate, milliseconds: milliseconds,
+            samplesPerSecond: Double(problem.samplesPerStep) / max(milliseconds / 1000, 1e-9),
+            parameterGradientNorms: norms, entries: open.reports)
+    }
+
+    /// A sample of `length` characters from a text model; nil for other presets.
+    public func sample(length: Int, seed: UInt64) throws -> String? {
+        try problem.sample(length: length, seed: seed)
+    }
+
+    /// Records step `step` again with anomaly detection on, to name the first entry whose output or gradient
+    /// went non-finite (nothing is updated: the optimizer has not stepped).
+    private func divergence(at step: Int) throws -> TrainerError {
+        optimizer.zeroGrad()
+        defer { optimizer.zeroGrad() }
+        let tape = Tape(options: .stopsAtNonFinite)
+        do {
+            let loss = try tape.record { try problem.loss(step: step) }
+            try tape.backward(from: loss)
+        } catch TensorError.nonFinite(let value) {
+            return .diverged(step: step, detail: value.description)
+        }
+        return .diverged(step: step, detail: "the loss or the gradient norm is not finite")
+    }
+}
+
+/// A step between its forward pass and its update: the open reverse replay, for a debugger to advance.
+public final class OpenStep {
+    /// The step's index.
+    public let step: Int
+    /// The step's loss.
+    public let loss: Float
+    /// The reverse replay of the step's tape.
+    public let replay: ReverseReplay
+    /// What the replay reported of each entry so far, in replay order.
+    public private(set) var reports: [EntryGradientReport] = []
+    let started: UInt64
+
+    init(step: Int, loss: Float, replay: ReverseReplay, started: UInt64) {
+        self.step = step
+        self.loss = loss
+        self.replay = replay
+        self.started = started
+    }
+
+    /// Replays the next entry; nil once the replay is done.
+    public func next() throws -> ReplayStep? {
+        guard let step = try replay.step() else { return nil }
+        reports.append(step.report)
+        return step
+    }
+
+    /// Replays every remaining entry.
+    func runToEnd() throws {
+        try replay.runToEnd(observer: { self.reports.append($0) })
+    }
+}

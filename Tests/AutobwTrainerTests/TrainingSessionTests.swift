@@ -1,0 +1,127 @@
+import Autobw
+import Foundation
+import Testing
+@testable import AutobwTrainer
+
+/// The UI-free training session both front ends drive.
+@Suite struct TrainingSessionTests {
+    static func configuration(_ preset: Preset, seed: UInt64 = 3) -> TrainingConfiguration {
+        var configuration = TrainingConfiguration()
+        configuration.preset = preset
+        configuration.seed = seed
+        if preset == .charLSTM {
+            configuration.hiddenSize = 16
+            configuration.batchSize = 8
+            configuration.sequenceLength = 10
+        }
+        return configuration
+    }
+
+    static func parameterValues(_ session: TrainingSession) -> [[Float]] {
+        session.namedParameters.map { $0.parameter.value.scalars }
+    }
+
+    @Test(arguments: Preset.allCases)
+    func aSteppedStepLeavesBitIdenticalParameters(_ preset: Preset) throws {
+        let plain = try TrainingSession(Self.configuration(preset)), stepped = try TrainingSession(Self.configuration(preset))
+        for _ in 0..<3 {
+            let expected = try plain.step()
+            let open = try stepped.beginStep()
+            var entries = 0
+            while try open.next() != nil { entries += 1 }
+            let metrics = try stepped.finish(open)
+            #expect(entries > 0 && metrics.loss == expected.loss && metrics.gradientNorm == expected.gradientNorm)
+            #expect(metrics.entries == expected.entries)
+        }
+        #expect(Self.parameterValues(plain) == Self.parameterValues(stepped))
+    }
+
+    @Test func aStepCanBeFinishedHalfwayThroughItsReplay() throws {
+        let plain = try TrainingSession(Self.configuration(.mlp)), stepped = try TrainingSession(Self.configuration(.mlp))
+        let expected = try plain.step()
+        let open = try stepped.beginStep()
+        _ = try open.next()
+        _ = try open.next()
+        let metrics = try stepped.finish(open)
+        #expect(metrics.entries.count == expected.entries.count && metrics.loss == expected.loss)
+        #expect(Self.parameterValues(plain) == Self.parameterValues(stepped))
+    }
+
+    @Test(arguments: [(Preset.charLSTM, 40), (.rnnSine, 150), (.mlp, 150), (.coinFlip, 60)])
+    func everyPresetLowersItsLoss(_ preset: Preset, steps: Int) throws {
+        let session = try TrainingSession(Self.configuration(preset))
+        var losses = [Float]()
+        for _ in 0..<steps { losses.append(try session.step().loss) }
+        let head = losses.prefix(5).reduce(0, +) / 5, tail = losses.suffix(5).reduce(0, +) / 5
+        #expect(tail < 0.8 * head, "\(preset): \(head) -> \(tail)")
+    }
+
+    @Test func equalSeedsGiveEqualRunsAndOtherSeedsDiffer() throws {
+        func losses(seed: UInt64) throws -> [Float] {
+            let session = try TrainingSession(Self.configuration(.mlp, seed: seed))
+            return try (0..<5).map { _ in try session.step().loss }
+        }
+        #expect(try losses(seed: 9) == losses(seed: 9))
+        #expect(try losses(seed: 9) != losses(seed: 10))
+    }
+
+    @Test func metricsNameEveryParameterAndReportEveryReplayedEntry() throws {
+        let session = try TrainingSession(Self.configuration(.rnnSine))
+        let metrics = try session.step()
+        #expect(metrics.parameterGradientNorms.map(\.name) == ["cell.wx", "cell.wh", "cell.bias", "readout.weight", "readout.bias"])
+        let squares = metrics.parameterGradientNorms.reduce(Float(0)) { $0 + $1.norm * $1.norm }
+        #expect(abs(squares.squareRoot() - metrics.gradientNorm) <= 1e-6 * max(1, metrics.gradientNorm))
+        #expect(metrics.entries.first?.op == .meanSquaredError && metrics.entries.count > 10)
+    }
+
+    @Test func aDivergingRunNamesTheFirstNonFiniteEntry() throws {
+        var configuration = Self.configuration(.rnnSine)
+        configuration.learningRate = 1e30
+        let session = try TrainingSession(configuration)
+        let error = #expect(throws: TrainerError.self) { for _ in 0..<20 { _ = try session.step() } }
+        guard case .diverged(_, let detail)? = error else {
+            Issue.record("expected a divergence, got \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("entry #") && error?.exitCode == 3, "\(detail)")
+    }
+
+    @Test func nonsenseSettingsAreUsageErrorsNamingTheFlag() throws {
+        let cases: [(WritableKeyPath<TrainingConfiguration, Int?>, Int, String)] = [
+            (\.batchSize, 0, "--batch-size"), (\.hiddenSize, -3, "--hidden"), (\.hiddenSize, 1 << 40, "--hidden"),
+            (\.layerCount, 1000, "--layers"), (\.sequenceLength, 0, "--seq-length"),
+        ]
+        for (path, value, flag) in cases {
+            var configuration = Self.configuration(.charLSTM)
+            configuration[keyPath: path] = value
+            let error = #expect(throws: TrainerError.self) { try TrainingSession(configuration) }
+            #expect(error?.description.contains(flag) == true && error?.exitCode == 64, "\(flag)")
+        }
+        var nan = Self.configuration(.mlp)
+        nan.learningRate = .nan
+        #expect(throws: TrainerError.usage("--lr must be a positive finite number, got nan")) { try TrainingSession(nan) }
+        var data = Self.configuration(.mlp)
+        data.dataPath = "x.txt"
+        #expect(throws: TrainerError.self) { try TrainingSession(data) }
+    }
+
+    @Test func unusableTextFilesAreNamedWithTheirProblem() throws {
+        let directory = NSTemporaryDirectory() + "autobw-session-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let binary = directory + "/binary.bin", empty = directory + "/empty.txt", wide = directory + "/wide.txt"
+        try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: URL(fileURLWithPath: binary))
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let many = String(String.UnicodeScalarView((0x4E00..<(0x4E00 + 20_000)).compactMap(Unicode.Scalar.init)))
+        try Data(many.utf8).write(to: URL(fileURLWithPath: wide))
+        let expectations: [(String, Int32, String)] = [
+            (directory + "/missing.txt", 66, "no such file"), (directory, 66, "directory"), ("/dev/null", 66, "character device"),
+            (binary, 65, "UTF-8"), (empty, 65, "too small"), (wide, 65, "distinct characters"),
+        ]
+        for (path, code, text) in expectations {
+            var configuration = Self.configuration(.charLSTM)
+            configuration.dataPath = path
+            let error = #expect(throws: TrainerError.self) { try TrainingSession(configuration) }
+            #expect(error?.exitCode == code && error?.description.contains(text) == true, "\(path): \(String(describing: error))")
+        }
+    }
+}
