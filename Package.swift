@@ -4,6 +4,7 @@ import PackageDescription
 let package = Package(
     name: "autobw",
     products: [
+        .executable(name: "autobw", targets: ["AutobwCommand"]),
         .library(name: "Autobw", targets: ["Autobw"]),
         .library(name: "AutobwTrainer", targets: ["AutobwTrainer"]),
         .executable(name: "coin-flip", targets: ["CoinFlip"]),
@@ -11,6 +12,9 @@ let package = Package(
         .executable(name: "char-lstm", targets: ["CharLSTMExample"]),
         .executable(name: "mlp", targets: ["MLPExample"]),
         .executable(name: "autobw-bench", targets: ["AutobwBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,6 +26,9 @@ let package = Package(
         .target(name: "Autobw", dependencies: ["CBLAS"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets"]),
+        .executableTarget(
+            name: "AutobwCommand",
+            dependencies: ["AutobwTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "CoinFlip", dependencies: ["Autobw"], path: "Examples/coin-flip"),
         .executableTarget(name: "RNNSine", dependencies: ["Autobw"], path: "Examples/rnn-sine"),
         .executableTarget(

@@ -1,0 +1,25 @@
+import ArgumentParser
+import AutobwTrainer
+
+/// `autobw`: train a preset model headless (and, once the terminal UI lands, watch and debug it).
+@main
+struct AutobwCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "autobw",
+        abstract: "Train a model on a recorded tape and see its backpropagation.",
+        discussion: """
+            Exit codes: 0 done; 64 bad usage; 65 malformed data; 66 input missing or unreadable; 74 cannot write \
+            an output; 3 training diverged; 130 interrupted.
+            """,
+        subcommands: [Train.self, Presets.self],
+        defaultSubcommand: Train.self)
+}
+
+/// `autobw presets`: the presets, a line each.
+struct Presets: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the preset models and the data each accepts.")
+
+    func run() {
+        for preset in Preset.allCases { print("\(preset.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(preset.summary)") }
+    }
+}

@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AutobwTrainer
+import Dispatch
+import Foundation
+import Synchronization
+
+/// `autobw train --headless`: the session's steps, metrics as JSON Lines, human progress on standard error.
+struct HeadlessRun {
+    let configuration: TrainingConfiguration
+    let steps: Int
+    let metricsPath: String?
+    let logEvery: Int
+
+    /// Trains and returns the exit code (see `AutobwCommand`'s discussion).
+    func run() -> Int32 {
+        Interruption.install()
+        do {
+            let session = try TrainingSession(configuration)
+            let writer = try MetricsWriter(path: metricsPath)
+            var progress = Progress(total: steps, preset: configuration.preset.rawValue)
+            for index in 0..<steps {
+                if Interruption.requested {
+                    progress.finish()
+                    say("autobw: interrupted after step \(session.nextStep)")
+                    return 130
+                }
+                let metrics = try session.step()
+                if index % logEvery == 0 || index == steps - 1 { try writer.write(MetricsWriter.line(metrics)) }
+                progress.update(metrics)
+            }
+            progress.finish()
+            return 0
+        } catch let error as TrainerError {
+            say("autobw: \(error)")
+            return error.exitCode
+        } catch {
+            say("autobw: internal error: \(error)")
+            return 70
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func say(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// SIGINT and SIGTERM ask the run to stop at the next step boundary.
+enum Interruption {
+    private static let flag = Atomic<Bool>(false)
+
+    static var requested: Bool { flag.load(ordering: .relaxed) }
+
+    static func install() {
+        _ = requested  // initialise the flag before a handler can touch it
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber) { _ in Interruption.flag.store(true, ordering: .relaxed) }
+        }
+    }
+}
+
+/// Progress for a person: a line rewritten in place on a terminal, a plain line every few seconds otherwise.
+struct Progress {
+    let total: Int
+    let preset: String
+    let toTerminal = isatty(STDERR_FILENO) == 1
+    let started = DispatchTime.now().uptimeNanoseconds
+    var lastShown: UInt64 = 0
+    var latest: StepMetrics?
+
+    init(total: Int, preset: String) {
+        self.total = total
+        self.preset = preset
+    }
+
+    mutating func update(_ metrics: StepMetrics) {
+        latest = metrics
+        let now = DispatchTime.now().uptimeNanoseconds
+        let interval: UInt64 = toTerminal ? 100_000_000 : 5_000_000_000
+        guard now - lastShown >= interval else { return }
+        lastShown = now
+        show(metrics, now: now)
+    }
+
+    mutating func finish() {
+        guard let latest else { return }
+        show(latest, now: DispatchTime.now().uptimeNanoseconds)
+        if toTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    private func show(_ metrics: StepMetrics, now: UInt64) {
+        let seconds = Double(now - started) / 1e9
+        let text = String(
+            format: "%@ step %d/%d  loss %.4f  grad %.3g  %.1f steps/s  %.0fs", preset, metrics.step + 1, total,
+            metrics.loss, metrics.gradientNorm, Double(metrics.step + 1) / max(seconds, 1e-9), seconds)
+        FileHandle.standardError.write(Data((toTerminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import AutobwTrainer
+import Foundation
+
+/// `autobw train`: one training run, headless for now.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train a preset model.")
+
+    @Option(help: "The model to train (see `autobw presets`).")
+    var preset: Preset = .charLSTM
+
+    @Option(help: "A data file for presets that take one (a UTF-8 text for char-lstm).")
+    var data: String?
+
+    @Option(help: "Steps to train.")
+    var steps = 1000
+
+    @Option(help: "Seed for initialisation, data order and sampling; equal seeds give equal metrics.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Run without the terminal UI: metrics as JSON Lines on standard output (or --metrics).")
+    var headless = false
+
+    @Option(help: "Write the JSON Lines metrics to this file instead of standard output.")
+    var metrics: String?
+
+    @Option(help: "Log metrics every N steps.")
+    var logEvery = 1
+
+    @Option(help: "OpenBLAS threads.")
+    var threads = 1
+
+    @Option(help: "Learning rate (default: the preset's; char-lstm 2e-3, rnn-sine 0.05, mlp 0.01, coin-flip 0.1).")
+    var lr: Float?
+
+    @Option(help: "Optimizer: sgd, momentum, rmsprop, adagrad, adam, adamw (default: the preset's).")
+    var optimizer: OptimizerKind?
+
+    @Option(help: "Sequences (char-lstm) or examples per step (default: the preset's; char-lstm 50).")
+    var batchSize: Int?
+
+    @Option(help: "Hidden units per layer (default: the preset's; char-lstm 128).")
+    var hidden: Int?
+
+    @Option(help: "Layers (default: the preset's; char-lstm 2).")
+    var layers: Int?
+
+    @Option(help: "Characters per sequence for char-lstm (default 50).")
+    var seqLength: Int?
+
+    @Option(help: "Gradient clipping: element-wise for char-lstm (default 5), global norm otherwise; 0 for none.")
+    var clip: Float?
+
+    func validate() throws {
+        guard steps > 0, steps <= 1 << 40 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
+    }
+
+    var trainingConfiguration: TrainingConfiguration {
+        var configuration = TrainingConfiguration()
+        configuration.preset = preset
+        configuration.dataPath = data
+        configuration.seed = seed
+        configuration.threads = threads
+        configuration.learningRate = lr
+        configuration.optimizer = optimizer
+        configuration.batchSize = batchSize
+        configuration.hiddenSize = hidden
+        configuration.layerCount = layers
+        configuration.sequenceLength = seqLength
+        configuration.clip = clip
+        return configuration
+    }
+
+    func run() throws {
+        guard headless else {
+            // The terminal UI is a separate issue; until it lands, never start anything that could hang.
+            let reason = isatty(0) == 1 && isatty(1) == 1
+                ? "the terminal UI is not part of this build yet"
+                : "standard input or output is not a terminal"
+            FileHandle.standardError.write(Data("autobw: \(reason); run `autobw train --headless` (see --help)\n".utf8))
+            throw ExitCode(64)
+        }
+        let code = HeadlessRun(configuration: trainingConfiguration, steps: steps, metricsPath: metrics, logEvery: logEvery).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Preset: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end checks of the built `autobw` command, headless: every preset trains, seeded runs repeat,
+# bad input gets its documented exit code and one clear line, SIGINT stops at a step boundary with 130.
+#
+#     Tests/EndToEnd/headless.sh PATH/TO/autobw
+set -uo pipefail
+autobw="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "headless: FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# metrics FILE -> "first_mean last_mean" of the loss over the first and last 5 logged steps
+loss_ends() {
+    python3 - "$1" <<'PY'
+import json, sys
+losses = [json.loads(line)["loss"] for line in open(sys.argv[1])]
+for line in open(sys.argv[1]):
+    record = json.loads(line)
+    assert {"step", "loss", "grad_norm", "lr", "ms", "samples_per_s"} <= set(record), record
+print(sum(losses[:5]) / 5, sum(losses[-5:]) / 5)
+PY
+}
+
+small_lstm=(--hidden 32 --batch-size 16 --seq-length 16)
+check_learns() {
+    local name="$1" steps="$2"; shift 2
+    if ! "$autobw" train --headless --preset "$name" --steps "$steps" --seed 5 "$@" > "$work/$name.jsonl" 2> "$work/$name.err"; then
+        fail "$name exited non-zero: $(cat "$work/$name.err")"; return
+    fi
+    read -r first last < <(loss_ends "$work/$name.jsonl") || { fail "$name: unreadable metrics"; return; }
+    awk -v f="$first" -v l="$last" 'BEGIN { exit !(l < 0.8 * f) }' || fail "$name: loss did not fall ($first -> $last)"
+    echo "headless: $name loss $first -> $last" >&2
+}
+check_learns char-lstm 120 "${small_lstm[@]}" --lr 0.01
+check_learns rnn-sine 200
+check_learns mlp 200
+check_learns coin-flip 60
+
+# Equal seeds, equal metrics (timing fields aside).
+strip_timing() { python3 -c 'import json,sys
+for line in sys.stdin:
+    r = json.loads(line); r.pop("ms"); r.pop("samples_per_s"); print(json.dumps(r, sort_keys=True))'; }
+"$autobw" train --headless --preset char-lstm --steps 8 --seed 11 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/a"
+"$autobw" train --headless --preset char-lstm --steps 8 --seed 11 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/b"
+"$autobw" train --headless --preset char-lstm --steps 8 --seed 12 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/c"
+[ -s "$work/a" ] && cmp -s "$work/a" "$work/b" || fail "equal seeds gave different metrics"
+cmp -s "$work/a" "$work/c" && fail "different seeds gave identical metrics"
+
+# Bad input: exit code and one clear line on stderr naming the problem.
+printf '\xff\xfe\x00\xc3' > "$work/binary.bin"
+: > "$work/empty.txt"
+mkfifo "$work/fifo"
+expect_exit() {
+    local code="$1" text="$2"; shift 2
+    local status=0
+    timeout 60 "$autobw" "$@" > "$work/out" 2> "$work/err" < /dev/null || status=$?
+    [ "$status" -eq "$code" ] || { fail "$* exited $status, expected $code ($(head -c 300 "$work/err"))"; return; }
+    grep -qi -- "$text" "$work/err" || fail "$*: stderr does not mention '$text': $(head -c 300 "$work/err")"
+    [ ! -s "$work/out" ] || [ "$code" -lt 64 ] || fail "$*: wrote metrics although it could not start"
+}
+expect_exit 64 "--headless" train --steps 3
+expect_exit 64 "--headless"
+expect_exit 64 "--steps" train --headless --steps 0
+expect_exit 64 "--steps" train --headless --steps -1
+expect_exit 64 "steps" train --headless --steps abc
+expect_exit 64 "--lr" train --headless --preset mlp --lr nan
+expect_exit 64 "--hidden" train --headless --hidden -4
+expect_exit 64 "--hidden" train --headless --hidden 100000000
+expect_exit 64 "unknown" train --headless --no-such-flag
+expect_exit 64 "preset" train --headless --preset nope
+expect_exit 64 "data" train --headless --preset mlp --data "$work/empty.txt"
+expect_exit 66 "no such file" train --headless --data "$work/missing.txt"
+expect_exit 66 "directory" train --headless --data "$work"
+expect_exit 66 "character device" train --headless --data /dev/null
+expect_exit 66 "FIFO" train --headless --data "$work/fifo"
+expect_exit 66 "empty" train --headless --data ""
+expect_exit 65 "UTF-8" train --headless --data "$work/binary.bin"
+expect_exit 65 "too small" train --headless --data "$work/empty.txt"
+expect_exit 74 "cannot write" train --headless --preset mlp --steps 2 --metrics "$work/no/such/dir/m.jsonl"
+expect_exit 3 "diverged" train --headless --preset rnn-sine --steps 50 --lr 1e30
+
+# SIGINT stops at a step boundary: exit 130, every metrics line whole.
+"$autobw" train --headless --preset char-lstm --steps 100000 "${small_lstm[@]}" --metrics "$work/live.jsonl" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/live.jsonl" ] && break; sleep 0.1; done
+kill -INT "$pid"
+status=0; wait "$pid" || status=$?
+[ "$status" -eq 130 ] || fail "SIGINT: exit $status, expected 130"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/live.jsonl" \
+    || fail "SIGINT: the metrics file has a broken line"
+
+if [ "$failures" -gt 0 ]; then
+    echo "headless: $failures check(s) failed" >&2
+    exit 1
+fi
+echo "headless: all end-to-end checks passed" >&2
