@@ -12,25 +12,35 @@ struct HeadlessRun {
     let steps: Int
     let metricsPath: String?
     let logEvery: Int
+    let checkpointPath: String?
+    let checkpointEvery: Int
+    let resumePath: String?
 
     /// Trains and returns the exit code (see `AutobwCommand`'s discussion).
     func run() -> Int32 {
         Interruption.install()
         do {
-            let session = try TrainingSession(configuration)
+            let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0) }
+                ?? TrainingSession(configuration)
             let writer = try MetricsWriter(path: metricsPath)
             var progress = Progress(total: steps, preset: configuration.preset.rawValue)
-            for index in 0..<steps {
+            while session.nextStep < steps {
                 if Interruption.requested {
                     progress.finish()
-                    say("autobw: interrupted after step \(session.nextStep)")
+                    try checkpointPath.map { try session.save(to: $0) }
+                    say("autobw: interrupted after \(session.nextStep) steps\(checkpointPath.map { "; saved \($0)" } ?? "")")
                     return 130
                 }
+                // A diverging step throws before anything is saved: the last good checkpoint stays.
                 let metrics = try session.step()
-                if index % logEvery == 0 || index == steps - 1 { try writer.write(MetricsWriter.line(metrics)) }
+                if metrics.step % logEvery == 0 || session.nextStep == steps { try writer.write(MetricsWriter.line(metrics)) }
                 progress.update(metrics)
+                if let checkpointPath, checkpointEvery > 0, session.nextStep % checkpointEvery == 0 {
+                    try session.save(to: checkpointPath)
+                }
             }
             progress.finish()
+            try checkpointPath.map { try session.save(to: $0) }
             return 0
         } catch let error as TrainerError {
             say("autobw: \(error)")

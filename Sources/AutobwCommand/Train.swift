@@ -12,7 +12,7 @@ struct Train: ParsableCommand {
     @Option(help: "A data file for presets that take one (a UTF-8 text for char-lstm).")
     var data: String?
 
-    @Option(help: "Steps to train.")
+    @Option(help: "Train until this many steps are done (a resumed run counts the steps before it).")
     var steps = 1000
 
     @Option(help: "Seed for initialisation, data order and sampling; equal seeds give equal metrics.")
@@ -26,6 +26,15 @@ struct Train: ParsableCommand {
 
     @Option(help: "Log metrics every N steps.")
     var logEvery = 1
+
+    @Option(help: "Save a checkpoint here (atomically) at the end, on SIGINT/SIGTERM, and every --checkpoint-every steps.")
+    var checkpoint: String?
+
+    @Option(help: "Also save the checkpoint every N steps (0: only at the end and on interruption).")
+    var checkpointEvery = 0
+
+    @Option(help: "Continue the run saved in this checkpoint: the same metrics as if it had never stopped.")
+    var resume: String?
 
     @Option(help: "OpenBLAS threads.")
     var threads = 1
@@ -54,6 +63,8 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard steps > 0, steps <= 1 << 40 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
+        if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint PATH") }
     }
 
     var trainingConfiguration: TrainingConfiguration {
@@ -81,7 +92,10 @@ struct Train: ParsableCommand {
             FileHandle.standardError.write(Data("autobw: \(reason); run `autobw train --headless` (see --help)\n".utf8))
             throw ExitCode(64)
         }
-        let code = HeadlessRun(configuration: trainingConfiguration, steps: steps, metricsPath: metrics, logEvery: logEvery).run()
+        let code = HeadlessRun(
+            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, logEvery: logEvery,
+            checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume
+        ).run()
         if code != 0 { throw ExitCode(code) }
     }
 }

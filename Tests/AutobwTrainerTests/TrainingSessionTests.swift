@@ -124,4 +124,32 @@ import Testing
             #expect(error?.exitCode == code && error?.description.contains(text) == true, "\(path): \(String(describing: error))")
         }
     }
+
+    @Test(arguments: [Preset.charLSTM, .mlp, .rnnSine])
+    func aResumedRunContinuesExactlyAsIfUninterrupted(_ preset: Preset) throws {
+        let path = NSTemporaryDirectory() + "autobw-resume-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let straight = try TrainingSession(Self.configuration(preset))
+        let expected = try (0..<6).map { _ in try straight.step().loss }
+        let first = try TrainingSession(Self.configuration(preset))
+        for _ in 0..<3 { _ = try first.step() }
+        try first.save(to: path)
+        let resumed = try TrainingSession(Self.configuration(preset), resumingFrom: path)
+        #expect(resumed.nextStep == 3)
+        let rest = try (0..<3).map { _ in try resumed.step().loss }
+        #expect(rest == Array(expected.suffix(3)))
+        #expect(Self.parameterValues(resumed) == Self.parameterValues(straight))
+    }
+
+    @Test func resumingFromAnotherPresetOrAMissingFileIsNamed() throws {
+        let path = NSTemporaryDirectory() + "autobw-resume-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TrainingSession(Self.configuration(.coinFlip)).save(to: path)
+        let other = #expect(throws: TrainerError.self) { try TrainingSession(Self.configuration(.mlp), resumingFrom: path) }
+        #expect(other?.exitCode == 65)
+        let missing = #expect(throws: TrainerError.self) {
+            try TrainingSession(Self.configuration(.mlp), resumingFrom: path + ".missing")
+        }
+        #expect(missing?.exitCode == 66)
+    }
 }

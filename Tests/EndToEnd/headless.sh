@@ -90,6 +90,36 @@ status=0; wait "$pid" || status=$?
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/live.jsonl" \
     || fail "SIGINT: the metrics file has a broken line"
 
+# SIGINT with --checkpoint saves first; resuming from it prints what an uninterrupted run prints.
+"$autobw" train --headless --preset char-lstm --steps 100000 "${small_lstm[@]}" --checkpoint "$work/run.safetensors" \
+    --metrics "$work/first.jsonl" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -f "$work/first.jsonl" ] && [ "$(wc -l < "$work/first.jsonl")" -ge 3 ] && break; sleep 0.1; done
+kill -TERM "$pid"
+status=0; wait "$pid" || status=$?
+[ "$status" -eq 130 ] || fail "SIGTERM with --checkpoint: exit $status, expected 130"
+done_steps=$(wc -l < "$work/first.jsonl")
+total=$((done_steps + 4))
+"$autobw" train --headless --preset char-lstm --steps "$total" "${small_lstm[@]}" --resume "$work/run.safetensors" \
+    2>/dev/null | strip_timing > "$work/resumed" || fail "resuming from the interrupted run's checkpoint failed"
+"$autobw" train --headless --preset char-lstm --steps "$total" "${small_lstm[@]}" 2>/dev/null | strip_timing \
+    | tail -n 4 > "$work/straight"
+[ -s "$work/resumed" ] && cmp -s "$work/resumed" "$work/straight" \
+    || fail "a resumed run's metrics differ from an uninterrupted run's: $(diff "$work/resumed" "$work/straight" | head -4)"
+
+# A diverging run never overwrites the last good checkpoint: the file holds the step after the last logged one.
+"$autobw" train --headless --preset rnn-sine --steps 50 --lr 1e30 --checkpoint "$work/div.safetensors" \
+    --checkpoint-every 1 > "$work/div.jsonl" 2>/dev/null
+good=$(wc -l < "$work/div.jsonl")
+saved=$(python3 -c 'import json,struct,sys
+f = open(sys.argv[1], "rb"); n = struct.unpack("<Q", f.read(8))[0]
+print(json.loads(f.read(n))["__metadata__"]["step"])' "$work/div.safetensors") || saved="unreadable"
+[ "$saved" = "$good" ] || fail "after divergence the checkpoint holds step $saved, the last good step was $good"
+expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/run.safetensors"
+expect_exit 66 "no such file" train --headless --preset mlp --resume "$work/none.safetensors"
+printf 'junk' > "$work/junk.safetensors"
+expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/junk.safetensors"
+
 if [ "$failures" -gt 0 ]; then
     echo "headless: $failures check(s) failed" >&2
     exit 1

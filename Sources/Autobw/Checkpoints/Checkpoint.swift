@@ -2,19 +2,28 @@
 ///
 /// Model weights are stored under their parameter names (`lstm.l1.wx`), so PyTorch users can load them with
 /// `safetensors.torch.load_file`; optimizer state under `optimizer/<slot>/<parameter name>`; the step and
-/// optimizer kind in the header's metadata. Note that `Linear.weight` is `[in, out]` (PyTorch's is `[out, in]`).
+/// optimizer kind in the header's metadata; a training run's own state (an LSTM's carried hidden state, say)
+/// under `extra/<name>`, and its notes (preset, seed) as `note.<key>` metadata. Note that `Linear.weight` is
+/// `[in, out]` (PyTorch's is `[out, in]`).
 public enum Checkpoint {
     static let format = "autobw-checkpoint-1"
     static let optimizerPrefix = "optimizer/"
+    static let extraPrefix = "extra/"
+    static let notePrefix = "note."
     /// Step counts above this are refused: no run takes a trillion steps, and counting on from a huge value
     /// would overflow.
     static let maximumStep = 1 << 40
 
-    /// Saves `model`, `optimizer` (if any) and `step` to `path`, atomically.
-    public static func save(model: Module, optimizer: Optimizer? = nil, step: Int, to path: String) throws {
+    /// Saves `model`, `optimizer` (if any), `step`, and a run's `extras` and `notes` to `path`, atomically.
+    public static func save(
+        model: Module, optimizer: Optimizer? = nil, step: Int, extras: [String: Tensor] = [:],
+        notes: [String: String] = [:], to path: String
+    ) throws {
         var tensors = [String: Tensor]()
         for (name, parameter) in model.namedParameters() { tensors[name] = parameter.value.detached() }
+        for (name, tensor) in extras { tensors[extraPrefix + name] = tensor.detached() }
         var metadata = ["format": format, "step": String(step)]
+        for (key, value) in notes { metadata[notePrefix + key] = value }
         if let optimizer {
             for (name, tensor) in optimizer.stateTensors() { tensors[optimizerPrefix + name] = tensor }
             metadata["optimizer"] = String(describing: type(of: optimizer))
@@ -34,6 +43,21 @@ public enum Checkpoint {
     ///   metadata that is missing, unparsable, out of range or for another optimizer (naming the field).
     @discardableResult
     public static func load(from path: String, into model: Module, optimizer: Optimizer? = nil) throws -> Int {
+        try loadRun(from: path, into: model, optimizer: optimizer).step
+    }
+
+    /// What a checkpoint holds besides the model and optimizer.
+    public struct SavedRun: Sendable {
+        /// The step saved.
+        public let step: Int
+        /// The run's own tensors, saved as `extras`.
+        public let extras: [String: Tensor]
+        /// The run's notes.
+        public let notes: [String: String]
+    }
+
+    /// `load(from:into:optimizer:)`, also returning the run's extras and notes.
+    public static func loadRun(from path: String, into model: Module, optimizer: Optimizer? = nil) throws -> SavedRun {
         let (tensors, metadata, hasMetadata) = try SafeTensors.readFile(path)
         if let saved = metadata["format"], saved != format {
             throw CheckpointError.badMetadata(field: "format", detail: "'\(saved)' is not \(format)")
@@ -70,7 +94,10 @@ public enum Checkpoint {
         for (name, parameter) in parameters {
             if let tensor = tensors[name] { try parameter.assign(tensor) }
         }
-        return step
+        var extras = [String: Tensor](), notes = [String: String]()
+        for (name, tensor) in tensors where name.hasPrefix(extraPrefix) { extras[String(name.dropFirst(extraPrefix.count))] = tensor }
+        for (key, value) in metadata where key.hasPrefix(notePrefix) { notes[String(key.dropFirst(notePrefix.count))] = value }
+        return SavedRun(step: step, extras: extras, notes: notes)
     }
 
     /// A step count from metadata text: a whole number in `0...maximumStep`.

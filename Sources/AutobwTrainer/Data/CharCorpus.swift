@@ -83,6 +83,8 @@ public struct CharBatch: Sendable {
 public struct CharBatches: Sendable {
     /// Batches per pass over the text.
     public let batchesPerEpoch: Int
+    /// Parallel streams, the batch size.
+    public var streamCount: Int { streams.count }
     let streams: [[Int]]
     let sequenceLength: Int
 

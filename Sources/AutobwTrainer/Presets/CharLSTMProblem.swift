@@ -60,6 +60,32 @@ final class CharLSTMProblem: TrainingProblem {
 
     func commit(step: Int) { state = pending }
 
+    var carriedState: [String: Tensor] {
+        var tensors = [String: Tensor]()
+        for (k, layer) in (state ?? []).enumerated() {
+            tensors["state.l\(k + 1).hidden"] = layer.hidden
+            tensors["state.l\(k + 1).cell"] = layer.cell
+        }
+        return tensors
+    }
+
+    func restore(_ saved: [String: Tensor]) throws {
+        guard !saved.isEmpty else {
+            state = nil
+            return
+        }
+        let expected = try network.lstm.zeroState(batchSize: batches.streamCount)
+        state = try expected.indices.map { k in
+            guard let hidden = saved["state.l\(k + 1).hidden"], let cell = saved["state.l\(k + 1).cell"],
+                hidden.shape == expected[k].hidden.shape, cell.shape == expected[k].cell.shape
+            else {
+                throw TrainerError.badData(
+                    path: "the checkpoint", detail: "its LSTM state does not fit this model (layer \(k + 1))")
+            }
+            return LSTMState(hidden: hidden, cell: cell)
+        }
+    }
+
     func sample(length: Int, seed: UInt64) throws -> String? {
         var generator = SeededGenerator(seed: seed)
         let ids = try withoutRecording {

@@ -16,10 +16,17 @@ protocol TrainingProblem: AnyObject {
     func commit(step: Int)
     /// A text sample from the model, for text presets; nil for the others.
     func sample(length: Int, seed: UInt64) throws -> String?
+    /// State carried into the next step, by name, for checkpoints.
+    var carriedState: [String: Tensor] { get }
+    /// Restores state saved from `carriedState`.
+    /// - Throws: `TrainerError.badData` when it does not fit.
+    func restore(_ state: [String: Tensor]) throws
 }
 
 extension TrainingProblem {
     func commit(step: Int) {}
+    var carriedState: [String: Tensor] { [:] }
+    func restore(_ state: [String: Tensor]) throws {}
     func sample(length: Int, seed: UInt64) throws -> String? { nil }
 }
 

@@ -89,6 +89,40 @@ public final class TrainingSession {
             parameterGradientNorms: norms, entries: open.reports)
     }
 
+    /// A session that continues the run saved at `path` by `save(to:)`: the same metrics from here on as the
+    /// run would have printed had it not stopped (data order and sampling depend only on the seed and step).
+    /// - Throws: `TrainerError.unreadableInput` for a missing file, `.badData` for a corrupt one or one saved
+    ///   from another preset or model shape.
+    public convenience init(_ configuration: TrainingConfiguration, resumingFrom path: String) throws {
+        try self.init(configuration)
+        if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
+        do {
+            let saved = try Checkpoint.loadRun(from: path, into: problem.model, optimizer: optimizer)
+            if let preset = saved.notes["preset"], preset != configuration.preset.rawValue {
+                throw TrainerError.badData(
+                    path: path, detail: "saved from the \(preset) preset, not \(configuration.preset.rawValue)")
+            }
+            try problem.restore(saved.extras)
+            nextStep = saved.step
+        } catch let error as CheckpointError {
+            if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
+            throw TrainerError.badData(path: path, detail: "cannot resume from it: \(error)")
+        }
+    }
+
+    /// Saves the model, the optimizer, the next step and the carried state to `path`, atomically.
+    /// - Throws: `TrainerError.unwritableOutput`.
+    public func save(to path: String) throws {
+        do {
+            try Checkpoint.save(
+                model: problem.model, optimizer: optimizer, step: nextStep, extras: problem.carriedState,
+                notes: ["preset": configuration.preset.rawValue, "seed": String(configuration.seed)], to: path)
+        } catch let error as CheckpointError {
+            if case .unwritable(_, let reason) = error { throw TrainerError.unwritableOutput(path: path, reason: reason) }
+            throw TrainerError.unwritableOutput(path: path, reason: error.description)
+        }
+    }
+
     /// A sample of `length` characters from a text model; nil for other presets.
     public func sample(length: Int, seed: UInt64) throws -> String? {
         try problem.sample(length: length, seed: seed)
