@@ -32,7 +32,11 @@ let package = Package(
         .executableTarget(name: "CoinFlip", dependencies: ["Autobw"], path: "Examples/coin-flip"),
         .executableTarget(name: "RNNSine", dependencies: ["Autobw"], path: "Examples/rnn-sine"),
         .executableTarget(
-            name: "CharLSTMExample", dependencies: ["Autobw", "AutobwAssets", "AutobwTrainer"], path: "Examples/char-lstm"),
+            name: "CharLSTMExample",
+            dependencies: [
+                "Autobw", "AutobwAssets", "AutobwTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/char-lstm"),
         .executableTarget(name: "MLPExample", dependencies: ["Autobw"], path: "Examples/mlp"),
         .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks"),
         // The autobw side of the safetensors check against the reference Python library (scripts/test).

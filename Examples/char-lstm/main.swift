@@ -4,6 +4,7 @@
 //
 // char-rnn's defaults: 2 layers of 128, sequences of 50, batches of 50, RMSProp lr 2e-3 (alpha 0.95),
 // gradients clamped at 5. Without a file it trains on the project's embedded corpus.
+import ArgumentParser
 import Autobw
 import AutobwAssets
 import AutobwTrainer
@@ -19,22 +20,26 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var path: String?
-var steps = 1000
-var seed: UInt64 = 42
-var arguments = CommandLine.arguments.dropFirst()
-while let argument = arguments.popFirst() {
-    switch argument {
-    case "--steps":
-        guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else { fail("--steps needs a positive integer") }
-        steps = value
-    case "--seed":
-        guard let value = arguments.popFirst().flatMap({ UInt64($0) }) else { fail("--seed needs a non-negative integer") }
-        seed = value
-    case let flag where flag.hasPrefix("--"): fail("unknown option \(flag)")
-    default: path = argument
+/// The example's few arguments, parsed by the same parser as the `autobw` command.
+struct Arguments: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "char-lstm")
+
+    @Argument(help: "A UTF-8 text file to train on (default: the embedded corpus).")
+    var path: String?
+
+    @Option(help: "Steps to train.")
+    var steps = 1000
+
+    @Option(help: "Seed for initialisation and sampling.")
+    var seed: UInt64 = 42
+
+    func validate() throws {
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
     }
 }
+
+let arguments = Arguments.parseOrExit()
+let (path, steps, seed) = (arguments.path, arguments.steps, arguments.seed)
 
 do {
     BLAS.threadCount = 1

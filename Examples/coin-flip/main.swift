@@ -9,7 +9,13 @@
 import Autobw
 import Foundation
 
-var generator = SeededGenerator(seed: UInt64(CommandLine.arguments.dropFirst().first ?? "") ?? 2026)
+// This example takes no arguments: it is the seed's example as it was, not a tool.
+if CommandLine.arguments.count > 1 {
+    FileHandle.standardError.write(Data("usage: coin-flip (no arguments; `autobw train --preset coin-flip` takes options)\n".utf8))
+    exit(64)
+}
+
+var generator = SeededGenerator(seed: 2026)
 let linear: Linear, x1: Tensor, x2: Tensor, x3: Tensor
 do {
     linear = try Linear(4, 3, generator: &generator)

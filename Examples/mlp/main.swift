@@ -1,11 +1,16 @@
 // A multi-layer perceptron classifying two interleaved spirals, a data set no straight line separates.
 //
-//     swift run mlp [--steps N]
+//     swift run mlp
 import Autobw
 import Foundation
 
-let steps = CommandLine.arguments.dropFirst().first == "--steps"
-    ? Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 1500 : 1500
+// This example takes no arguments: it is the seed's example as it was, not a tool.
+if CommandLine.arguments.count > 1 {
+    FileHandle.standardError.write(Data("usage: mlp (no arguments; `autobw train --preset mlp` takes options)\n".utf8))
+    exit(64)
+}
+
+let steps = 1500
 var generator = SeededGenerator(seed: 3)
 
 /// 200 points per arm: the second arm is the first rotated by half a turn.

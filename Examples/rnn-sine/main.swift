@@ -1,12 +1,17 @@
 // The seed's RNN on toy data: a vanilla RNN reads windows of 5 points of a sine wave and predicts the next.
 // 25 hidden units, batches of 15, mean squared error, plain SGD.
 //
-//     swift run rnn-sine [--steps N]
+//     swift run rnn-sine
 import Autobw
 import Foundation
 
-let steps = CommandLine.arguments.dropFirst().first == "--steps"
-    ? Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 1500 : 1500
+// This example takes no arguments: it is the seed's example as it was, not a tool.
+if CommandLine.arguments.count > 1 {
+    FileHandle.standardError.write(Data("usage: rnn-sine (no arguments; `autobw train --preset rnn-sine` takes options)\n".utf8))
+    exit(64)
+}
+
+let steps = 1500
 var generator = SeededGenerator(seed: 1)
 
 /// A batch of 15 windows starting at random phases: 5 inputs `[15, 1]` per timestep and the next value.
