@@ -11,6 +11,7 @@ struct HeadlessRun {
     let configuration: TrainingConfiguration
     let steps: Int
     let metricsPath: String?
+    let csvPath: String?
     let logEvery: Int
     let checkpointPath: String?
     let checkpointEvery: Int
@@ -23,6 +24,8 @@ struct HeadlessRun {
             let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0) }
                 ?? TrainingSession(configuration)
             let writer = try MetricsWriter(path: metricsPath)
+            let csv = try csvPath.map { try MetricsWriter(path: $0) }
+            try csv?.write(MetricsWriter.csvHeader)
             var progress = Progress(total: steps, preset: configuration.preset.rawValue)
             while session.nextStep < steps {
                 if Interruption.requested {
@@ -33,7 +36,10 @@ struct HeadlessRun {
                 }
                 // A diverging step throws before anything is saved: the last good checkpoint stays.
                 let metrics = try session.step()
-                if metrics.step % logEvery == 0 || session.nextStep == steps { try writer.write(MetricsWriter.line(metrics)) }
+                if metrics.step % logEvery == 0 || session.nextStep == steps {
+                    try writer.write(MetricsWriter.line(metrics))
+                    try csv?.write(MetricsWriter.csvLine(metrics))
+                }
                 progress.update(metrics)
                 if let checkpointPath, checkpointEvery > 0, session.nextStep % checkpointEvery == 0 {
                     try session.save(to: checkpointPath)

@@ -3,11 +3,14 @@ import Glibc
 #endif
 import AutobwTrainer
 
-/// JSON Lines metrics, one object a logged step, each line written whole with one `write`, so a reader
+/// Metrics as JSON Lines or CSV, one line a logged step, each written whole with one `write`, so a reader
 /// (`tail -f`, the TUI's `watch`) never sees half a line.
 struct MetricsWriter {
     let descriptor: Int32
     let path: String
+
+    /// The fields of every line, in order.
+    static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s"]
 
     /// Metrics to standard output, or to a new file at `path` (replacing any old one).
     /// - Throws: `TrainerError.unwritableOutput` when the file cannot be created.
@@ -43,12 +46,21 @@ struct MetricsWriter {
         }
     }
 
-    /// The metrics line of one step.
-    static func line(_ metrics: StepMetrics) -> String {
-        "{\"step\":\(metrics.step),\"loss\":\(metrics.loss),\"grad_norm\":\(metrics.gradientNorm),"
-            + "\"lr\":\(metrics.learningRate),\"ms\":\(rounded(metrics.milliseconds)),"
-            + "\"samples_per_s\":\(rounded(metrics.samplesPerSecond))}"
+    static func values(_ metrics: StepMetrics) -> [String] {
+        [String(metrics.step), String(metrics.loss), String(metrics.gradientNorm), String(metrics.learningRate),
+         String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond))]
     }
+
+    /// The JSON Lines line of one step.
+    static func line(_ metrics: StepMetrics) -> String {
+        "{" + zip(fields, values(metrics)).map { "\"\($0)\":\($1)" }.joined(separator: ",") + "}"
+    }
+
+    /// The CSV header.
+    static var csvHeader: String { fields.joined(separator: ",") }
+
+    /// The CSV line of one step.
+    static func csvLine(_ metrics: StepMetrics) -> String { values(metrics).joined(separator: ",") }
 
     private static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 }

@@ -24,6 +24,9 @@ struct Train: ParsableCommand {
     @Option(help: "Write the JSON Lines metrics to this file instead of standard output.")
     var metrics: String?
 
+    @Option(help: "Also write the metrics as CSV to this file.")
+    var csv: String?
+
     @Option(help: "Log metrics every N steps.")
     var logEvery = 1
 
@@ -93,7 +96,7 @@ struct Train: ParsableCommand {
             throw ExitCode(64)
         }
         let code = HeadlessRun(
-            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, logEvery: logEvery,
+            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery,
             checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume
         ).run()
         if code != 0 { throw ExitCode(code) }

@@ -47,6 +47,17 @@ for line in sys.stdin:
 [ -s "$work/a" ] && cmp -s "$work/a" "$work/b" || fail "equal seeds gave different metrics"
 cmp -s "$work/a" "$work/c" && fail "different seeds gave identical metrics"
 
+# --csv writes the same figures as the JSON Lines.
+"$autobw" train --headless --preset mlp --steps 5 --csv "$work/m.csv" > "$work/m.jsonl" 2>/dev/null
+python3 - "$work/m.jsonl" "$work/m.csv" <<'PY' || fail "--csv differs from the JSON Lines metrics"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[2])))
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rows) == len(lines) == 5, (len(rows), len(lines))
+for row, line in zip(rows, lines):
+    assert all(float(row[k]) == float(line[k]) for k in line), (row, line)
+PY
+
 # Bad input: exit code and one clear line on stderr naming the problem.
 printf '\xff\xfe\x00\xc3' > "$work/binary.bin"
 : > "$work/empty.txt"
