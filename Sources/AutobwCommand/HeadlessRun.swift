@@ -16,13 +16,16 @@ struct HeadlessRun {
     let checkpointPath: String?
     let checkpointEvery: Int
     let resumePath: String?
+    let dumpPath: String?
 
     /// Trains and returns the exit code (see `AutobwCommand`'s discussion).
     func run() -> Int32 {
         Interruption.install()
+        var started: TrainingSession?
         do {
             let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0) }
                 ?? TrainingSession(configuration)
+            started = session
             let writer = try MetricsWriter(path: metricsPath)
             let csv = try csvPath.map { try MetricsWriter(path: $0) }
             try csv?.write(MetricsWriter.csvHeader)
@@ -35,7 +38,14 @@ struct HeadlessRun {
                     return 130
                 }
                 // A diverging step throws before anything is saved: the last good checkpoint stays.
-                let metrics = try session.step()
+                let metrics: StepMetrics
+                if let dumpPath, session.nextStep == steps - 1 {
+                    let (stepMetrics, dump) = try session.stepDumping()
+                    try dump.write(to: dumpPath)
+                    metrics = stepMetrics
+                } else {
+                    metrics = try session.step()
+                }
                 if metrics.step % logEvery == 0 || session.nextStep == steps {
                     try writer.write(MetricsWriter.line(metrics))
                     try csv?.write(MetricsWriter.csvLine(metrics))
@@ -50,6 +60,14 @@ struct HeadlessRun {
             return 0
         } catch let error as TrainerError {
             say("autobw: \(error)")
+            if case .diverged = error, let dumpPath, let dump = started?.lastDivergenceDump {
+                do {
+                    try dump.write(to: dumpPath)
+                    say("autobw: the diverging step's tape is in \(dumpPath)")
+                } catch {
+                    say("autobw: \(error)")
+                }
+            }
             return error.exitCode
         } catch {
             say("autobw: internal error: \(error)")

@@ -39,6 +39,9 @@ struct Train: ParsableCommand {
     @Option(help: "Continue the run saved in this checkpoint: the same metrics as if it had never stopped.")
     var resume: String?
 
+    @Option(help: "Write the last step's tape (or the diverging step's) here as JSON, for `autobw replay`.")
+    var dumpTape: String?
+
     @Option(help: "OpenBLAS threads.")
     var threads = 1
 
@@ -97,7 +100,7 @@ struct Train: ParsableCommand {
         }
         let code = HeadlessRun(
             configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery,
-            checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume
+            checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape
         ).run()
         if code != 0 { throw ExitCode(code) }
     }

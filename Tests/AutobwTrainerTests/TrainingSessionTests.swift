@@ -152,4 +152,16 @@ import Testing
         }
         #expect(missing?.exitCode == 66)
     }
+
+    @Test func aDumpingStepLeavesBitIdenticalParametersAndDescribesEveryEntry() throws {
+        let plain = try TrainingSession(Self.configuration(.charLSTM)), dumping = try TrainingSession(Self.configuration(.charLSTM))
+        let expected = try plain.step()
+        let (metrics, dump) = try dumping.stepDumping()
+        #expect(metrics.loss == expected.loss && Self.parameterValues(plain) == Self.parameterValues(dumping))
+        #expect(dump.entries.count > 5 && dump.entries.allSatisfy { $0.replayed && $0.entry.outputStatistics != nil })
+        let path = NSTemporaryDirectory() + "autobw-dump-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try dump.write(to: path)
+        #expect(try TapeDump.read(path) == dump)
+    }
 }

@@ -131,6 +131,28 @@ expect_exit 66 "no such file" train --headless --preset mlp --resume "$work/none
 printf 'junk' > "$work/junk.safetensors"
 expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/junk.safetensors"
 
+# --dump-tape writes the last step's tape; `autobw replay --headless` prints it; a diverging run dumps its step.
+"$autobw" train --headless --preset mlp --steps 3 --dump-tape "$work/tape.json" > /dev/null 2>&1 || fail "--dump-tape run failed"
+python3 - "$work/tape.json" <<'PY' || fail "the tape dump lacks documented fields"
+import json, sys
+dump = json.load(open(sys.argv[1]))
+assert dump["format"] == "autobw-tape-1" and dump["step"] == 2 and dump["preset"] == "mlp", dump.keys()
+ops = [e["entry"]["op"] for e in dump["entries"]]
+assert ops[0] == "matmul" and ops[-1] == "softmax_cross_entropy", ops
+for e in dump["entries"]:
+    entry = e["entry"]
+    assert {"index", "op", "scope", "inputShapes", "outputShapes", "inputSources", "outputStatistics"} <= set(entry), entry.keys()
+    assert e["replayed"] and {"norm", "min", "max", "mean", "nanCount"} <= set(e["outputGradients"][0]), e
+PY
+"$autobw" replay --headless "$work/tape.json" > "$work/table" 2>&1 || fail "autobw replay --headless failed"
+grep -q "softmax_cross_entropy" "$work/table" && grep -q "matmul" "$work/table" || fail "the replay table misses entries"
+"$autobw" train --headless --preset rnn-sine --steps 50 --lr 1e30 --dump-tape "$work/div.json" > /dev/null 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["divergence"] and "entry #" in d["divergence"]' \
+    "$work/div.json" || fail "a diverging run did not dump its step's tape"
+expect_exit 64 "--headless" replay "$work/tape.json"
+expect_exit 65 "not an autobw tape dump" replay --headless "$work/m.csv"
+expect_exit 66 "no such file" replay --headless "$work/none.json"
+
 if [ "$failures" -gt 0 ]; then
     echo "headless: $failures check(s) failed" >&2
     exit 1

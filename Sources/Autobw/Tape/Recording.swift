@@ -68,6 +68,11 @@ enum Recording {
                 outputShape: { outputs.shape(at: $0) ?? [] }, saved: saved, backward: backward)
             guard let first else { continue }
             for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
+            if tape.options.contains(.recordsOutputStatistics) {
+                for i in 0..<outputs.count {
+                    if let output = outputs[i] { tape.noteStatistics(of: output, index: i, firstOutput: first) }
+                }
+            }
             if tape.options.contains(.stopsAtNonFinite) {
                 for i in 0..<outputs.count {
                     if let output = outputs[i] { try tape.checkFinite(output, index: i, firstOutput: first) }
@@ -90,6 +95,7 @@ enum Recording {
                 saved: saved, backward: backward)
             guard let slot else { continue }
             output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
+            if tape.options.contains(.recordsOutputStatistics) { tape.noteStatistics(of: output, index: 0, firstOutput: slot) }
             if tape.options.contains(.stopsAtNonFinite) { try tape.checkFinite(output, index: 0, firstOutput: slot) }
         }
     }

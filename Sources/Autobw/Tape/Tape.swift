@@ -34,6 +34,8 @@ public final class Tape: Sendable {
         var watchedNames: [Int32: String] = [:]
         /// With `TapeOptions.timesForward`: each entry's forward time in nanoseconds, and when the last one ended.
         var forwardNanoseconds: [UInt64] = []
+        /// With `TapeOptions.recordsOutputStatistics`: each entry's output statistics, by entry.
+        var outputStatistics: [Int: [TensorStatistics]] = [:]
         var lastMark: UInt64 = 0
         /// Gradients of watched leaves from the latest replay.
         var leafGradients: [Int32: Tensor] = [:]
@@ -219,6 +221,16 @@ public final class Tape: Sendable {
         }
     }
 
+    /// With `TapeOptions.recordsOutputStatistics`: keeps the statistics of output `index` of the entry whose
+    /// outputs start at `firstOutput`.
+    func noteStatistics(of output: borrowing Tensor, index: Int, firstOutput: Int32) {
+        let statistics = output.statistics()
+        state.withLock { state in
+            guard let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput }) else { return }
+            state.outputStatistics[entry, default: []].append(statistics)
+        }
+    }
+
     /// With `TapeOptions.stopsAtNonFinite`: throws `TensorError.nonFinite` when output `index` of the entry
     /// whose outputs start at `firstOutput` holds a NaN or an infinity.
     func checkFinite(_ output: borrowing Tensor, index: Int, firstOutput: Int32) throws {
@@ -258,7 +270,8 @@ extension Tape.State {
             inputSources: inputSlots[entry.inputs].map { source(ofSlot: $0) },
             inputShapes: Array(inputShapes[entry.inputs]), outputShapes: entry.outputs.map { values[$0].shape },
             savedShapes: savedShapes,
-            forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil)
+            forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil,
+            outputStatistics: outputStatistics[index])
     }
 }
 

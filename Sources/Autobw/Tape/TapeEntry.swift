@@ -66,12 +66,16 @@ public struct TapeEntryInfo: Sendable, Equatable, Codable {
     /// With `TapeOptions.timesForward`: nanoseconds from the end of the previous entry (or the start of
     /// recording) to the end of this one, i.e. the op's forward plus any untraced work in between.
     public let forwardNanoseconds: UInt64?
+    /// With `TapeOptions.recordsOutputStatistics`: statistics of each output's value.
+    public let outputStatistics: [TensorStatistics]?
 
     /// A description from its parts (tape dumps are read back with this).
     public init(
         index: Int, op: OpName, scope: String, site: SourceSite?, inputSources: [ValueSource], inputShapes: [[Int]],
-        outputShapes: [[Int]], savedShapes: [[Int]], forwardNanoseconds: UInt64?
+        outputShapes: [[Int]], savedShapes: [[Int]], forwardNanoseconds: UInt64?,
+        outputStatistics: [TensorStatistics]? = nil
     ) {
+        self.outputStatistics = outputStatistics
         self.index = index
         self.op = op
         self.scope = scope

@@ -15,6 +15,8 @@ public struct TapeOptions: OptionSet, Sendable {
     /// whose gradient (while replaying) holds a NaN or an infinity, naming the entry, its shapes and its
     /// creation site.
     public static let stopsAtNonFinite = TapeOptions(rawValue: 1 << 1)
+    /// Keep statistics of every entry's outputs (`TapeEntryInfo.outputStatistics`), e.g. for a tape dump.
+    public static let recordsOutputStatistics = TapeOptions(rawValue: 1 << 2)
 }
 
 /// A monotonic clock for timing entries.

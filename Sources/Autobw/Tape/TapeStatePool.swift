@@ -19,6 +19,7 @@ enum TapeStatePool {
         state.parameterSlots.removeAll(keepingCapacity: true)
         state.watchedNames.removeAll(keepingCapacity: true)
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
+        state.outputStatistics = [:]
         state.leafGradients = [:]
         state.released = false
         spares.withLock { spares in

@@ -55,12 +55,42 @@ public final class TrainingSession {
 
     /// Records the forward pass of the next step and opens its reverse replay, positioned before its first
     /// entry. Advance it with `OpenStep.next()`, then call `finish(_:)`.
-    public func beginStep() throws -> OpenStep {
+    /// `options` are the tape's, e.g. `.recordsOutputStatistics` for a dump.
+    public func beginStep(options: TapeOptions = []) throws -> OpenStep {
         let started = DispatchTime.now().uptimeNanoseconds
         optimizer.zeroGrad()
-        let tape = Tape()
+        let tape = Tape(options: options)
         let loss = try tape.record { try problem.loss(step: nextStep) }
         return OpenStep(step: nextStep, loss: try loss.item(), replay: try tape.replay(from: loss), started: started)
+    }
+
+    /// Runs one whole step, stepping its replay to keep full statistics of every gradient, and returns the
+    /// step's tape as a dump too. The parameters end exactly as `step()` leaves them.
+    /// - Throws: `TrainerError.diverged`; `lastDivergenceDump` then holds the diverging step's tape.
+    public func stepDumping() throws -> (metrics: StepMetrics, dump: TapeDump) {
+        let open = try beginStep(options: .recordsOutputStatistics)
+        var gradients = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]()
+        while let step = try open.next() {
+            gradients[step.entry.index] = (step.incoming.map { $0.statistics() }, step.sent.map { $0?.statistics() })
+        }
+        let dump = TapeDump(
+            preset: configuration.preset.rawValue, step: open.step, loss: open.loss, divergence: nil,
+            entries: Self.dumpEntries(open.replay.entries, gradients))
+        return (try finish(open), dump)
+    }
+
+    /// The tape of the step that diverged, recorded again with anomaly detection, up to the entry that went
+    /// non-finite; nil until a step diverges.
+    public private(set) var lastDivergenceDump: TapeDump?
+
+    static func dumpEntries(
+        _ entries: [TapeEntryInfo], _ gradients: [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]
+    ) -> [TapeDump.Entry] {
+        entries.map { entry in
+            let seen = gradients[entry.index]
+            return TapeDump.Entry(
+                entry: entry, replayed: seen != nil, outputGradients: seen?.incoming, inputGradients: seen?.sent)
+        }
     }
 
     /// Completes a step opened by `beginStep()`: the rest of the replay, clipping, the update and the metrics.
@@ -133,14 +163,28 @@ public final class TrainingSession {
     private func divergence(at step: Int) throws -> TrainerError {
         optimizer.zeroGrad()
         defer { optimizer.zeroGrad() }
-        let tape = Tape(options: .stopsAtNonFinite)
+        let tape = Tape(options: [.stopsAtNonFinite, .recordsOutputStatistics])
+        var detail = "the loss or the gradient norm is not finite"
+        var entries = [TapeEntryInfo](), gradients = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]()
+        var loss = Float.nan
         do {
-            let loss = try tape.record { try problem.loss(step: step) }
-            try tape.backward(from: loss)
+            let output = try tape.record { try problem.loss(step: step) }
+            loss = try output.item()
+            let replay = try tape.replay(from: output)
+            defer { entries = replay.entries }
+            while let replayed = try replay.step() {
+                gradients[replayed.entry.index] = (
+                    replayed.incoming.map { $0.statistics() }, replayed.sent.map { $0?.statistics() }
+                )
+            }
         } catch TensorError.nonFinite(let value) {
-            return .diverged(step: step, detail: value.description)
+            detail = value.description
+            if entries.isEmpty { entries = tape.entries }
         }
-        return .diverged(step: step, detail: "the loss or the gradient norm is not finite")
+        lastDivergenceDump = TapeDump(
+            preset: configuration.preset.rawValue, step: step, loss: loss, divergence: detail,
+            entries: Self.dumpEntries(entries, gradients))
+        return .diverged(step: step, detail: detail)
     }
 }
 

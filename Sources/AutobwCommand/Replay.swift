@@ -1,0 +1,59 @@
+import ArgumentParser
+import Autobw
+import AutobwTrainer
+import Foundation
+
+/// `autobw replay FILE`: a dumped tape, as a table (the debugger view comes with the terminal UI).
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a tape dumped by `autobw train --dump-tape`.")
+
+    @Argument(help: "The tape dump (JSON).")
+    var file: String
+
+    @Flag(help: "Print the tape as a table instead of opening the debugger.")
+    var headless = false
+
+    func run() throws {
+        guard headless else {
+            FileHandle.standardError.write(
+                Data("autobw: the terminal UI is not part of this build yet; run `autobw replay --headless FILE`\n".utf8))
+            throw ExitCode(64)
+        }
+        do {
+            print(Self.table(try TapeDump.read(file)), terminator: "")
+        } catch let error as TrainerError {
+            FileHandle.standardError.write(Data("autobw: \(error)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// One line per entry: index, scope, op, shapes, creation site, and the norms and non-finite counts of
+    /// its output gradients and of its output values.
+    static func table(_ dump: TapeDump) -> String {
+        var lines = ["\(dump.preset) step \(dump.step), loss \(dump.loss)" + (dump.divergence.map { ", diverged: \($0)" } ?? "")]
+        lines.append(
+            pad("#", 5) + pad("scope", 24) + pad("op", 22) + pad("shapes", 30) + pad("site", 40) + pad("grad norm", 12)
+                + pad("grad nan/inf", 14) + "value norm")
+        for item in dump.entries {
+            let entry = item.entry
+            let shapes = entry.inputShapes.map(describe).joined(separator: ",") + "->"
+                + entry.outputShapes.map(describe).joined(separator: ",")
+            let gradient = item.outputGradients?.first
+            let value = entry.outputStatistics?.first
+            lines.append(
+                pad(String(entry.index), 5) + pad(entry.scope.isEmpty ? "-" : entry.scope, 24) + pad(entry.op.rawValue, 22)
+                    + pad(shapes, 30) + pad(entry.site.map(\.description) ?? "-", 40)
+                    + pad(gradient.map { String(format: "%.4g", $0.norm) } ?? (item.replayed ? "?" : "not reached"), 12)
+                    + pad(gradient.map { "\($0.nanCount)/\($0.positiveInfinityCount + $0.negativeInfinityCount)" } ?? "-", 14)
+                    + (value.map { String(format: "%.4g", $0.norm) } ?? "-"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ",") + "]" }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
