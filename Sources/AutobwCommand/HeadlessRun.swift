@@ -13,6 +13,7 @@ struct HeadlessRun {
     let metricsPath: String?
     let csvPath: String?
     let logEvery: Int
+    let evalEvery: Int
     let checkpointPath: String?
     let checkpointEvery: Int
     let resumePath: String?
@@ -46,9 +47,11 @@ struct HeadlessRun {
                 } else {
                     metrics = try session.step()
                 }
-                if metrics.step % logEvery == 0 || session.nextStep == steps {
-                    try writer.write(MetricsWriter.line(metrics))
-                    try csv?.write(MetricsWriter.csvLine(metrics))
+                let evaluates = evalEvery > 0 && (session.nextStep % evalEvery == 0 || session.nextStep == steps)
+                let evaluation = evaluates ? try session.evaluate() : nil
+                if metrics.step % logEvery == 0 || session.nextStep == steps || evaluation != nil {
+                    try writer.write(MetricsWriter.line(metrics, evaluation: evaluation))
+                    try csv?.write(MetricsWriter.csvLine(metrics, evaluation: evaluation))
                 }
                 progress.update(metrics)
                 if let checkpointPath, checkpointEvery > 0, session.nextStep % checkpointEvery == 0 {

@@ -9,8 +9,8 @@ struct MetricsWriter {
     let descriptor: Int32
     let path: String
 
-    /// The fields of every line, in order.
-    static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s"]
+    /// The fields of every line, in order; the last two are empty (CSV) or absent (JSON) between evaluations.
+    static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy"]
 
     /// Metrics to standard output, or to a new file at `path` (replacing any old one).
     /// - Throws: `TrainerError.unwritableOutput` when the file cannot be created.
@@ -46,21 +46,25 @@ struct MetricsWriter {
         }
     }
 
-    static func values(_ metrics: StepMetrics) -> [String] {
+    static func values(_ metrics: StepMetrics, _ evaluation: Evaluation?) -> [String?] {
         [String(metrics.step), String(metrics.loss), String(metrics.gradientNorm), String(metrics.learningRate),
-         String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond))]
+         String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond)),
+         evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) }]
     }
 
     /// The JSON Lines line of one step.
-    static func line(_ metrics: StepMetrics) -> String {
-        "{" + zip(fields, values(metrics)).map { "\"\($0)\":\($1)" }.joined(separator: ",") + "}"
+    static func line(_ metrics: StepMetrics, evaluation: Evaluation? = nil) -> String {
+        let pairs = zip(fields, values(metrics, evaluation)).compactMap { name, value in value.map { "\"\(name)\":\($0)" } }
+        return "{" + pairs.joined(separator: ",") + "}"
     }
 
     /// The CSV header.
     static var csvHeader: String { fields.joined(separator: ",") }
 
     /// The CSV line of one step.
-    static func csvLine(_ metrics: StepMetrics) -> String { values(metrics).joined(separator: ",") }
+    static func csvLine(_ metrics: StepMetrics, evaluation: Evaluation? = nil) -> String {
+        values(metrics, evaluation).map { $0 ?? "" }.joined(separator: ",")
+    }
 
     private static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 }

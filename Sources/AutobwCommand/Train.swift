@@ -9,8 +9,17 @@ struct Train: ParsableCommand {
     @Option(help: "The model to train (see `autobw presets`).")
     var preset: Preset = .charLSTM
 
-    @Option(help: "A data file for presets that take one (a UTF-8 text for char-lstm).")
+    @Option(help: "A data file for presets that take one: a UTF-8 text for char-lstm, a numeric CSV for mlp.")
     var data: String?
+
+    @Option(help: "The CSV label column, by header name or 1-based position (default: the last).")
+    var labelColumn: String?
+
+    @Option(help: "The fraction of a CSV's rows held out for validation (mlp).")
+    var valFraction: Double?
+
+    @Option(help: "Evaluate on the held-out rows every N steps (adds val_loss, val_accuracy); 0 for never.")
+    var evalEvery = 0
 
     @Option(help: "Train until this many steps are done (a resumed run counts the steps before it).")
     var steps = 1000
@@ -69,6 +78,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard steps > 0, steps <= 1 << 40 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
+        guard evalEvery >= 0 else { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint PATH") }
     }
@@ -86,6 +96,8 @@ struct Train: ParsableCommand {
         configuration.layerCount = layers
         configuration.sequenceLength = seqLength
         configuration.clip = clip
+        configuration.labelColumn = labelColumn
+        configuration.validationFraction = valFraction ?? (evalEvery > 0 ? 0.1 : nil)
         return configuration
     }
 
@@ -99,7 +111,7 @@ struct Train: ParsableCommand {
             throw ExitCode(64)
         }
         let code = HeadlessRun(
-            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery,
+            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery, evalEvery: evalEvery,
             checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape
         ).run()
         if code != 0 { throw ExitCode(code) }

@@ -10,6 +10,19 @@ trap 'rm -rf "$work"' EXIT
 failures=0
 fail() { echo "headless: FAIL: $*" >&2; failures=$((failures + 1)); }
 
+# Fixtures, and: a command exits with CODE and says TEXT on stderr.
+printf '\xff\xfe\x00\xc3' > "$work/binary.bin"
+: > "$work/empty.txt"
+mkfifo "$work/fifo"
+expect_exit() {
+    local code="$1" text="$2"; shift 2
+    local status=0
+    timeout 60 "$autobw" "$@" > "$work/out" 2> "$work/err" < /dev/null || status=$?
+    [ "$status" -eq "$code" ] || { fail "$* exited $status, expected $code ($(head -c 300 "$work/err"))"; return; }
+    grep -qi -- "$text" "$work/err" || fail "$*: stderr does not mention '$text': $(head -c 300 "$work/err")"
+    [ ! -s "$work/out" ] || [ "$code" -lt 64 ] || fail "$*: wrote metrics although it could not start"
+}
+
 # metrics FILE -> "first_mean last_mean" of the loss over the first and last 5 logged steps
 loss_ends() {
     python3 - "$1" <<'PY'
@@ -47,6 +60,41 @@ for line in sys.stdin:
 [ -s "$work/a" ] && cmp -s "$work/a" "$work/b" || fail "equal seeds gave different metrics"
 cmp -s "$work/a" "$work/c" && fail "different seeds gave identical metrics"
 
+# mlp on a CSV file: columns of wildly different scales, a quoted header, CRLF line ends; validation metrics.
+python3 - "$work/blobs.csv" <<'PY'
+import random, sys
+random.seed(3)
+with open(sys.argv[1], "w", newline="") as f:
+    f.write('width,height,"mass, kg",label\r\n')
+    for i in range(300):
+        c = i % 3
+        f.write(f"{random.gauss(c * 2, 0.7):.4f},{random.gauss(1000 * c, 400):.2f},{random.gauss(0.001 * c, 0.0005):.6f},{c}\r\n")
+PY
+"$autobw" train --headless --preset mlp --data "$work/blobs.csv" --steps 150 --eval-every 50 > "$work/blobs.jsonl" 2>/dev/null \
+    || fail "mlp on a CSV file failed"
+python3 - "$work/blobs.jsonl" <<'PY' || fail "mlp on a CSV file did not learn or report validation metrics"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+evaluated = [l for l in lines if "val_loss" in l]
+assert len(evaluated) == 3, len(evaluated)
+assert evaluated[-1]["val_accuracy"] > 0.9 and lines[-1]["loss"] < 0.5 * lines[0]["loss"], evaluated[-1]
+PY
+printf 'a,b,label\n' > "$work/header-only.csv"
+printf 'a,b,label\n1,2,0\n3,4\n' > "$work/ragged.csv"
+printf 'a,b,label\n1,2,0\n3,x,1\n' > "$work/text.csv"
+printf 'a,b,label\n1,2,0\n3,nan,1\n' > "$work/nan.csv"
+printf 'a,b,label\n1,2,0\n3,4,-1\n' > "$work/negative.csv"
+printf 'a,b,label\n1,2,0\n3,4,1\n' > "$work/good.csv"
+expect_exit 65 "empty" train --headless --preset mlp --data "$work/empty.txt"
+expect_exit 65 "no data rows" train --headless --preset mlp --data "$work/header-only.csv"
+expect_exit 65 "line 3" train --headless --preset mlp --data "$work/ragged.csv"
+expect_exit 65 "line 3, column 2" train --headless --preset mlp --data "$work/text.csv"
+expect_exit 65 "not a finite number" train --headless --preset mlp --data "$work/nan.csv"
+expect_exit 65 "class labels" train --headless --preset mlp --data "$work/negative.csv"
+expect_exit 65 "line" train --headless --preset mlp --data "$work/binary.bin"
+expect_exit 65 "no label column" train --headless --preset mlp --data "$work/good.csv" --label-column nope
+expect_exit 64 "--val-fraction" train --headless --preset mlp --val-fraction 1.5
+
 # --csv writes the same figures as the JSON Lines.
 "$autobw" train --headless --preset mlp --steps 5 --csv "$work/m.csv" > "$work/m.jsonl" 2>/dev/null
 python3 - "$work/m.jsonl" "$work/m.csv" <<'PY' || fail "--csv differs from the JSON Lines metrics"
@@ -59,17 +107,6 @@ for row, line in zip(rows, lines):
 PY
 
 # Bad input: exit code and one clear line on stderr naming the problem.
-printf '\xff\xfe\x00\xc3' > "$work/binary.bin"
-: > "$work/empty.txt"
-mkfifo "$work/fifo"
-expect_exit() {
-    local code="$1" text="$2"; shift 2
-    local status=0
-    timeout 60 "$autobw" "$@" > "$work/out" 2> "$work/err" < /dev/null || status=$?
-    [ "$status" -eq "$code" ] || { fail "$* exited $status, expected $code ($(head -c 300 "$work/err"))"; return; }
-    grep -qi -- "$text" "$work/err" || fail "$*: stderr does not mention '$text': $(head -c 300 "$work/err")"
-    [ ! -s "$work/out" ] || [ "$code" -lt 64 ] || fail "$*: wrote metrics although it could not start"
-}
 expect_exit 64 "--headless" train --steps 3
 expect_exit 64 "--headless"
 expect_exit 64 "--steps" train --headless --steps 0
@@ -80,7 +117,6 @@ expect_exit 64 "--hidden" train --headless --hidden -4
 expect_exit 64 "--hidden" train --headless --hidden 100000000
 expect_exit 64 "unknown" train --headless --no-such-flag
 expect_exit 64 "preset" train --headless --preset nope
-expect_exit 64 "data" train --headless --preset mlp --data "$work/empty.txt"
 expect_exit 66 "no such file" train --headless --data "$work/missing.txt"
 expect_exit 66 "directory" train --headless --data "$work"
 expect_exit 66 "character device" train --headless --data /dev/null

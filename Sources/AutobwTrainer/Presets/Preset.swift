@@ -15,13 +15,13 @@ public enum Preset: String, CaseIterable, Sendable {
         switch self {
         case .charLSTM: return "char-rnn's 2-layer LSTM language model; data: the embedded corpus or --data TEXT_FILE"
         case .rnnSine: return "a vanilla RNN predicting the next point of a sine wave; data: built in"
-        case .mlp: return "a multi-layer perceptron on two interleaved spirals; data: built in"
+        case .mlp: return "a multi-layer perceptron; data: two spirals built in, or --data a numeric CSV file"
         case .coinFlip: return "the seed's coin-flip graph, a tiny tape to step through; data: built in"
         }
     }
 
     /// Whether `--data` applies.
-    public var acceptsData: Bool { self == .charLSTM }
+    public var acceptsData: Bool { self == .charLSTM || self == .mlp }
 
     var defaultOptimizer: OptimizerKind {
         switch self {

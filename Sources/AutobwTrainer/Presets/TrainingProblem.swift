@@ -16,6 +16,8 @@ protocol TrainingProblem: AnyObject {
     func commit(step: Int)
     /// A text sample from the model, for text presets; nil for the others.
     func sample(length: Int, seed: UInt64) throws -> String?
+    /// The loss (and accuracy, for classifiers) on held-out data; nil without any.
+    func evaluate() throws -> Evaluation?
     /// State carried into the next step, by name, for checkpoints.
     var carriedState: [String: Tensor] { get }
     /// Restores state saved from `carriedState`.
@@ -25,6 +27,7 @@ protocol TrainingProblem: AnyObject {
 
 extension TrainingProblem {
     func commit(step: Int) {}
+    func evaluate() throws -> Evaluation? { nil }
     var carriedState: [String: Tensor] { [:] }
     func restore(_ state: [String: Tensor]) throws {}
     func sample(length: Int, seed: UInt64) throws -> String? { nil }
@@ -36,7 +39,7 @@ extension Preset {
         switch self {
         case .charLSTM: return try CharLSTMProblem(configuration)
         case .rnnSine: return try SineProblem(configuration)
-        case .mlp: return try SpiralsProblem(configuration)
+        case .mlp: return try TableProblem(configuration)
         case .coinFlip: return try CoinFlipProblem(configuration)
         }
     }

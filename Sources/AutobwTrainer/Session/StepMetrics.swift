@@ -27,3 +27,11 @@ public struct ParameterNorm: Sendable, Equatable {
     /// Its gradient's L2 norm (0 when no gradient reached it).
     public var norm: Float
 }
+
+/// Loss and accuracy on held-out data.
+public struct Evaluation: Sendable, Equatable {
+    /// The mean loss.
+    public var loss: Float
+    /// The fraction classified right (classifiers only).
+    public var accuracy: Float?
+}

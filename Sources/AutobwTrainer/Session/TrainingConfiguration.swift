@@ -21,6 +21,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var layerCount: Int?
     /// Characters per sequence (text presets); nil for the preset's.
     public var sequenceLength: Int?
+    /// The label column of a CSV file, by header name or 1-based position; nil for the last.
+    public var labelColumn: String?
+    /// The fraction of a table's rows held out for validation; nil for none.
+    public var validationFraction: Double?
     /// Gradient clipping: every element to `-clip...clip` for `char-lstm` (char-rnn's rule), the global norm
     /// for the others; nil for the preset's, 0 for none.
     public var clip: Float?
@@ -52,6 +56,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
         if let clip, !(clip.isFinite && clip >= 0) {
             throw TrainerError.usage("--clip must be 0 (no clipping) or a positive finite number, got \(clip)")
+        }
+        if let validationFraction, !(validationFraction >= 0 && validationFraction < 1) {
+            throw TrainerError.usage("--val-fraction must be in 0..<1, got \(validationFraction)")
         }
         if dataPath != nil && !preset.acceptsData {
             throw TrainerError.usage("the \(preset.rawValue) preset takes no --data")

@@ -153,6 +153,9 @@ public final class TrainingSession {
         }
     }
 
+    /// The loss (and accuracy) on the held-out rows; nil when nothing is held out.
+    public func evaluate() throws -> Evaluation? { try problem.evaluate() }
+
     /// A sample of `length` characters from a text model; nil for other presets.
     public func sample(length: Int, seed: UInt64) throws -> String? {
         try problem.sample(length: length, seed: seed)

@@ -1,0 +1,87 @@
+import Autobw
+import Foundation
+
+/// The `mlp` preset: a tanh multi-layer perceptron on a table of numeric features, classifying (softmax
+/// cross-entropy) or regressing (mean squared error). The table is the built-in two spirals, or a CSV file.
+final class TableProblem: TrainingProblem {
+    let table: LabeledTable
+    let network: Sequential
+    var model: Module { network }
+    let trainingRows: [Int]
+    let validationRows: [Int]
+    let batchSize: Int
+    var samplesPerStep: Int { batchSize }
+
+    init(_ configuration: TrainingConfiguration) throws {
+        var generator = SeededGenerator(seed: configuration.seed)
+        var table = try configuration.dataPath.map { try NumericCSV.read(path: $0, labelColumn: configuration.labelColumn) }
+            ?? Self.spirals(&generator)
+        let order = Array(0..<table.rowCount).shuffled(using: &generator)
+        let validationCount = min(Int(Double(table.rowCount) * (configuration.validationFraction ?? 0)), table.rowCount - 1)
+        validationRows = Array(order.prefix(validationCount))
+        trainingRows = Array(order.dropFirst(validationCount))
+        table.standardize(using: trainingRows)
+        self.table = table
+        batchSize = min(configuration.batchSize ?? min(trainingRows.count, 400), trainingRows.count)
+        let hidden = configuration.hiddenSize ?? 64
+        var layers: [any Layer] = [try Linear(table.featureCount, hidden, generator: &generator), Tanh()]
+        for _ in 1..<max(configuration.layerCount ?? 2, 1) {
+            layers += [try Linear(hidden, hidden, generator: &generator), Tanh()] as [any Layer]
+        }
+        let outputs: Int
+        switch table.task {
+        case .classification(let classes): outputs = classes
+        case .regression: outputs = 1
+        }
+        layers.append(try Linear(hidden, outputs, generator: &generator))
+        network = Sequential(layers)
+    }
+
+    /// Two interleaved spirals, 200 points an arm.
+    static func spirals(_ generator: inout SeededGenerator) -> LabeledTable {
+        var features = [Float](), labels = [Float]()
+        for arm in 0..<2 {
+            for i in 0..<200 {
+                let r = Float(i) / 200 * 3 + 0.2
+                let angle = Float(i) / 200 * 3 * Float.pi + Float(arm) * Float.pi
+                features += [r * Foundation.cos(angle) + generator.nextNormal() * 0.05,
+                             r * Foundation.sin(angle) + generator.nextNormal() * 0.05]
+                labels.append(Float(arm))
+            }
+        }
+        return LabeledTable(featureNames: ["x", "y"], features: features, labels: labels, task: .classification(classes: 2))
+    }
+
+    /// The rows of step `step`: consecutive slices of the shuffled training rows (all of them by default).
+    func batch(_ step: Int) -> [Int] {
+        let start = (step * batchSize) % trainingRows.count
+        return (0..<batchSize).map { trainingRows[(start + $0) % trainingRows.count] }
+    }
+
+    func loss(step: Int) throws -> Tensor { try loss(rows: batch(step)).loss }
+
+    func evaluate() throws -> Evaluation? {
+        guard !validationRows.isEmpty else { return nil }
+        let (loss, accuracy) = try withoutRecording { try self.loss(rows: validationRows) }
+        return Evaluation(loss: try loss.item(), accuracy: accuracy)
+    }
+
+    /// The loss on `rows`, and for classification the fraction of them classified right.
+    private func loss(rows: [Int]) throws -> (loss: Tensor, accuracy: Float?) {
+        let x = try Tensor(shape: [rows.count, table.featureCount], scalars: rows.flatMap { table.row($0) })
+        let output = try network(x)
+        switch table.task {
+        case .classification(let classes):
+            let targets = rows.map { Int(table.labels[$0]) }
+            let scores = output.scalars
+            let correct = targets.indices.filter { i in
+                let row = scores[(i * classes)..<((i + 1) * classes)]
+                return row.indices.max { row[$0] < row[$1] }.map { $0 - i * classes } == targets[i]
+            }.count
+            return (try output.softmaxCrossEntropy(targets: targets), Float(correct) / Float(max(rows.count, 1)))
+        case .regression:
+            let target = try Tensor(shape: [rows.count, 1], scalars: rows.map { table.labels[$0] })
+            return (try output.meanSquaredError(target), nil)
+        }
+    }
+}
