@@ -106,6 +106,7 @@ struct Progress {
     let started = DispatchTime.now().uptimeNanoseconds
     var lastShown: UInt64 = 0
     var latest: StepMetrics?
+    var latestShown = false
 
     init(total: Int, preset: String) {
         self.total = total
@@ -114,16 +115,18 @@ struct Progress {
 
     mutating func update(_ metrics: StepMetrics) {
         latest = metrics
+        latestShown = false
         let now = DispatchTime.now().uptimeNanoseconds
         let interval: UInt64 = toTerminal ? 100_000_000 : 5_000_000_000
         guard now - lastShown >= interval else { return }
         lastShown = now
+        latestShown = true
         show(metrics, now: now)
     }
 
     mutating func finish() {
         guard let latest else { return }
-        show(latest, now: DispatchTime.now().uptimeNanoseconds)
+        if !latestShown { show(latest, now: DispatchTime.now().uptimeNanoseconds) }
         if toTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 

@@ -45,6 +45,11 @@ public enum NumericCSV {
             if lineEnd > start && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             defer { start = end + 1 }
             guard lineEnd > start else { continue }
+            if columns > 0, try appendPlainRow(
+                bytes, start..<lineEnd, columns: columns, into: &values, line: lineNumber, bad: bad)
+            {
+                continue
+            }
             guard let line = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<lineEnd]), as: UTF8.self)
             else { throw bad("line \(lineNumber) is not UTF-8 text") }
             if line.allSatisfy(\.isWhitespace) { continue }
@@ -90,6 +95,47 @@ public enum NumericCSV {
         return LabeledTable(
             featureNames: names.enumerated().filter { $0.offset != label }.map(\.element), features: features,
             labels: labels, task: try task(of: labels, column: names[label], bad: bad))
+    }
+
+    /// The fast path for a data row without quotes: numbers parsed straight from the bytes. Returns false to
+    /// leave the row to the general path (quotes, blank lines, anything unusual), which also words the errors.
+    private static func appendPlainRow(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, columns: Int, into values: inout [Float], line: Int,
+        bad: (String) -> TrainerError
+    ) throws -> Bool {
+        let mark = values.count
+        var fieldStart = range.lowerBound, column = 0
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        for index in range.lowerBound...range.upperBound {
+            let atEnd = index == range.upperBound
+            let byte = atEnd ? UInt8(ascii: ",") : bytes[index]
+            if byte == UInt8(ascii: "\"") { break }
+            guard byte == UInt8(ascii: ",") else { continue }
+            var first = fieldStart, last = index
+            while first < last && (bytes[first] == 0x20 || bytes[first] == 0x09) { first += 1 }
+            while last > first && (bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09) { last -= 1 }
+            let length = last - first
+            guard length > 0, length < MemoryLayout.size(ofValue: buffer), column < columns else { break }
+            let parsed = withUnsafeMutableBytes(of: &buffer) { text -> Float? in
+                guard let base = text.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
+                for k in 0..<length { base[k] = CChar(bitPattern: bytes[first + k]) }
+                base[length] = 0
+                var end: UnsafeMutablePointer<CChar>?
+                let value = strtof(base, &end)
+                guard let end, end == base + length else { return nil }
+                return value
+            }
+            guard let value = parsed, value.isFinite else { break }
+            values.append(value)
+            column += 1
+            fieldStart = index + 1
+            if atEnd {
+                guard column == columns else { break }
+                return true
+            }
+        }
+        values.removeSubrange(mark...)
+        return false
     }
 
     /// Fields separated by commas; a field in double quotes may hold commas and `""` for a quote.
