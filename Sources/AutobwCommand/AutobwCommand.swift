@@ -11,7 +11,7 @@ struct AutobwCommand: ParsableCommand {
             Exit codes: 0 done; 64 bad usage; 65 malformed data; 66 input missing or unreadable; 74 cannot write \
             an output; 3 training diverged; 130 interrupted.
             """,
-        subcommands: [Train.self, Presets.self, Replay.self],
+        subcommands: [Train.self, Presets.self, Sample.self, Replay.self],
         defaultSubcommand: Train.self)
 }
 

@@ -154,6 +154,11 @@ total=$((done_steps + 4))
 [ -s "$work/resumed" ] && cmp -s "$work/resumed" "$work/straight" \
     || fail "a resumed run's metrics differ from an uninterrupted run's: $(diff "$work/resumed" "$work/straight" | head -4)"
 
+# autobw sample: text from the char-lstm checkpoint, starting with the prime.
+"$autobw" sample --checkpoint "$work/run.safetensors" --length 40 --prime "The " > "$work/sample.txt" 2>/dev/null \
+    || fail "autobw sample failed"
+[ "$(head -c 4 "$work/sample.txt")" = "The " ] && [ "$(wc -m < "$work/sample.txt")" -ge 44 ] || fail "autobw sample: $(cat "$work/sample.txt")"
+
 # A diverging run never overwrites the last good checkpoint: the file holds the step after the last logged one.
 "$autobw" train --headless --preset rnn-sine --steps 50 --lr 1e30 --checkpoint "$work/div.safetensors" \
     --checkpoint-every 1 > "$work/div.jsonl" 2>/dev/null
@@ -163,6 +168,9 @@ f = open(sys.argv[1], "rb"); n = struct.unpack("<Q", f.read(8))[0]
 print(json.loads(f.read(n))["__metadata__"]["step"])' "$work/div.safetensors") || saved="unreadable"
 [ "$saved" = "$good" ] || fail "after divergence the checkpoint holds step $saved, the last good step was $good"
 expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/run.safetensors"
+expect_exit 65 "char-lstm checkpoint" sample --checkpoint "$work/div.safetensors"
+expect_exit 66 "no such file" sample --checkpoint "$work/none.safetensors"
+expect_exit 64 "--temperature" sample --checkpoint "$work/run.safetensors" --temperature 0
 expect_exit 66 "no such file" train --headless --preset mlp --resume "$work/none.safetensors"
 printf 'junk' > "$work/junk.safetensors"
 expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/junk.safetensors"

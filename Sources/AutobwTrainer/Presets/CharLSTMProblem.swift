@@ -60,6 +60,15 @@ final class CharLSTMProblem: TrainingProblem {
 
     func commit(step: Int) { state = pending }
 
+    var checkpointNotes: [String: String] {
+        var vocabulary = String.UnicodeScalarView()
+        vocabulary.append(contentsOf: corpus.vocabulary)
+        return [
+            "vocabulary": String(vocabulary), "hidden": String(network.lstm.layers[0].hiddenSize),
+            "layers": String(network.lstm.layers.count),
+        ]
+    }
+
     var carriedState: [String: Tensor] {
         var tensors = [String: Tensor]()
         for (k, layer) in (state ?? []).enumerated() {

@@ -18,6 +18,8 @@ protocol TrainingProblem: AnyObject {
     func sample(length: Int, seed: UInt64) throws -> String?
     /// The loss (and accuracy, for classifiers) on held-out data; nil without any.
     func evaluate() throws -> Evaluation?
+    /// What a checkpoint needs besides tensors to rebuild the model alone (e.g. a text model's vocabulary).
+    var checkpointNotes: [String: String] { get }
     /// State carried into the next step, by name, for checkpoints.
     var carriedState: [String: Tensor] { get }
     /// Restores state saved from `carriedState`.
@@ -28,6 +30,7 @@ protocol TrainingProblem: AnyObject {
 extension TrainingProblem {
     func commit(step: Int) {}
     func evaluate() throws -> Evaluation? { nil }
+    var checkpointNotes: [String: String] { [:] }
     var carriedState: [String: Tensor] { [:] }
     func restore(_ state: [String: Tensor]) throws {}
     func sample(length: Int, seed: UInt64) throws -> String? { nil }

@@ -146,7 +146,9 @@ public final class TrainingSession {
         do {
             try Checkpoint.save(
                 model: problem.model, optimizer: optimizer, step: nextStep, extras: problem.carriedState,
-                notes: ["preset": configuration.preset.rawValue, "seed": String(configuration.seed)], to: path)
+                notes: problem.checkpointNotes.merging(
+                    ["preset": configuration.preset.rawValue, "seed": String(configuration.seed)]) { $1 },
+                to: path)
         } catch let error as CheckpointError {
             if case .unwritable(_, let reason) = error { throw TrainerError.unwritableOutput(path: path, reason: reason) }
             throw TrainerError.unwritableOutput(path: path, reason: error.description)
