@@ -71,7 +71,7 @@ do {
             say(String(format: "step %5d  loss %.4f  %.1f ms/step", step, last, perStep))
         }
     }
-    let sample = try model.sample(count: 300, prime: [corpus.ids[0]], generator: &generator)
+    let sample = try model.sample(count: 300, prime: [Int(corpus.ids[0])], generator: &generator)
     say("--- sample ---\n\(corpus.decode(sample))\n---")
     say(String(format: "final loss: %.4f (start %.4f)", last, first))
 } catch {

@@ -19,9 +19,9 @@ import Testing
         #expect(batches.batchesPerEpoch == 4)
         let first = batches.batch(0), second = batches.batch(1)
         #expect(first.inputs.count == 5 && first.inputs[0].count == 2)
-        #expect(first.inputs[0] == [corpus.ids[0], corpus.ids[20]])
-        #expect(first.targets[0] == [corpus.ids[1], corpus.ids[21]])
-        #expect(second.inputs[0] == [corpus.ids[5], corpus.ids[25]])
+        #expect(first.inputs[0] == [Int(corpus.ids[0]), Int(corpus.ids[20])])
+        #expect(first.targets[0] == [Int(corpus.ids[1]), Int(corpus.ids[21])])
+        #expect(second.inputs[0] == [Int(corpus.ids[5]), Int(corpus.ids[25])])
     }
 
     @Test func negativeBatchIndicesCountBackFromTheEndOfTheEpoch() throws {

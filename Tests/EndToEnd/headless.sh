@@ -95,6 +95,27 @@ expect_exit 65 "line" train --headless --preset mlp --data "$work/binary.bin"
 expect_exit 65 "no label column" train --headless --preset mlp --data "$work/good.csv" --label-column nope
 expect_exit 64 "--val-fraction" train --headless --preset mlp --val-fraction 1.5
 
+# A text corpus costs under 4 times its size in memory (peak RSS over the run on the embedded corpus).
+python3 - "$autobw" "$work/big.txt" <<'PY' || fail "reading a 24 MB corpus took 4 times its size in memory or more"
+import random, resource, subprocess, sys
+autobw, path = sys.argv[1], sys.argv[2]
+random.seed(1)
+words = ["".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(random.randint(1, 9))) for _ in range(5000)]
+with open(path, "w") as f:
+    while f.tell() < 24_000_000:
+        f.write(" ".join(random.choice(words) for _ in range(2000)) + ".\n")
+def peak(*extra):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([autobw, "train", "--headless", "--steps", "1", "--hidden", "16", *extra],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+baseline = peak()
+loaded = peak("--data", path)
+ratio = (loaded - baseline) / 24_000_000
+print(f"headless: a 24 MB corpus added {ratio:.2f} times its size to peak memory", file=sys.stderr)
+sys.exit(0 if ratio < 4 else 1)
+PY
+
 # --csv writes the same figures as the JSON Lines.
 "$autobw" train --headless --preset mlp --steps 5 --csv "$work/m.csv" > "$work/m.jsonl" 2>/dev/null
 python3 - "$work/m.jsonl" "$work/m.csv" <<'PY' || fail "--csv differs from the JSON Lines metrics"

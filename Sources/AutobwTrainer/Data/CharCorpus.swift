@@ -9,53 +9,99 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     case notUTF8(path: String)
     /// The text is too short or has too few distinct characters to train on.
     case tooSmall(detail: String)
+    /// The text has more distinct characters than a character model can take.
+    case tooManyCharacters(count: Int, limit: Int)
 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .notUTF8(let path): return "\(path) is not valid UTF-8 text"
         case .tooSmall(let detail): return "the text is too small to train on: \(detail)"
+        case .tooManyCharacters(let count, let limit):
+            return "\(count) distinct characters, more than the \(limit) a character model takes (is this a binary file?)"
         }
     }
 }
 
 /// A text as a sequence of character ids, char-rnn style: the vocabulary is the sorted set of its characters
 /// (Unicode scalars).
+///
+/// Ids are 16-bit and read straight from the file's bytes, so a corpus costs about twice its size in memory (plus
+/// the file's mapped pages), not a copy per representation: a gigabyte of text trains on this machine.
 public struct CharCorpus: Sendable {
+    /// The most distinct characters a corpus may hold (ids are 16-bit).
+    public static let maximumVocabulary = Int(UInt16.max)
+
     /// The characters, indexed by id.
     public let vocabulary: [Unicode.Scalar]
     /// The text as ids.
-    public let ids: [Int]
+    public let ids: [UInt16]
 
     /// The corpus of `text`.
     /// - Throws: `CorpusError.tooSmall` for fewer than 2 distinct characters or 3 characters in all.
     public init(text: String) throws {
-        let scalars = Array(text.unicodeScalars)
-        vocabulary = Array(Set(scalars)).sorted { $0.value < $1.value }
-        guard vocabulary.count >= 2, scalars.count >= 3 else {
-            throw CorpusError.tooSmall(detail: "\(scalars.count) characters, \(vocabulary.count) distinct")
+        var text = text
+        self = try text.withUTF8 { try CharCorpus(utf8: UnsafeRawBufferPointer($0), path: "the text") }
+    }
+
+    /// The corpus of UTF-8 `bytes`, decoded twice (once for the vocabulary, once for the ids) instead of
+    /// being copied into a `String` and an array of scalars.
+    init(utf8 bytes: UnsafeRawBufferPointer, path: String) throws {
+        var present = [Bool](repeating: false, count: 0x110000)
+        var count = 0, distinct = 0
+        try Self.decode(bytes, path: path) { scalar in
+            count += 1
+            if !present[Int(scalar.value)] {
+                present[Int(scalar.value)] = true
+                distinct += 1
+            }
         }
-        let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
-        ids = scalars.map { index[$0] ?? 0 }
+        guard distinct <= Self.maximumVocabulary else {
+            throw CorpusError.tooManyCharacters(count: distinct, limit: Self.maximumVocabulary)
+        }
+        vocabulary = present.indices.compactMap { present[$0] ? Unicode.Scalar(UInt32($0)) : nil }
+        guard vocabulary.count >= 2, count >= 3 else {
+            throw CorpusError.tooSmall(detail: "\(count) characters, \(vocabulary.count) distinct")
+        }
+        var index = [UInt16](repeating: 0, count: 0x110000)
+        for (id, scalar) in vocabulary.enumerated() { index[Int(scalar.value)] = UInt16(id) }
+        var ids = [UInt16]()
+        ids.reserveCapacity(count)
+        try Self.decode(bytes, path: path) { ids.append(index[Int($0.value)]) }
+        self.ids = ids
+    }
+
+    private static func decode(
+        _ bytes: UnsafeRawBufferPointer, path: String, _ body: (Unicode.Scalar) -> Void
+    ) throws {
+        var iterator = bytes.makeIterator()
+        var decoder = Unicode.UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): body(scalar)
+            case .emptyInput: return
+            case .error: throw CorpusError.notUTF8(path: path)
+            }
+        }
     }
 
     /// The corpus in the UTF-8 file at `path`.
     /// - Throws: `CorpusError` when the file is missing, unreadable, not UTF-8 or too small.
     public static func load(path: String) throws -> CharCorpus {
+        if let problem = InputFile.problem(with: path) { throw CorpusError.unreadable(path: path, reason: problem) }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw CorpusError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+            throw CorpusError.unreadable(path: path, reason: "reading failed (\(error.localizedDescription))")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw CorpusError.notUTF8(path: path) }
-        return try CharCorpus(text: text)
+        return try data.withUnsafeBytes { try CharCorpus(utf8: $0, path: path) }
     }
 
     /// The text of `ids` (ids outside the vocabulary are skipped).
-    public func decode(_ ids: [Int]) -> String {
+    public func decode<S: Sequence>(_ ids: S) -> String where S.Element: BinaryInteger {
         var text = String.UnicodeScalarView()
-        for id in ids where vocabulary.indices.contains(id) { text.append(vocabulary[id]) }
+        for id in ids where vocabulary.indices.contains(Int(id)) { text.append(vocabulary[Int(id)]) }
         return String(text)
     }
 
@@ -79,26 +125,28 @@ public struct CharBatch: Sendable {
     public let targets: [[Int]]
 }
 
-/// The batches of one corpus, cycling through epochs.
+/// The batches of one corpus, cycling through epochs. Shares the corpus's ids; nothing is copied.
 public struct CharBatches: Sendable {
     /// Batches per pass over the text.
     public let batchesPerEpoch: Int
     /// Parallel streams, the batch size.
-    public var streamCount: Int { streams.count }
-    let streams: [[Int]]
+    public let streamCount: Int
+    let ids: [UInt16]
+    let perStream: Int
     let sequenceLength: Int
 
-    init(ids: [Int], batchSize: Int, sequenceLength: Int) throws {
+    init(ids: [UInt16], batchSize: Int, sequenceLength: Int) throws {
         guard batchSize > 0, sequenceLength > 0 else {
             throw CorpusError.tooSmall(detail: "batch size and sequence length must be positive")
         }
-        let perStream = (ids.count - 1) / batchSize
+        perStream = (ids.count - 1) / batchSize
         batchesPerEpoch = perStream / sequenceLength
         guard batchesPerEpoch > 0 else {
             throw CorpusError.tooSmall(
                 detail: "\(ids.count) characters do not fill one batch of \(batchSize) x \(sequenceLength) + 1")
         }
-        streams = (0..<batchSize).map { Array(ids[($0 * perStream)..<($0 * perStream + perStream + 1)]) }
+        self.ids = ids
+        streamCount = batchSize
         self.sequenceLength = sequenceLength
     }
 
@@ -106,8 +154,8 @@ public struct CharBatches: Sendable {
     public func batch(_ index: Int) -> CharBatch {
         let wrapped = ((index % batchesPerEpoch) + batchesPerEpoch) % batchesPerEpoch
         let start = wrapped * sequenceLength
-        let inputs = (0..<sequenceLength).map { t in streams.map { $0[start + t] } }
-        let targets = (0..<sequenceLength).map { t in streams.map { $0[start + t + 1] } }
+        let inputs = (0..<sequenceLength).map { t in (0..<streamCount).map { Int(ids[$0 * perStream + start + t]) } }
+        let targets = (0..<sequenceLength).map { t in (0..<streamCount).map { Int(ids[$0 * perStream + start + t + 1]) } }
         return CharBatch(inputs: inputs, targets: targets)
     }
 }

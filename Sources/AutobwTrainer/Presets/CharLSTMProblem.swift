@@ -46,6 +46,7 @@ final class CharLSTMProblem: TrainingProblem {
             case .unreadable(_, let reason): throw TrainerError.unreadableInput(path: path, reason: reason)
             case .notUTF8: throw TrainerError.badData(path: path, detail: "not valid UTF-8 text")
             case .tooSmall(let detail): throw TrainerError.badData(path: path, detail: "too small to train on: \(detail)")
+            case .tooManyCharacters: throw TrainerError.badData(path: path, detail: error.description)
             }
         }
     }
@@ -98,8 +99,8 @@ final class CharLSTMProblem: TrainingProblem {
     func sample(length: Int, seed: UInt64) throws -> String? {
         var generator = SeededGenerator(seed: seed)
         let ids = try withoutRecording {
-            try network.sample(count: length, prime: [corpus.ids[0]], generator: &generator)
+            try network.sample(count: length, prime: [Int(corpus.ids[0])], generator: &generator)
         }
-        return corpus.decode([corpus.ids[0]] + ids)
+        return corpus.decode([Int(corpus.ids[0])] + ids)
     }
 }
