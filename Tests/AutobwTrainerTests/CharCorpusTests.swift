@@ -31,6 +31,15 @@ import Testing
         #expect(batches.batch(Int.min).inputs == batches.batch(Int.min % 4 + 4).inputs)
     }
 
+    @Test func theValidationSplitIsTheEndOfTheText() throws {
+        let corpus = try CharCorpus(text: String((0..<200).map { Character(UnicodeScalar(97 + $0 % 26)!) }))
+        let (training, validation) = try corpus.split(validationFraction: 0.25, batchSize: 2, sequenceLength: 5)
+        let held = try #require(validation)
+        #expect(held.batch(0).inputs[0] == [Int(corpus.ids[150]), Int(corpus.ids[174])])
+        #expect(training.batch(0).inputs[0] == [Int(corpus.ids[0]), Int(corpus.ids[74])])
+        #expect(training.batchesPerEpoch == 14 && held.batchesPerEpoch == 4)
+    }
+
     @Test func tooSmallATextIsAClearError() throws {
         #expect(throws: CorpusError.self) { try CharCorpus(text: "aaaa") }
         #expect(throws: CorpusError.self) { try CharCorpus(text: "abcdef").batches(batchSize: 50, sequenceLength: 50) }

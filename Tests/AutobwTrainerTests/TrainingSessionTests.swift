@@ -164,4 +164,17 @@ import Testing
         try dump.write(to: path)
         #expect(try TapeDump.read(path) == dump)
     }
+
+    @Test(arguments: [Preset.charLSTM, .mlp])
+    func heldOutDataIsEvaluatedWithoutChangingTheModel(_ preset: Preset) throws {
+        var configuration = Self.configuration(preset)
+        configuration.validationFraction = 0.25
+        let session = try TrainingSession(configuration)
+        _ = try session.step()
+        let before = Self.parameterValues(session)
+        let evaluation = try #require(try session.evaluate())
+        #expect(evaluation.loss.isFinite && evaluation.loss > 0 && Self.parameterValues(session) == before)
+        #expect((evaluation.accuracy != nil) == (preset == .mlp))
+        #expect(try TrainingSession(Self.configuration(preset)).evaluate() == nil)
+    }
 }

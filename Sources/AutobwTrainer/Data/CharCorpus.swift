@@ -113,7 +113,20 @@ public struct CharCorpus: Sendable {
     /// carried over).
     /// - Throws: `CorpusError.tooSmall` when the text does not fill one batch.
     public func batches(batchSize: Int, sequenceLength: Int) throws -> CharBatches {
-        try CharBatches(ids: ids, batchSize: batchSize, sequenceLength: sequenceLength)
+        try CharBatches(ids: ids, range: ids.indices, batchSize: batchSize, sequenceLength: sequenceLength)
+    }
+
+    /// char-rnn's split: training batches over the text's first part and validation batches over its last
+    /// `validationFraction` (nil when that part does not fill one batch).
+    public func split(
+        validationFraction: Double, batchSize: Int, sequenceLength: Int
+    ) throws -> (training: CharBatches, validation: CharBatches?) {
+        let held = Int(Double(ids.count) * min(max(validationFraction, 0), 0.9))
+        let training = try CharBatches(
+            ids: ids, range: 0..<(ids.count - held), batchSize: batchSize, sequenceLength: sequenceLength)
+        let validation = try? CharBatches(
+            ids: ids, range: (ids.count - held)..<ids.count, batchSize: batchSize, sequenceLength: sequenceLength)
+        return (training, held > 0 ? validation : nil)
     }
 }
 
@@ -132,18 +145,21 @@ public struct CharBatches: Sendable {
     /// Parallel streams, the batch size.
     public let streamCount: Int
     let ids: [UInt16]
+    /// Where the streams start in `ids`.
+    let offset: Int
     let perStream: Int
     let sequenceLength: Int
 
-    init(ids: [UInt16], batchSize: Int, sequenceLength: Int) throws {
+    init(ids: [UInt16], range: Range<Int>, batchSize: Int, sequenceLength: Int) throws {
         guard batchSize > 0, sequenceLength > 0 else {
             throw CorpusError.tooSmall(detail: "batch size and sequence length must be positive")
         }
-        perStream = (ids.count - 1) / batchSize
+        offset = range.lowerBound
+        perStream = max(range.count - 1, 0) / batchSize
         batchesPerEpoch = perStream / sequenceLength
         guard batchesPerEpoch > 0 else {
             throw CorpusError.tooSmall(
-                detail: "\(ids.count) characters do not fill one batch of \(batchSize) x \(sequenceLength) + 1")
+                detail: "\(range.count) characters do not fill one batch of \(batchSize) x \(sequenceLength) + 1")
         }
         self.ids = ids
         streamCount = batchSize
@@ -154,8 +170,9 @@ public struct CharBatches: Sendable {
     public func batch(_ index: Int) -> CharBatch {
         let wrapped = ((index % batchesPerEpoch) + batchesPerEpoch) % batchesPerEpoch
         let start = wrapped * sequenceLength
-        let inputs = (0..<sequenceLength).map { t in (0..<streamCount).map { Int(ids[$0 * perStream + start + t]) } }
-        let targets = (0..<sequenceLength).map { t in (0..<streamCount).map { Int(ids[$0 * perStream + start + t + 1]) } }
+        let base = offset + start
+        let inputs = (0..<sequenceLength).map { t in (0..<streamCount).map { Int(ids[base + $0 * perStream + t]) } }
+        let targets = (0..<sequenceLength).map { t in (0..<streamCount).map { Int(ids[base + $0 * perStream + t + 1]) } }
         return CharBatch(inputs: inputs, targets: targets)
     }
 }

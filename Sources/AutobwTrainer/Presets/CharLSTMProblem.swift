@@ -9,6 +9,10 @@ final class CharLSTMProblem: TrainingProblem {
 
     let corpus: CharCorpus
     let batches: CharBatches
+    /// Batches over the held-out end of the text (`--val-fraction`), or nil.
+    let validation: CharBatches?
+    /// Validation uses at most this many batches, so an evaluation stays a few steps' worth of work.
+    static let validationBatches = 20
     let network: CharLSTM
     var model: Module { network }
     let samplesPerStep: Int
@@ -25,7 +29,9 @@ final class CharLSTMProblem: TrainingProblem {
         }
         let batchSize = configuration.batchSize ?? 50, sequenceLength = configuration.sequenceLength ?? 50
         do {
-            batches = try corpus.batches(batchSize: batchSize, sequenceLength: sequenceLength)
+            (batches, validation) = try corpus.split(
+                validationFraction: configuration.validationFraction ?? 0, batchSize: batchSize,
+                sequenceLength: sequenceLength)
         } catch let error as CorpusError {
             throw TrainerError.badData(path: configuration.dataPath ?? "the embedded corpus", detail: error.description)
         }
@@ -60,6 +66,21 @@ final class CharLSTMProblem: TrainingProblem {
     }
 
     func commit(step: Int) { state = pending }
+
+    /// The mean loss over the first validation batches, the state carried from batch to batch as in training.
+    func evaluate() throws -> Evaluation? {
+        guard let validation else { return nil }
+        return try withoutRecording {
+            var state: [LSTMState]?, total: Float = 0
+            let count = min(validation.batchesPerEpoch, Self.validationBatches)
+            for index in 0..<count {
+                let (loss, final) = try network.loss(validation.batch(index), state: state)
+                state = final
+                total += try loss.item()
+            }
+            return Evaluation(loss: total / Float(count), accuracy: nil)
+        }
+    }
 
     var checkpointNotes: [String: String] {
         var vocabulary = String.UnicodeScalarView()
