@@ -9,8 +9,11 @@ struct Train: ParsableCommand {
     @Option(help: "The model to train (see `autobw presets`).")
     var preset: Preset = .charLSTM
 
-    @Option(help: "A data file for presets that take one: a UTF-8 text for char-lstm, a numeric CSV for mlp.")
+    @Option(help: "Data for presets that take it: a UTF-8 text (char-lstm); a numeric CSV, IDX images or a folder with MNIST's IDX files (mlp).")
     var data: String?
+
+    @Option(help: "The labels file (idx1) for --data IDX images; a folder with MNIST's files needs none.")
+    var labels: String?
 
     @Option(help: "The CSV label column, by header name or 1-based position (default: the last).")
     var labelColumn: String?
@@ -97,6 +100,7 @@ struct Train: ParsableCommand {
         configuration.sequenceLength = seqLength
         configuration.clip = clip
         configuration.labelColumn = labelColumn
+        configuration.labelsPath = labels
         configuration.validationFraction = valFraction ?? (evalEvery > 0 ? 0.1 : nil)
         return configuration
     }

@@ -116,6 +116,33 @@ print(f"headless: a 24 MB corpus added {ratio:.2f} times its size to peak memory
 sys.exit(0 if ratio < 4 else 1)
 PY
 
+# mlp on MNIST-style IDX files: a folder with MNIST's names, or images and --labels; malformed IDX is named.
+python3 - "$work/mnist" <<'PY'
+import os, random, struct, sys
+folder = sys.argv[1]
+os.makedirs(folder)
+random.seed(2)
+n, images, labels = 300, bytearray(), bytearray()
+for i in range(n):
+    c = i % 3
+    images += bytes(min(255, max(0, int(random.gauss(60 + 80 * c if p % 3 == c else 40, 30)))) for p in range(64))
+    labels.append(c)
+open(f"{folder}/train-images-idx3-ubyte", "wb").write(struct.pack(">BBBBIII", 0, 0, 8, 3, n, 8, 8) + images)
+open(f"{folder}/train-labels-idx1-ubyte", "wb").write(struct.pack(">BBBBI", 0, 0, 8, 1, n) + labels)
+open(f"{folder}/truncated", "wb").write(struct.pack(">BBBBIII", 0, 0, 8, 3, n, 8, 8) + images[:1000])
+open(f"{folder}/huge", "wb").write(struct.pack(">BBBBIII", 0, 0, 8, 3, 2**31, 2**31, 2**31) + images[:10])
+open(f"{folder}/few-labels", "wb").write(struct.pack(">BBBBI", 0, 0, 8, 1, 10) + labels[:10])
+PY
+"$autobw" train --headless --preset mlp --data "$work/mnist" --steps 60 --eval-every 60 > "$work/mnist.jsonl" 2>/dev/null \
+    || fail "mlp on an MNIST folder failed"
+python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.exit(0 if l[-1]["val_accuracy"] > 0.9 else 1)' \
+    "$work/mnist.jsonl" || fail "mlp on IDX data did not learn"
+images="$work/mnist/train-images-idx3-ubyte"
+expect_exit 65 "truncated" train --headless --preset mlp --data "$work/mnist/truncated" --labels "$work/mnist/train-labels-idx1-ubyte"
+expect_exit 65 "too large" train --headless --preset mlp --data "$work/mnist/huge" --labels "$work/mnist/train-labels-idx1-ubyte"
+expect_exit 65 "10 labels for 300 images" train --headless --preset mlp --data "$images" --labels "$work/mnist/few-labels"
+expect_exit 65 "magic" train --headless --preset mlp --data "$work/blobs.csv" --labels "$work/mnist/train-labels-idx1-ubyte"
+
 # --csv writes the same figures as the JSON Lines.
 "$autobw" train --headless --preset mlp --steps 5 --csv "$work/m.csv" > "$work/m.jsonl" 2>/dev/null
 python3 - "$work/m.jsonl" "$work/m.csv" <<'PY' || fail "--csv differs from the JSON Lines metrics"

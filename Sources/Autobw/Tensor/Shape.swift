@@ -107,3 +107,11 @@ enum Shape {
         (count(Array(shape[..<axis])), shape[axis], count(Array(shape[(axis + 1)...])))
     }
 }
+
+extension Tensor {
+    /// The number of elements of `shape`, checked as the engine checks every shape from outside.
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a count beyond this machine's memory.
+    public static func elementCount(of shape: [Int]) throws -> Int {
+        try Shape.validatedCount(shape, op: "elementCount")
+    }
+}

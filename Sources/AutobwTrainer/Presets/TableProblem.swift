@@ -14,8 +14,12 @@ final class TableProblem: TrainingProblem {
 
     init(_ configuration: TrainingConfiguration) throws {
         var generator = SeededGenerator(seed: configuration.seed)
-        var table = try configuration.dataPath.map { try NumericCSV.read(path: $0, labelColumn: configuration.labelColumn) }
-            ?? Self.spirals(&generator)
+        var table = try configuration.dataPath.map { path in
+            if configuration.labelsPath != nil || IDXFile.recognizes(path) {
+                return try IDXFile.read(images: path, labels: configuration.labelsPath)
+            }
+            return try NumericCSV.read(path: path, labelColumn: configuration.labelColumn)
+        } ?? Self.spirals(&generator)
         let order = Array(0..<table.rowCount).shuffled(using: &generator)
         let validationCount = min(Int(Double(table.rowCount) * (configuration.validationFraction ?? 0)), table.rowCount - 1)
         validationRows = Array(order.prefix(validationCount))

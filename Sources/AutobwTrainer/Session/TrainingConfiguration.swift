@@ -21,6 +21,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var layerCount: Int?
     /// Characters per sequence (text presets); nil for the preset's.
     public var sequenceLength: Int?
+    /// The labels file of IDX images (MNIST); nil when `dataPath` is a CSV file or a folder with MNIST's files.
+    public var labelsPath: String?
     /// The label column of a CSV file, by header name or 1-based position; nil for the last.
     public var labelColumn: String?
     /// The fraction of a table's rows held out for validation; nil for none.

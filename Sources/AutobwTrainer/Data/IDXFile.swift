@@ -1,0 +1,87 @@
+import Autobw
+import Foundation
+
+/// The MNIST IDX format: images (`idx3`, unsigned bytes) and labels (`idx1`) as a `LabeledTable`, pixels scaled
+/// to 0...1. Either the two files, or a folder holding `train-images-idx3-ubyte` and `train-labels-idx1-ubyte`
+/// (MNIST's names). Compressed (`.gz`) files are not read: unpack them first.
+public enum IDXFile {
+    /// MNIST's file names inside a folder.
+    static let imagesName = "train-images-idx3-ubyte", labelsName = "train-labels-idx1-ubyte"
+
+    /// Whether `path` looks like IDX data: a folder with MNIST's training files, or a file starting with an
+    /// IDX magic number of unsigned bytes.
+    static func recognizes(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return FileManager.default.fileExists(atPath: path + "/" + imagesName)
+        }
+        guard let handle = FileHandle(forReadingAtPath: path), InputFile.problem(with: path) == nil else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4)) ?? Data()
+        return head.count == 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1...4).contains(head[3])
+    }
+
+    /// The table of images and labels: `labels` nil means `path` is a folder with MNIST's files.
+    /// - Throws: `TrainerError.unreadableInput` or `.badData` naming the file and what is wrong.
+    public static func read(images path: String, labels labelsPath: String?) throws -> LabeledTable {
+        var imagesPath = path, labelsPath = labelsPath
+        if labelsPath == nil {
+            imagesPath = path + "/" + imagesName
+            labelsPath = path + "/" + labelsName
+        }
+        let labelsFile = labelsPath ?? ""
+        let (imageShape, pixels) = try array(imagesPath)
+        let (labelShape, labelBytes) = try array(labelsFile)
+        guard imageShape.count >= 2 else {
+            throw TrainerError.badData(path: imagesPath, detail: "images need 2 or more dimensions, found \(imageShape.count)")
+        }
+        guard labelShape.count == 1, labelShape[0] == imageShape[0] else {
+            throw TrainerError.badData(
+                path: labelsFile, detail: "\(labelShape.first ?? 0) labels for \(imageShape[0]) images")
+        }
+        let features = imageShape.dropFirst().reduce(1, *)
+        let classes = Int(labelBytes.max() ?? 0) + 1
+        guard classes >= 2 else { throw TrainerError.badData(path: labelsFile, detail: "the labels hold a single class") }
+        return LabeledTable(
+            featureNames: (0..<features).map { "pixel \($0)" }, features: pixels.map { Float($0) / 255 },
+            labels: labelBytes.map(Float.init), task: .classification(classes: classes))
+    }
+
+    /// The dimensions and bytes of an IDX file of unsigned bytes, checked against the file's size.
+    static func array(_ path: String) throws -> (shape: [Int], bytes: [UInt8]) {
+        let data: Data
+        do {
+            data = try InputFile.read(path)
+        } catch let error as CheckpointError {
+            if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
+            throw TrainerError.unreadableInput(path: path, reason: error.description)
+        }
+        guard data.count >= 4, data[data.startIndex] == 0, data[data.startIndex + 1] == 0 else {
+            throw TrainerError.badData(path: path, detail: "not an IDX file (wrong magic number)")
+        }
+        guard data[data.startIndex + 2] == 0x08 else {
+            throw TrainerError.badData(
+                path: path, detail: "IDX element type 0x\(String(data[data.startIndex + 2], radix: 16)) is not unsigned bytes")
+        }
+        let rank = Int(data[data.startIndex + 3])
+        guard (1...4).contains(rank), data.count >= 4 + 4 * rank else {
+            throw TrainerError.badData(path: path, detail: "an IDX header with \(rank) dimensions is truncated or invalid")
+        }
+        let shape = (0..<rank).map { k in
+            (0..<4).reduce(0) { $0 << 8 | Int(data[data.startIndex + 4 + 4 * k + $1]) }
+        }
+        let count: Int
+        do {
+            count = try Tensor.elementCount(of: shape)
+        } catch {
+            throw TrainerError.badData(path: path, detail: "dimensions \(shape) are too large for this machine's memory")
+        }
+        let start = 4 + 4 * rank
+        guard data.count - start == count else {
+            throw TrainerError.badData(
+                path: path, detail: "dimensions \(shape) need \(count) bytes of data, the file has \(data.count - start)"
+                    + (data.count - start < count ? " (truncated)" : ""))
+        }
+        return (shape, [UInt8](data[(data.startIndex + start)...]))
+    }
+}
