@@ -49,13 +49,7 @@ public enum IDXFile {
 
     /// The dimensions and bytes of an IDX file of unsigned bytes, checked against the file's size.
     static func array(_ path: String) throws -> (shape: [Int], bytes: [UInt8]) {
-        let data: Data
-        do {
-            data = try InputFile.read(path)
-        } catch let error as CheckpointError {
-            if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
-            throw TrainerError.unreadableInput(path: path, reason: error.description)
-        }
+        let data = try TrainerError.readInput(path)
         guard data.count >= 4, data[data.startIndex] == 0, data[data.startIndex + 1] == 0 else {
             throw TrainerError.badData(path: path, detail: "not an IDX file (wrong magic number)")
         }

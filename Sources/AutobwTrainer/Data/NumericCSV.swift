@@ -20,13 +20,7 @@ public enum NumericCSV {
     /// The table in the CSV file at `path`.
     /// - Throws: `TrainerError.unreadableInput` or `.badData` naming the line and column.
     public static func read(path: String, labelColumn: String? = nil) throws -> LabeledTable {
-        let data: Data
-        do {
-            data = try InputFile.read(path)
-        } catch let error as CheckpointError {
-            if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
-            throw TrainerError.unreadableInput(path: path, reason: error.description)
-        }
+        let data = try TrainerError.readInput(path)
         return try data.withUnsafeBytes { try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn) }
     }
 

@@ -58,13 +58,7 @@ public struct TapeDump: Codable, Sendable, Equatable {
     /// Reads a dump written by `write(to:)`.
     /// - Throws: `TrainerError.unreadableInput` or `.badData` naming what is wrong.
     public static func read(_ path: String) throws -> TapeDump {
-        let data: Data
-        do {
-            data = try InputFile.read(path)
-        } catch let error as CheckpointError {
-            if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
-            throw TrainerError.unreadableInput(path: path, reason: error.description)
-        }
+        let data = try TrainerError.readInput(path)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

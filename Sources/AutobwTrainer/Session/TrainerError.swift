@@ -1,4 +1,5 @@
 import Autobw
+import Foundation
 
 /// Why a training run could not start or had to stop, each with the exit code the `autobw` command uses.
 public enum TrainerError: Error, Equatable, CustomStringConvertible {
@@ -31,6 +32,19 @@ public enum TrainerError: Error, Equatable, CustomStringConvertible {
         case .unreadableInput(let path, let reason): return "cannot read \(path.isEmpty ? "''" : path): \(reason)"
         case .unwritableOutput(let path, let reason): return "cannot write \(path): \(reason)"
         case .diverged(let step, let detail): return "training diverged at step \(step): \(detail)"
+        }
+    }
+}
+
+extension TrainerError {
+    /// The bytes of the input file at `path`.
+    /// - Throws: `TrainerError.unreadableInput` with the reason (missing, a directory, a device, ...).
+    static func readInput(_ path: String) throws -> Data {
+        do {
+            return try InputFile.read(path)
+        } catch let error as CheckpointError {
+            if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
+            throw TrainerError.unreadableInput(path: path, reason: error.description)
         }
     }
 }

@@ -69,10 +69,8 @@ public final class TrainingSession {
     /// - Throws: `TrainerError.diverged`; `lastDivergenceDump` then holds the diverging step's tape.
     public func stepDumping() throws -> (metrics: StepMetrics, dump: TapeDump) {
         let open = try beginStep(options: .recordsOutputStatistics)
-        var gradients = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]()
-        while let step = try open.next() {
-            gradients[step.entry.index] = (step.incoming.map { $0.statistics() }, step.sent.map { $0?.statistics() })
-        }
+        var gradients = GradientStatistics()
+        while let step = try open.next() { gradients.note(step) }
         let dump = TapeDump(
             preset: configuration.preset.rawValue, step: open.step, loss: open.loss, divergence: nil,
             entries: Self.dumpEntries(open.replay.entries, gradients))
@@ -83,13 +81,20 @@ public final class TrainingSession {
     /// non-finite; nil until a step diverges.
     public private(set) var lastDivergenceDump: TapeDump?
 
-    static func dumpEntries(
-        _ entries: [TapeEntryInfo], _ gradients: [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]
-    ) -> [TapeDump.Entry] {
+    static func dumpEntries(_ entries: [TapeEntryInfo], _ gradients: GradientStatistics) -> [TapeDump.Entry] {
         entries.map { entry in
-            let seen = gradients[entry.index]
+            let seen = gradients.byEntry[entry.index]
             return TapeDump.Entry(
                 entry: entry, replayed: seen != nil, outputGradients: seen?.incoming, inputGradients: seen?.sent)
+        }
+    }
+
+    /// Full statistics of the gradients each replayed entry received and sent, for a dump.
+    struct GradientStatistics {
+        var byEntry = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]()
+
+        mutating func note(_ step: ReplayStep) {
+            byEntry[step.entry.index] = (step.incoming.map { $0.statistics() }, step.sent.map { $0?.statistics() })
         }
     }
 
@@ -170,18 +175,14 @@ public final class TrainingSession {
         defer { optimizer.zeroGrad() }
         let tape = Tape(options: [.stopsAtNonFinite, .recordsOutputStatistics])
         var detail = "the loss or the gradient norm is not finite"
-        var entries = [TapeEntryInfo](), gradients = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]()
+        var entries = [TapeEntryInfo](), gradients = GradientStatistics()
         var loss = Float.nan
         do {
             let output = try tape.record { try problem.loss(step: step) }
             loss = try output.item()
             let replay = try tape.replay(from: output)
             defer { entries = replay.entries }
-            while let replayed = try replay.step() {
-                gradients[replayed.entry.index] = (
-                    replayed.incoming.map { $0.statistics() }, replayed.sent.map { $0?.statistics() }
-                )
-            }
+            while let replayed = try replay.step() { gradients.note(replayed) }
         } catch TensorError.nonFinite(let value) {
             detail = value.description
             if entries.isEmpty { entries = tape.entries }
