@@ -1,0 +1,182 @@
+/// The replay's state and its one backward implementation. A struct, so the hot loop works on it in place
+/// without per-access exclusivity checks.
+struct ReplayCursor {
+    var recorded: Tape.State
+    /// The gradient accumulated so far for each recorded value, by slot.
+    var grads: [Tensor?]
+    /// The next entry to replay, counting down; -1 when finished.
+    var next: Int
+    /// Whether saved values are kept for another replay (`keepTape`), or freed as soon as they are used.
+    let keepsSaved: Bool
+    /// Whether every gradient sent is checked for NaN and infinities (`TapeOptions.stopsAtNonFinite`).
+    let checksFinite: Bool
+    var stepsTaken = 0
+    /// With an observer: the summary of each slot's gradient while it holds a single contribution, so a
+    /// gradient is summarised once, when sent, not again when received.
+    var summaries: [GradientSummary?] = []
+
+    init(recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
+        self.recorded = recorded
+        self.keepsSaved = keepsSaved
+        self.checksFinite = checksFinite
+        grads = [Tensor?](repeating: nil, count: recorded.values.count)
+        grads[Int(start)] = seed
+        next = recorded.entries.lastIndex { $0.outputs.contains(Int(start)) } ?? -1
+    }
+
+    mutating func runToEnd() throws {
+        while let index = nextReachedEntry() { _ = try replay(index, reporting: .none) }
+    }
+
+    /// The index of the next entry with an incoming gradient, moving the cursor to it.
+    mutating func nextReachedEntry() -> Int? {
+        // Through a buffer pointer: subscripting the array copies the whole entry (its strings and closure).
+        recorded.entries.withUnsafeBufferPointer { entries in
+            while next >= 0 {
+                if entries[next].outputs.contains(where: { grads[$0] != nil }) { return next }
+                next -= 1
+            }
+            return nil
+        }
+    }
+
+    /// Runs entry `index`'s backward rule and accumulates what it sends into its inputs' gradients; returns
+    /// what it received and sent when `reporting`.
+    ///
+    /// The gradients are moved, not copied, from slot to rule to slot: on a chain of small operations the
+    /// reference counting of copies would cost more than the arithmetic.
+    mutating func replay(_ index: Int, reporting: ReplayReporting) throws -> ReplayReport? {
+        let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
+        let savedRange = recorded.entries[index].savedRange
+        for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
+            throw TensorError.savedValueModified(
+                op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
+        }
+        let grad = grads.take(outputs.lowerBound) ?? Tensor.filled(0, recorded.values[outputs.lowerBound].shape)
+        let laterGrads: [Tensor?] = outputs.count == 1
+            ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.filled(0, recorded.values[$0].shape) }
+        var report: ReplayReport?
+        switch reporting {
+        case .none: report = nil
+        case .tensors:
+            report = .tensors(
+                first: grad, later: outputs.count == 1 ? [] : laterGrads.compactMap { $0 },
+                sent: InlineTensors(first: nil, second: nil, rest: [], count: 0))
+        case .summaries:
+            if summaries.count != recorded.values.count { summaries = Array(repeating: nil, count: recorded.values.count) }
+            let first = summaries[outputs.lowerBound] ?? GradientSummary(of: grad)
+            report = .summaries(
+                incoming: [first] + laterGrads.compactMap { $0.map(GradientSummary.init(of:)) }, sent: [])
+        }
+        var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
+        guard sent.count == inputs.count else {
+            throw TensorError.badCustomGradient(
+                op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
+        }
+        var sentSummaries = [GradientSummary?]()
+        switch report {
+        case .tensors(let first, let later, _): report = .tensors(first: first, later: later, sent: sent.inlineCopy)
+        case .summaries(let incoming, _):
+            sentSummaries = (0..<sent.count).map { i in sent[i].map(GradientSummary.init(of:)) }
+            report = .summaries(incoming: incoming, sent: sentSummaries)
+        case nil: break
+        }
+        for (i, position) in inputs.enumerated() {
+            let slot = recorded.inputSlots[position]
+            guard slot >= 0, let gradient = sent.take(i) else { continue }
+            guard gradient.shape == recorded.inputShapes[position] else {
+                throw TensorError.badCustomGradient(
+                    op: recorded.entries[index].op.rawValue,
+                    detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
+                        + " \(Shape.describe(recorded.inputShapes[position]))")
+            }
+            if checksFinite {
+                let statistics = gradient.statistics()
+                guard statistics.isFinite else {
+                    throw TensorError.nonFinite(
+                        NonFiniteValue(
+                            entry: recorded.info(ofEntry: index), location: .gradientToInput(i), statistics: statistics))
+                }
+            }
+            if !sentSummaries.isEmpty {
+                // A slot's first contribution is its whole gradient so far: its summary serves again as the
+                // incoming summary of the entry that produced the slot. A second contribution changes the sum.
+                summaries[Int(slot)] = grads[Int(slot)] == nil ? sentSummaries[i] : nil
+            }
+            accumulate(gradient, into: Int(slot))
+        }
+        if !keepsSaved {
+            // Free the elements; keep the shape, which the entry's description still shows.
+            for i in savedRange { recorded.saved[i].releaseElements() }
+        }
+        next = index - 1
+        stepsTaken += 1
+        return report
+    }
+
+    /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
+    /// the caller releases them (otherwise releasing would copy the whole saved-value array).
+    private func runBackwardRule(
+        of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
+    ) throws -> InputGradients {
+        let inputs = recorded.entries[index].inputs
+        var needsMask: UInt64 = 0
+        for (i, slot) in recorded.inputSlots[inputs].enumerated() where slot >= 0 && i < 64 {
+            needsMask |= 1 << UInt64(i)
+        }
+        let saved = SavedValues(values: recorded.saved[recorded.entries[index].savedRange])
+        let context = BackwardContext(grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask)
+        return try recorded.entries[index].backward(context)
+    }
+
+    /// One step for `ReverseReplay.step()`, in one access to the cursor: the entry replayed, its gradients, the
+    /// parameters among its inputs with their gradients so far, and the watched leaves' gradients once done.
+    mutating func step() throws -> (
+        index: Int, report: ReplayReport?, touched: [ParameterGradient], leaves: [Int32: Tensor]?
+    )? {
+        guard let index = nextReachedEntry() else { return nil }
+        let report = try replay(index, reporting: .tensors)
+        let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
+        let touched = recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) }
+        return (index, report, touched, leafGradientsIfFinished())
+    }
+
+    /// The gradients of the watched leaves (not parameters), once no entry is left to replay.
+    mutating func leafGradientsIfFinished() -> [Int32: Tensor]? {
+        guard nextReachedEntry() == nil else { return nil }
+        var leaves = [Int32: Tensor]()
+        for (slot, gradient) in grads.enumerated() {
+            if let gradient, recorded.values[slot].parameter == nil { leaves[Int32(slot)] = gradient }
+        }
+        return leaves
+    }
+
+    /// The gradient accumulated so far for `slot`, if it is a parameter leaf that a gradient reached.
+    func parameterGradient(slot: Int32) -> ParameterGradient? {
+        guard slot >= 0, let gradient = grads[Int(slot)],
+            let parameter = recorded.values.withUnsafeBufferPointer({ $0[Int(slot)].parameter })
+        else { return nil }
+        return ParameterGradient(name: parameter.name, gradient: gradient)
+    }
+
+    private mutating func accumulate(_ gradient: consuming Tensor, into slot: Int) {
+        // A rule may hand back a recorded value (a custom op returning what it saved): keep only the numbers.
+        gradient.trace = .untracked
+        recorded.values[slot].parameter?.accumulate(gradient)
+        if var existing = grads.take(slot) {
+            existing.addInPlace(gradient)
+            grads[slot] = existing
+        } else {
+            grads[slot] = gradient
+        }
+    }
+}
+
+extension Array where Element == Tensor? {
+    /// Moves the element at `index` out, leaving nil (no reference-count traffic).
+    mutating func take(_ index: Int) -> Tensor? {
+        var taken: Tensor? = nil
+        swap(&taken, &self[index])
+        return taken
+    }
+}

@@ -1,0 +1,97 @@
+/// What one replay step did: the entry, the gradient it received, and what it sent to each input.
+///
+/// Every tensor here is a snapshot: later steps, the optimizer and further accumulation do not change it, so a
+/// step can be handed to another thread and kept.
+public struct ReplayStep: Sendable {
+    let layout: RecordingLayout
+    let index: Int
+
+    init(
+        layout: RecordingLayout, index: Int, firstIncoming: Tensor, laterIncoming: [Tensor], sentGradients: InlineTensors,
+        parameterGradients: [ParameterGradient]
+    ) {
+        self.layout = layout
+        self.index = index
+        self.firstIncoming = firstIncoming
+        self.laterIncoming = laterIncoming
+        self.sentGradients = sentGradients
+        self.parameterGradients = parameterGradients
+    }
+
+    /// The entry that was replayed.
+    public var entry: TapeEntryInfo {
+        let entry = layout.recording.entries[index]
+        return layout.recording.info(ofEntry: index, savedShapes: Array(layout.savedShapes[entry.savedRange]))
+    }
+    let firstIncoming: Tensor
+    let laterIncoming: [Tensor]
+    let sentGradients: InlineTensors
+
+    /// The gradient of each of its outputs.
+    public var incoming: [Tensor] { [firstIncoming] + laterIncoming }
+    /// The gradient it sent to each input (nil for untraced inputs).
+    public var sent: [Tensor?] { sentGradients.list }
+    /// For each parameter among the entry's inputs, the gradient accumulated in this replay so far
+    /// (including this step's contribution).
+    public let parameterGradients: [ParameterGradient]
+
+    /// Statistics of `incoming` and `sent`, as an observer of `runToEnd` receives them.
+    public var report: EntryGradientReport {
+        EntryGradientReport(
+            entryIndex: entry.index, op: entry.op, scope: entry.scope, incoming: incoming.map(GradientSummary.init(of:)),
+            sent: sent.map { $0.map(GradientSummary.init(of:)) })
+    }
+}
+
+/// Called after each replayed entry by `ReverseReplay.runToEnd(observer:)` and `Tape.backward(observer:)`.
+public typealias ReplayObserver = (EntryGradientReport) -> Void
+
+/// The norms and non-finite counts of the gradients one replayed entry received and sent.
+public struct EntryGradientReport: Sendable, Equatable, Codable {
+    /// The entry's position on the tape.
+    public let entryIndex: Int
+    /// Its operation.
+    public let op: OpName
+    /// Its module scope.
+    public let scope: String
+    /// The gradient of each output.
+    public let incoming: [GradientSummary]
+    /// The gradient sent to each input (nil where none was sent).
+    public let sent: [GradientSummary?]
+}
+
+/// What `ReplayCursor.replay` hands back about the entry it ran.
+enum ReplayReporting {
+    /// Nothing (`runToEnd` without an observer).
+    case none
+    /// The gradient tensors themselves (`step()`).
+    case tensors
+    /// Their summaries, computed before the tensors move on, so nothing is kept alive (the observer).
+    case summaries
+}
+
+/// The gradients an entry received and sent, as tensors or as summaries.
+enum ReplayReport {
+    case tensors(first: Tensor, later: [Tensor], sent: InlineTensors)
+    case summaries(incoming: [GradientSummary], sent: [GradientSummary?])
+}
+
+/// A parameter's gradient, by the parameter's name.
+public struct ParameterGradient: Sendable {
+    /// The parameter's name (`lstm.l1.wx`).
+    public let name: String
+    /// The gradient; later accumulation does not change it.
+    public let gradient: Tensor
+}
+
+/// The entries, values and shapes of a recording, frozen: what step descriptions are built from.
+final class RecordingLayout: Sendable {
+    let recording: Tape.State
+    /// The shapes of the saved values, indexed like `Tape.State.saved`.
+    let savedShapes: [[Int]]
+
+    init(recording: Tape.State, savedShapes: [[Int]]) {
+        self.recording = recording
+        self.savedShapes = savedShapes
+    }
+}
