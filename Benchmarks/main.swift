@@ -70,7 +70,7 @@ do {
     if let name = options.workload {
         let figures = try result(name, options)
         let json = figures.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
-        print("RESULT {\"wl\": \"\(name.uppercased())\", \(json)}")
+        print("RESULT {\"wl\": \"\(name.uppercased())\", \"blas_core\": \"\(BLAS.coreName)\", \(json)}")
     } else {
         print("workload  threads  ms/step   extra")
         for name in ["W1", "W2", "W3", "W4"] {

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Autobw
 import AutobwTrainer
 
 /// `autobw`: train a preset model headless (and, once the terminal UI lands, watch and debug it).
 @main
 struct AutobwCommand: ParsableCommand {
+    static let version = "0.2.0"
+
     static let configuration = CommandConfiguration(
         commandName: "autobw",
         abstract: "Train a model on a recorded tape and see its backpropagation.",
@@ -11,6 +14,7 @@ struct AutobwCommand: ParsableCommand {
             Exit codes: 0 done; 64 bad usage; 65 malformed data; 66 input missing or unreadable; 74 cannot write \
             an output; 3 training diverged; 130 interrupted.
             """,
+        version: "autobw \(AutobwCommand.version) (OpenBLAS kernels: \(BLAS.coreName))",
         subcommands: [Train.self, Presets.self, Sample.self, Replay.self],
         defaultSubcommand: Train.self)
 }

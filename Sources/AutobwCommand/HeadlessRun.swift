@@ -28,6 +28,7 @@ struct HeadlessRun {
                 ?? TrainingSession(configuration)
             started = session
             let writer = try MetricsWriter(path: metricsPath)
+            try writer.write(MetricsWriter.header(configuration, resumedAt: resumePath == nil ? nil : session.nextStep))
             let csv = try csvPath.map { try MetricsWriter(path: $0) }
             try csv?.write(MetricsWriter.csvHeader)
             var progress = Progress(total: steps, preset: configuration.preset.rawValue)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Autobw
 import AutobwTrainer
 
 /// Metrics as JSON Lines or CSV, one line a logged step, each written whole with one `write`, so a reader
@@ -50,6 +51,16 @@ struct MetricsWriter {
         [String(metrics.step), String(metrics.loss), String(metrics.gradientNorm), String(metrics.learningRate),
          String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond)),
          evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) }]
+    }
+
+    /// The first JSON line of a run: what produced the metrics that follow (the only line without `step`).
+    static func header(_ configuration: TrainingConfiguration, resumedAt step: Int?) -> String {
+        var fields = [
+            "\"autobw\":\"\(AutobwCommand.version)\"", "\"preset\":\"\(configuration.preset.rawValue)\"",
+            "\"seed\":\(configuration.seed)", "\"threads\":\(configuration.threads)", "\"blas_core\":\"\(BLAS.coreName)\"",
+        ]
+        if let step { fields.append("\"resumed_at_step\":\(step)") }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     /// The JSON Lines line of one step.

@@ -9,6 +9,13 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(clamping: max(1, newValue))) }
     }
 
+    /// The kernel set OpenBLAS chose for this CPU (`Haswell`, `SkylakeX`, `Cooperlake`, ...; `Prescott` means its
+    /// oldest, SSE3-only kernels). Report it with every performance figure.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// The sum of the squares of `count` floats (a dot product with itself, in OpenBLAS's vector kernel).
     static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var total: Float = 0, start = 0
