@@ -82,10 +82,45 @@ extension OpName {
     /// A fused LSTM layer over a sequence.
     public static let lstmLayer: OpName = "lstm_layer"
 
+    /// `|x|`.
+    public static let abs: OpName = "abs"
+    /// Sine.
+    public static let sin: OpName = "sin"
+    /// Cosine.
+    public static let cos: OpName = "cos"
+    /// `log(1 + x)`.
+    public static let log1p: OpName = "log1p"
+    /// `e^x - 1`.
+    public static let expm1: OpName = "expm1"
+    /// `x^2`.
+    public static let square: OpName = "square"
+    /// `1 / sqrt(x)`.
+    public static let rsqrt: OpName = "rsqrt"
+    /// `1 / x`.
+    public static let reciprocal: OpName = "reciprocal"
+    /// -1, 0 or 1.
+    public static let sign: OpName = "sign"
+    /// GELU, exact.
+    public static let gelu: OpName = "gelu"
+    /// GELU, tanh approximation.
+    public static let geluTanh: OpName = "gelu_tanh"
+    /// Leaky ReLU.
+    public static let leakyReLU: OpName = "leaky_relu"
+    /// ELU.
+    public static let elu: OpName = "elu"
+    /// `log(1 + e^x)`.
+    public static let softplus: OpName = "softplus"
+    /// `x * sigmoid(x)`.
+    public static let silu: OpName = "silu"
+    /// `log(sigmoid(x))`.
+    public static let logSigmoid: OpName = "log_sigmoid"
+
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [
         .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
         .relu, .clamp, .sum, .sumAxis, .maxAxis, .reshape, .transpose, .narrow, .split, .concatenate, .gather,
-        .matmul, .softmax, .logSoftmax, .softmaxCrossEntropy, .meanSquaredError, .lstmCell, .lstmLayer,
+        .matmul, .softmax, .logSoftmax, .softmaxCrossEntropy, .meanSquaredError, .lstmCell, .lstmLayer, .abs, .sin,
+        .cos, .log1p, .expm1, .square, .rsqrt, .reciprocal, .sign, .gelu, .geluTanh, .leakyReLU, .elu, .softplus,
+        .silu, .logSigmoid,
     ]
 }
