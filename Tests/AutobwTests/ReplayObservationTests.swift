@@ -144,6 +144,6 @@ import Testing
     @Test func everyBuiltInOpNameIsSnakeCaseAndUnique() throws {
         let names = OpName.builtIn.map(\.rawValue)
         #expect(Set(names).count == names.count)
-        #expect(names.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "_" } })
+        #expect(names.allSatisfy { $0.first?.isLowercase == true && $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } })
     }
 }
