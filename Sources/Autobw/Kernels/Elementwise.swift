@@ -129,6 +129,6 @@ extension Tensor {
         makeUnique()
         storage.version &+= 1
         let dst = pointer, src = other.pointer
-        for i in 0..<min(count, other.count) { dst[i] += src[i] }
+        for i in 0..<Swift.min(count, other.count) { dst[i] += src[i] }
     }
 }

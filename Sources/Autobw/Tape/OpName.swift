@@ -115,12 +115,25 @@ extension OpName {
     /// `log(sigmoid(x))`.
     public static let logSigmoid: OpName = "log_sigmoid"
 
+    /// Minimum along one axis.
+    public static let minAxis: OpName = "min_axis"
+    /// `log(sum(exp(x)))` along one axis.
+    public static let logSumExp: OpName = "logsumexp"
+    /// Product along one axis.
+    public static let prod: OpName = "prod"
+    /// Variance along one axis.
+    public static let variance: OpName = "var"
+    /// Standard deviation along one axis.
+    public static let standardDeviation: OpName = "std"
+    /// Euclidean norm along one axis.
+    public static let norm: OpName = "norm"
+
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [
         .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
         .relu, .clamp, .sum, .sumAxis, .maxAxis, .reshape, .transpose, .narrow, .split, .concatenate, .gather,
         .matmul, .softmax, .logSoftmax, .softmaxCrossEntropy, .meanSquaredError, .lstmCell, .lstmLayer, .abs, .sin,
         .cos, .log1p, .expm1, .square, .rsqrt, .reciprocal, .sign, .gelu, .geluTanh, .leakyReLU, .elu, .softplus,
-        .silu, .logSigmoid,
+        .silu, .logSigmoid, .minAxis, .logSumExp, .prod, .variance, .standardDeviation, .norm,
     ]
 }
