@@ -128,12 +128,22 @@ extension OpName {
     /// Euclidean norm along one axis.
     public static let norm: OpName = "norm"
 
+    /// Axes reordered.
+    public static let permute: OpName = "permute"
+    /// Broadcast to a shape.
+    public static let expand: OpName = "expand"
+    /// Slices selected along an axis.
+    public static let indexSelect: OpName = "index_select"
+    /// Constant padding along an axis.
+    public static let pad: OpName = "pad"
+
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [
         .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
         .relu, .clamp, .sum, .sumAxis, .maxAxis, .reshape, .transpose, .narrow, .split, .concatenate, .gather,
         .matmul, .softmax, .logSoftmax, .softmaxCrossEntropy, .meanSquaredError, .lstmCell, .lstmLayer, .abs, .sin,
         .cos, .log1p, .expm1, .square, .rsqrt, .reciprocal, .sign, .gelu, .geluTanh, .leakyReLU, .elu, .softplus,
-        .silu, .logSigmoid, .minAxis, .logSumExp, .prod, .variance, .standardDeviation, .norm,
+        .silu, .logSigmoid, .minAxis, .logSumExp, .prod, .variance, .standardDeviation, .norm, .permute, .expand,
+        .indexSelect, .pad,
     ]
 }
