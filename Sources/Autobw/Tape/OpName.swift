@@ -137,6 +137,15 @@ extension OpName {
     /// Constant padding along an axis.
     public static let pad: OpName = "pad"
 
+    /// Cross-entropy with weights, label smoothing and an ignored index.
+    public static let crossEntropy: OpName = "cross_entropy"
+    /// Negative log-likelihood.
+    public static let negativeLogLikelihood: OpName = "nll_loss"
+    /// Binary cross-entropy on logits.
+    public static let binaryCrossEntropyWithLogits: OpName = "binary_cross_entropy_with_logits"
+    /// Huber loss.
+    public static let huberLoss: OpName = "huber_loss"
+
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [
         .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
@@ -144,6 +153,6 @@ extension OpName {
         .matmul, .softmax, .logSoftmax, .softmaxCrossEntropy, .meanSquaredError, .lstmCell, .lstmLayer, .abs, .sin,
         .cos, .log1p, .expm1, .square, .rsqrt, .reciprocal, .sign, .gelu, .geluTanh, .leakyReLU, .elu, .softplus,
         .silu, .logSigmoid, .minAxis, .logSumExp, .prod, .variance, .standardDeviation, .norm, .permute, .expand,
-        .indexSelect, .pad,
+        .indexSelect, .pad, .crossEntropy, .negativeLogLikelihood, .binaryCrossEntropyWithLogits, .huberLoss,
     ]
 }
