@@ -146,6 +146,17 @@ extension OpName {
     /// Huber loss.
     public static let huberLoss: OpName = "huber_loss"
 
+    /// The larger of two tensors.
+    public static let maximum: OpName = "maximum"
+    /// The smaller of two tensors.
+    public static let minimum: OpName = "minimum"
+    /// `x^p` with a tensor exponent.
+    public static let powTensor: OpName = "pow_tensor"
+    /// A choice between two tensors by a condition.
+    public static let `where`: OpName = "where"
+    /// `c / x` for a scalar `c`.
+    public static let rdivScalar: OpName = "rdiv_scalar"
+
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [
         .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
@@ -154,5 +165,6 @@ extension OpName {
         .cos, .log1p, .expm1, .square, .rsqrt, .reciprocal, .sign, .gelu, .geluTanh, .leakyReLU, .elu, .softplus,
         .silu, .logSigmoid, .minAxis, .logSumExp, .prod, .variance, .standardDeviation, .norm, .permute, .expand,
         .indexSelect, .pad, .crossEntropy, .negativeLogLikelihood, .binaryCrossEntropyWithLogits, .huberLoss,
+        .maximum, .minimum, .powTensor, .where, .rdivScalar,
     ]
 }
