@@ -58,4 +58,24 @@ import Testing
         try expectGradients([x]) { try $0[0].padded(axis: 0, before: 2, after: 1) }
         #expect(throws: TensorError.self) { try x.padded(axis: 0, before: -1, after: 0) }
     }
+
+    @Test mutating func repeatedTilesEveryAxis() throws {
+        let x = try inputs.uniform([2, 3])
+        let y = try x.repeated([2, 3])
+        #expect(y.shape == [4, 9])
+        for i in 0..<4 { for j in 0..<9 { #expect(y.element(at: [i, j]) == x.element(at: [i % 2, j % 3])) } }
+        try expectGradients([x]) { try $0[0].repeated([3, 2]) }
+        #expect(throws: TensorError.self) { try x.repeated([2]) }
+    }
+
+    @Test mutating func gatheredPicksAlongAnAxisAsPyTorchsGather() throws {
+        let x = try inputs.uniform([2, 4])
+        let picks = [3, 0, 0, 1, 2, 2]
+        let y = try x.gathered(axis: 1, indices: picks, indexShape: [2, 3])
+        #expect(y.scalars == picks.enumerated().map { x.element(at: [$0.offset / 3, $0.element]) ?? 0 })
+        try expectGradients([x]) { try $0[0].gathered(axis: 0, indices: [1, 0, 1, 1, 0, 0, 1, 0], indexShape: [2, 4]) }
+        #expect(throws: TensorError.invalidArgument(op: "gather", detail: "index 4 outside 0..<4 of axis 1")) {
+            try x.gathered(axis: 1, indices: [4, 0], indexShape: [2, 1])
+        }
+    }
 }

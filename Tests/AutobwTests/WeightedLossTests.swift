@@ -103,4 +103,24 @@ import Testing
         try expectGradients([x]) { try $0[0].softmax(axis: 0) }
         try expectGradients([x]) { try $0[0].logSoftmax(axis: 1) }
     }
+
+    @Test func meanSquaredErrorReducesAsAsked() throws {
+        var inputs = Inputs(seed: 6)
+        let x = try inputs.uniform([2, 3]), y = try inputs.uniform([2, 3])
+        let squares = zip(x.scalars, y.scalars).map { ($0 - $1) * ($0 - $1) }
+        expectClose(try x.meanSquaredError(y, reduction: .none).scalars, squares)
+        #expect(Swift.abs(try x.meanSquaredError(y, reduction: .sum).item() - squares.reduce(0, +)) < 1e-5)
+        try expectGradients([x, y]) { try $0[0].meanSquaredError($0[1], reduction: .sum) }
+        try expectGradients([x, y]) { try $0[0].meanSquaredError($0[1], reduction: .none) }
+    }
+
+    @Test func aPositiveWeightScalesThePositiveTerm() throws {
+        let z = Tensor([-1.5, 0.3, 2]), t = Tensor([1, 0.4, 0])
+        let expected = zip(z.scalars, t.scalars).map { z, t -> Float in
+            let p = 1 / (1 + Foundation.exp(-Double(z)))
+            return Float(-(3 * Double(t) * Foundation.log(p) + (1 - Double(t)) * Foundation.log(1 - p)))
+        }
+        expectClose(try z.binaryCrossEntropyWithLogits(targets: t, positiveWeight: 3, reduction: .none).scalars, expected, tolerance: 1e-6)
+        try expectGradients([z]) { try $0[0].binaryCrossEntropyWithLogits(targets: t, positiveWeight: 3) }
+    }
 }

@@ -42,14 +42,27 @@ extension Tensor {
             })
     }
 
-    /// Mean of `(self - target)^2` over all elements, as a scalar.
+    /// Mean of `(self - target)^2` over all elements, as a scalar; with `reduction` `.sum` or `.none`, their
+    /// sum or the elementwise squared errors instead.
     /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
     public func meanSquaredError(
-        _ target: Tensor, file: StaticString = #fileID, line: UInt = #line
+        _ target: Tensor, reduction: LossReduction = .mean, file: StaticString = #fileID, line: UInt = #line
     ) throws -> Tensor {
         guard shape == target.shape else {
             throw TensorError.shapeMismatch(
                 op: "meanSquaredError", detail: "\(Shape.describe(shape)) vs target \(Shape.describe(target.shape))")
+        }
+        if reduction != .mean {
+            let d = zip(scalars, target.scalars).map { $0 - $1 }
+            return try Tensor.reduced(d.map { $0 * $0 }, reduction, denominator: Float(d.count), shape: shape).recorded(
+                .meanSquaredError, at: CallSite(file, line), inputs: Operands(self, target),
+                backward: { [shape] ctx in
+                    let grad = Tensor.uninitialized(shape)
+                    for i in 0..<d.count {
+                        grad.pointer[i] = 2 * d[i] * Tensor.upstream(ctx.grad, row: i, reduction, denominator: Float(d.count))
+                    }
+                    return Operands(grad, ctx.needsGradient(1) ? Elementwise.map(grad) { -$0 } : nil)
+                })
         }
         let difference = Elementwise.zipSame(self, target, -)
         var total: Double = 0

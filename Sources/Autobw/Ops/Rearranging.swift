@@ -136,3 +136,54 @@ extension Tensor {
             backward: { ctx in Operands(try Tensor.cut(ctx.grad, axis: at, sizes: [before, length, after])[1]) })
     }
 }
+
+extension Tensor {
+    /// The tensor tiled `counts[i]` times along axis `i` (`counts` has one entry per axis), as PyTorch's
+    /// `repeat`; the gradient sums the tiles back.
+    public func repeated(_ counts: [Int], file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
+        guard counts.count == rank, counts.allSatisfy({ $0 >= 1 }) else {
+            throw TensorError.invalidArgument(op: "repeat", detail: "counts \(counts) must be one positive count per axis of \(Shape.describe(shape))")
+        }
+        // Seen as [c0, d0, c1, d1, ...] with the counts broadcast, tiling is an expand and a reshape.
+        let interleaved = shape.flatMap { [1, $0] }, target = zip(counts, shape).flatMap { [$0, $1] }
+        let tiled = zip(counts, shape).map { $0 * $1 }
+        _ = try Shape.validatedCount(tiled, op: "repeat", argument: "result shape")
+        return try reshaped(interleaved, file: file, line: line).expanded(to: target, file: file, line: line)
+            .reshaped(tiled, file: file, line: line)
+    }
+
+    /// PyTorch's `gather(dim, index)`: `out[..., j, ...] = self[..., indices[..., j, ...], ...]` along `axis`,
+    /// `indices` given row-major with the shape `indexShape` (equal to `self`'s except along `axis`). The
+    /// gradient adds back into the gathered positions.
+    public func gathered(
+        axis: Int, indices: [Int], indexShape: [Int], file: StaticString = #fileID, line: UInt = #line
+    ) throws -> Tensor {
+        let at = try Shape.axis(axis, rank: rank, op: "gather")
+        guard indexShape.count == rank,
+            indexShape.enumerated().allSatisfy({ $0.offset == at || $0.element == shape[$0.offset] }),
+            try Shape.validatedCount(indexShape, op: "gather", argument: "index shape") == indices.count
+        else {
+            throw TensorError.shapeMismatch(
+                op: "gather", detail: "index shape \(Shape.describe(indexShape)) with \(indices.count) indices for \(Shape.describe(shape)) along axis \(axis)")
+        }
+        let (outer, length, inner) = Shape.around(shape, axis: at)
+        let picked = indexShape[at]
+        if let bad = indices.first(where: { $0 < 0 || $0 >= length }) {
+            throw TensorError.invalidArgument(op: "gather", detail: "index \(bad) outside 0..<\(length) of axis \(axis)")
+        }
+        var source = [Int](repeating: 0, count: indices.count)
+        for o in 0..<outer { for j in 0..<picked { for i in 0..<inner {
+            let at = (o * picked + j) * inner + i
+            source[at] = (o * length + indices[at]) * inner + i
+        } } }
+        let out = Tensor.uninitialized(indexShape)
+        for (k, from) in source.enumerated() { out.pointer[k] = pointer[from] }
+        return try out.recorded(
+            .gatherAxis, at: CallSite(file, line), inputs: Operands(self),
+            backward: { [shape, source] ctx in
+                let grad = Tensor.filled(0, shape)
+                for (k, from) in source.enumerated() { grad.pointer[from] += ctx.grad.pointer[k] }
+                return Operands(grad)
+            })
+    }
+}

@@ -83,25 +83,32 @@ extension Tensor {
             })
     }
 
-    /// Binary cross-entropy of logits `self` against `targets` in 0...1 (same shape), computed as
-    /// `max(z, 0) - z t + log1p(e^-|z|)` so no logit overflows: PyTorch's `F.binary_cross_entropy_with_logits`.
-    /// The targets are constants (no gradient flows to them).
+    /// Binary cross-entropy of logits `self` against `targets` in 0...1 (same shape), computed from
+    /// `log1p(e^-|z|)` so no logit overflows: PyTorch's `F.binary_cross_entropy_with_logits`, positive examples
+    /// weighted by `positiveWeight` (`pos_weight`). The targets are constants (no gradient flows to them).
     public func binaryCrossEntropyWithLogits(
-        targets: Tensor, reduction: LossReduction = .mean, file: StaticString = #fileID, line: UInt = #line
+        targets: Tensor, positiveWeight: Float = 1, reduction: LossReduction = .mean, file: StaticString = #fileID,
+        line: UInt = #line
     ) throws -> Tensor {
+        guard positiveWeight >= 0, positiveWeight.isFinite else {
+            throw TensorError.invalidArgument(op: "binaryCrossEntropyWithLogits", detail: "positiveWeight \(positiveWeight) must be 0 or more")
+        }
         guard targets.shape == shape else {
             throw TensorError.shapeMismatch(
                 op: "binaryCrossEntropyWithLogits", detail: "\(Shape.describe(shape)) vs targets \(Shape.describe(targets.shape))")
         }
         let z = scalars, t = targets.scalars
-        let losses = zip(z, t).map { z, t in Swift.max(z, 0) - z * t + Foundation.log1p(Foundation.exp(-Swift.abs(z))) }
+        // -[p t log s(z) + (1 - t) log(1 - s(z))], with -log s(z) = softplus(-z) and -log(1 - s(z)) = softplus(z).
+        let softplus = { (v: Float) in Swift.max(v, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(v))) }
+        let p = positiveWeight
+        let losses = zip(z, t).map { z, t in p * t * softplus(-z) + (1 - t) * softplus(z) }
         return try Tensor.reduced(losses, reduction, denominator: Float(losses.count), shape: shape).recorded(
             .binaryCrossEntropyWithLogits, at: CallSite(file, line), inputs: Operands(self),
             backward: { [shape] ctx in
                 let grad = Tensor.uninitialized(shape)
                 for i in 0..<z.count {
                     let g = Tensor.upstream(ctx.grad, row: i, reduction, denominator: Float(z.count))
-                    grad.pointer[i] = g * (Activation.sigmoid(z[i]) - t[i])
+                    grad.pointer[i] = g * (Activation.sigmoid(z[i]) * (p * t[i] + 1 - t[i]) - p * t[i])
                 }
                 return Operands(grad)
             })

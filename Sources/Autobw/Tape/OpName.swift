@@ -160,6 +160,9 @@ extension OpName {
     /// im2col for a 1-d convolution.
     public static let unfold1d: OpName = "unfold1d"
 
+    /// PyTorch's `gather` along any axis.
+    public static let gatherAxis: OpName = "gather_axis"
+
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [
         .add, .addScalar, .sub, .rsubScalar, .mul, .mulScalar, .div, .neg, .exp, .log, .sqrt, .pow, .tanh, .sigmoid,
@@ -168,6 +171,6 @@ extension OpName {
         .cos, .log1p, .expm1, .square, .rsqrt, .reciprocal, .sign, .gelu, .geluTanh, .leakyReLU, .elu, .softplus,
         .silu, .logSigmoid, .minAxis, .logSumExp, .prod, .variance, .standardDeviation, .norm, .permute, .expand,
         .indexSelect, .pad, .crossEntropy, .negativeLogLikelihood, .binaryCrossEntropyWithLogits, .huberLoss,
-        .maximum, .minimum, .powTensor, .where, .rdivScalar, .unfold1d,
+        .maximum, .minimum, .powTensor, .where, .rdivScalar, .unfold1d, .gatherAxis,
     ]
 }
