@@ -37,7 +37,7 @@ let package = Package(
                 "Autobw", "AutobwAssets", "AutobwTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/char-lstm"),
-        .executableTarget(name: "MLPExample", dependencies: ["Autobw"], path: "Examples/mlp"),
+        .executableTarget(name: "MLPExample", dependencies: ["Autobw", "AutobwTrainer"], path: "Examples/mlp"),
         .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks"),
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(

@@ -2,6 +2,7 @@
 //
 //     swift run mlp
 import Autobw
+import AutobwTrainer
 import Foundation
 
 // This example takes no arguments: it is the seed's example as it was, not a tool.
@@ -13,23 +14,11 @@ if CommandLine.arguments.count > 1 {
 let steps = 1500
 var generator = SeededGenerator(seed: 3)
 
-/// 200 points per arm: the second arm is the first rotated by half a turn.
-func spirals(_ generator: inout SeededGenerator) throws -> (points: Tensor, labels: [Int]) {
-    var coordinates = [Float](), labels = [Int]()
-    for arm in 0..<2 {
-        for i in 0..<200 {
-            let r = Float(i) / 200 * 3 + 0.2
-            let angle = Float(i) / 200 * 3 * Float.pi + Float(arm) * Float.pi
-            coordinates += [r * Foundation.cos(angle) + generator.nextNormal() * 0.05,
-                            r * Foundation.sin(angle) + generator.nextNormal() * 0.05]
-            labels.append(arm)
-        }
-    }
-    return (try Tensor(shape: [400, 2], scalars: coordinates), labels)
-}
-
 do {
-    let (points, labels) = try spirals(&generator)
+    // The same data as `autobw train --preset mlp`.
+    let table = LabeledTable.spirals(using: &generator)
+    let points = try Tensor(shape: [table.rowCount, table.featureCount], scalars: table.features)
+    let labels = table.labels.map { Int($0) }
     let model = Sequential([
         try Linear(2, 64, generator: &generator), Tanh(), try Linear(64, 64, generator: &generator), Tanh(),
         try Linear(64, 2, generator: &generator),

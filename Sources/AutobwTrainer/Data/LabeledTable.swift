@@ -1,3 +1,6 @@
+import Autobw
+import Foundation
+
 /// Rows of numeric features with a label each: what the `mlp` preset trains on.
 public struct LabeledTable: Sendable {
     /// What the labels are.
@@ -54,5 +57,23 @@ public struct LabeledTable: Sendable {
                 features[index] = Float((Double(features[index]) - mean) * scale)
             }
         }
+    }
+}
+
+extension LabeledTable {
+    /// Two interleaved spirals of 200 points each, a classic no straight line separates: the second arm is the
+    /// first turned by half a turn, each point jittered by normal noise of deviation 0.05.
+    public static func spirals(using generator: inout SeededGenerator) -> LabeledTable {
+        var features = [Float](), labels = [Float]()
+        for arm in 0..<2 {
+            for i in 0..<200 {
+                let r = Float(i) / 200 * 3 + 0.2
+                let angle = Float(i) / 200 * 3 * Float.pi + Float(arm) * Float.pi
+                features += [r * Foundation.cos(angle) + generator.nextNormal() * 0.05,
+                             r * Foundation.sin(angle) + generator.nextNormal() * 0.05]
+                labels.append(Float(arm))
+            }
+        }
+        return LabeledTable(featureNames: ["x", "y"], features: features, labels: labels, task: .classification(classes: 2))
     }
 }

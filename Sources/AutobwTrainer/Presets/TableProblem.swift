@@ -19,7 +19,7 @@ final class TableProblem: TrainingProblem {
                 return try IDXFile.read(images: path, labels: configuration.labelsPath)
             }
             return try NumericCSV.read(path: path, labelColumn: configuration.labelColumn)
-        } ?? Self.spirals(&generator)
+        } ?? LabeledTable.spirals(using: &generator)
         let order = Array(0..<table.rowCount).shuffled(using: &generator)
         let validationCount = min(Int(Double(table.rowCount) * (configuration.validationFraction ?? 0)), table.rowCount - 1)
         validationRows = Array(order.prefix(validationCount))
@@ -39,21 +39,6 @@ final class TableProblem: TrainingProblem {
         }
         layers.append(try Linear(hidden, outputs, generator: &generator))
         network = Sequential(layers)
-    }
-
-    /// Two interleaved spirals, 200 points an arm.
-    static func spirals(_ generator: inout SeededGenerator) -> LabeledTable {
-        var features = [Float](), labels = [Float]()
-        for arm in 0..<2 {
-            for i in 0..<200 {
-                let r = Float(i) / 200 * 3 + 0.2
-                let angle = Float(i) / 200 * 3 * Float.pi + Float(arm) * Float.pi
-                features += [r * Foundation.cos(angle) + generator.nextNormal() * 0.05,
-                             r * Foundation.sin(angle) + generator.nextNormal() * 0.05]
-                labels.append(Float(arm))
-            }
-        }
-        return LabeledTable(featureNames: ["x", "y"], features: features, labels: labels, task: .classification(classes: 2))
     }
 
     /// The rows of step `step`: consecutive slices of the shuffled training rows (all of them by default).
