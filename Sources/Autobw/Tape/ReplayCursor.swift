@@ -129,16 +129,16 @@ struct ReplayCursor {
         return try recorded.entries[index].backward(context)
     }
 
-    /// One step for `ReverseReplay.step()`, in one access to the cursor: the entry replayed, its gradients, the
-    /// parameters among its inputs with their gradients so far, and the watched leaves' gradients once done.
-    mutating func step() throws -> (
-        index: Int, report: ReplayReport?, touched: [ParameterGradient], leaves: [Int32: Tensor]?
-    )? {
-        guard let index = nextReachedEntry() else { return nil }
-        let report = try replay(index, reporting: .tensors)
+    /// One step for `ReverseReplay.step()`: the entry replayed, its gradients, and the parameters among its
+    /// inputs with their gradients so far.
+    mutating func step(layout: RecordingLayout) throws -> ReplayStep? {
+        guard let index = nextReachedEntry(),
+            case .tensors(let first, let later, let sent)? = try replay(index, reporting: .tensors)
+        else { return nil }
         let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
-        let touched = recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) }
-        return (index, report, touched, leafGradientsIfFinished())
+        return ReplayStep(
+            layout: layout, index: index, firstIncoming: first, laterIncoming: later, sentGradients: sent,
+            parameterGradients: recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) })
     }
 
     /// The gradients of the watched leaves (not parameters), once no entry is left to replay.

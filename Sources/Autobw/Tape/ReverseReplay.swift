@@ -50,15 +50,10 @@ public final class ReverseReplay {
     public func step() throws -> ReplayStep? {
         let layout = self.layout
         // Backward rules compute on untracked values; only inside someone's record { } must recording be off.
-        let stepped = !Recording.anyTapeRecording || Recording.context == nil
-            ? try cursor.step() : try withoutRecording { try cursor.step() }
-        guard let (index, report, touched, leaves) = stepped,
-            case .tensors(let first, let later, let sent)? = report
-        else { return nil }
-        if let leaves { tape.storeLeafGradients(leaves) }
-        return ReplayStep(
-            layout: layout, index: index, firstIncoming: first, laterIncoming: later, sentGradients: sent,
-            parameterGradients: touched)
+        let step = !Recording.anyTapeRecording || Recording.context == nil
+            ? try cursor.step(layout: layout) : try withoutRecording { try cursor.step(layout: layout) }
+        if step != nil, let leaves = cursor.leafGradientsIfFinished() { tape.storeLeafGradients(leaves) }
+        return step
     }
 
     /// The recording without its saved values, shared by every step: a step describes its entry only when
