@@ -25,7 +25,8 @@ struct ReplayCursor {
     }
 
     mutating func runToEnd() throws {
-        while let index = nextReachedEntry() { _ = try replay(index, reporting: .none) }
+        var silent = SilentReporter()
+        while let index = nextReachedEntry() { try replay(index, reporter: &silent) }
     }
 
     /// The index of the next entry with an incoming gradient, moving the cursor to it.
@@ -45,7 +46,7 @@ struct ReplayCursor {
     ///
     /// The gradients are moved, not copied, from slot to rule to slot: on a chain of small operations the
     /// reference counting of copies would cost more than the arithmetic.
-    mutating func replay(_ index: Int, reporting: ReplayReporting) throws -> ReplayReport? {
+    mutating func replay<Reporter: ReplayReporter>(_ index: Int, reporter: inout Reporter) throws {
         let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
         let savedRange = recorded.entries[index].savedRange
         for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
@@ -55,32 +56,14 @@ struct ReplayCursor {
         let grad = grads.take(outputs.lowerBound) ?? Tensor.filled(0, recorded.values[outputs.lowerBound].shape)
         let laterGrads: [Tensor?] = outputs.count == 1
             ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.filled(0, recorded.values[$0].shape) }
-        var report: ReplayReport?
-        switch reporting {
-        case .none: report = nil
-        case .tensors:
-            report = .tensors(
-                first: grad, later: outputs.count == 1 ? [] : laterGrads.compactMap { $0 },
-                sent: InlineTensors(first: nil, second: nil, rest: [], count: 0))
-        case .summaries:
-            if summaries.count != recorded.values.count { summaries = Array(repeating: nil, count: recorded.values.count) }
-            let first = summaries[outputs.lowerBound] ?? GradientSummary(of: grad)
-            report = .summaries(
-                incoming: [first] + laterGrads.compactMap { $0.map(GradientSummary.init(of:)) }, sent: [])
-        }
+        // The reporter is a type parameter: running with `SilentReporter` compiles to no reporting code at all.
+        reporter.received(grad, laterGrads, firstOutput: outputs.lowerBound, cursor: &self)
         var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
                 op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
         }
-        var sentSummaries = [GradientSummary?]()
-        switch report {
-        case .tensors(let first, let later, _): report = .tensors(first: first, later: later, sent: sent.inlineCopy)
-        case .summaries(let incoming, _):
-            sentSummaries = (0..<sent.count).map { i in sent[i].map(GradientSummary.init(of:)) }
-            report = .summaries(incoming: incoming, sent: sentSummaries)
-        case nil: break
-        }
+        reporter.sent(sent)
         for (i, position) in inputs.enumerated() {
             let slot = recorded.inputSlots[position]
             guard slot >= 0, let gradient = sent.take(i) else { continue }
@@ -98,11 +81,7 @@ struct ReplayCursor {
                             entry: recorded.info(ofEntry: index), location: .gradientToInput(i), statistics: statistics))
                 }
             }
-            if !sentSummaries.isEmpty {
-                // A slot's first contribution is its whole gradient so far: its summary serves again as the
-                // incoming summary of the entry that produced the slot. A second contribution changes the sum.
-                summaries[Int(slot)] = grads[Int(slot)] == nil ? sentSummaries[i] : nil
-            }
+            reporter.accumulating(input: i, into: Int(slot), first: grads[Int(slot)] == nil, cursor: &self)
             accumulate(gradient, into: Int(slot))
         }
         if !keepsSaved {
@@ -111,7 +90,6 @@ struct ReplayCursor {
         }
         next = index - 1
         stepsTaken += 1
-        return report
     }
 
     /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
@@ -132,13 +110,14 @@ struct ReplayCursor {
     /// One step for `ReverseReplay.step()`: the entry replayed, its gradients, and the parameters among its
     /// inputs with their gradients so far.
     mutating func step(layout: RecordingLayout) throws -> ReplayStep? {
-        guard let index = nextReachedEntry(),
-            case .tensors(let first, let later, let sent)? = try replay(index, reporting: .tensors)
-        else { return nil }
+        guard let index = nextReachedEntry() else { return nil }
+        var reporter = TensorReporter()
+        try replay(index, reporter: &reporter)
+        guard let first = reporter.first else { return nil }
         let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
         return ReplayStep(
-            layout: layout, index: index, firstIncoming: first, laterIncoming: later, sentGradients: sent,
-            parameterGradients: recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) })
+            layout: layout, index: index, firstIncoming: first, laterIncoming: reporter.later,
+            sentGradients: reporter.sentGradients, parameterGradients: recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) })
     }
 
     /// The gradients of the watched leaves (not parameters), once no entry is left to replay.

@@ -60,22 +60,6 @@ public struct EntryGradientReport: Sendable, Equatable, Codable {
     public let sent: [GradientSummary?]
 }
 
-/// What `ReplayCursor.replay` hands back about the entry it ran.
-enum ReplayReporting {
-    /// Nothing (`runToEnd` without an observer).
-    case none
-    /// The gradient tensors themselves (`step()`).
-    case tensors
-    /// Their summaries, computed before the tensors move on, so nothing is kept alive (the observer).
-    case summaries
-}
-
-/// The gradients an entry received and sent, as tensors or as summaries.
-enum ReplayReport {
-    case tensors(first: Tensor, later: [Tensor], sent: InlineTensors)
-    case summaries(incoming: [GradientSummary], sent: [GradientSummary?])
-}
-
 /// A parameter's gradient, by the parameter's name.
 public struct ParameterGradient: Sendable {
     /// The parameter's name (`lstm.l1.wx`).

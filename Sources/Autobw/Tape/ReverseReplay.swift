@@ -76,11 +76,13 @@ public final class ReverseReplay {
         try withoutRecording {
             guard let observer else { return try cursor.runToEnd() }
             while let index = cursor.nextReachedEntry() {
-                guard case .summaries(let incoming, let sent)? = try cursor.replay(index, reporting: .summaries) else {
-                    continue
-                }
+                var reporter = SummaryReporter()
+                try cursor.replay(index, reporter: &reporter)
                 let entry = cursor.recorded.entries[index]
-                observer(EntryGradientReport(entryIndex: index, op: entry.op, scope: entry.scope, incoming: incoming, sent: sent))
+                observer(
+                    EntryGradientReport(
+                        entryIndex: index, op: entry.op, scope: entry.scope, incoming: reporter.incoming,
+                        sent: reporter.sent))
             }
         }
         finishIfDone()
