@@ -113,11 +113,13 @@ struct ReplayCursor {
         guard let index = nextReachedEntry() else { return nil }
         var reporter = TensorReporter()
         try replay(index, reporter: &reporter)
-        guard let first = reporter.first else { return nil }
         let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
+        let touched = recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) }
+        let report = consume reporter    // moved into the step, not copied and released
+        guard let first = report.first else { return nil }
         return ReplayStep(
-            layout: layout, index: index, firstIncoming: first, laterIncoming: reporter.later,
-            sentGradients: reporter.sentGradients, parameterGradients: recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) })
+            layout: layout, index: index, firstIncoming: first, laterIncoming: report.later,
+            sentGradients: report.sentGradients, parameterGradients: touched)
     }
 
     /// The gradients of the watched leaves (not parameters), once no entry is left to replay.
