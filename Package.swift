@@ -23,12 +23,18 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CNCurses",
+            path: "Sources/CNCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         .target(name: "Autobw", dependencies: ["CBLAS"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets"]),
+        .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),
         .executableTarget(
             name: "AutobwCommand",
-            dependencies: ["AutobwTrainer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["AutobwTrainer", "AutobwTUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "CoinFlip", dependencies: ["Autobw"], path: "Examples/coin-flip"),
         .executableTarget(name: "RNNSine", dependencies: ["Autobw"], path: "Examples/rnn-sine"),
         .executableTarget(
@@ -44,5 +50,6 @@ let package = Package(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),
         .testTarget(name: "AutobwTests", dependencies: ["Autobw"]),
         .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets"]),
+        .testTarget(name: "AutobwTUITests", dependencies: ["AutobwTUI", "AutobwTrainer", "Autobw"]),
     ]
 )

@@ -2,7 +2,7 @@ import ArgumentParser
 import Autobw
 import AutobwTrainer
 
-/// `autobw`: train a preset model headless (and, once the terminal UI lands, watch and debug it).
+/// `autobw`: train a preset model in the terminal UI (or headless), watch a run, step through its backward pass.
 @main
 struct AutobwCommand: ParsableCommand {
     static let version = "0.2.0"
@@ -15,7 +15,7 @@ struct AutobwCommand: ParsableCommand {
             an output; 3 training diverged; 130 interrupted.
             """,
         version: "autobw \(AutobwCommand.version) (OpenBLAS kernels: \(BLAS.coreName))",
-        subcommands: [Train.self, Presets.self, Sample.self, Replay.self],
+        subcommands: [Train.self, Presets.self, Sample.self, Replay.self, Watch.self],
         defaultSubcommand: Train.self)
 }
 

@@ -3,7 +3,7 @@ import Autobw
 import AutobwTrainer
 import Foundation
 
-/// `autobw replay FILE`: a dumped tape, as a table (the debugger view comes with the terminal UI).
+/// `autobw replay FILE`: a dumped tape in the step-through debugger, or as a table with `--headless`.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a tape dumped by `autobw train --dump-tape`.")
@@ -15,17 +15,19 @@ struct Replay: ParsableCommand {
     var headless = false
 
     func run() throws {
-        guard headless else {
-            FileHandle.standardError.write(
-                Data("autobw: the terminal UI is not part of this build yet; run `autobw replay --headless FILE`\n".utf8))
-            throw ExitCode(64)
-        }
+        if !headless { try TerminalUI.requireTerminal() }
+        let dump: TapeDump
         do {
-            print(Self.table(try TapeDump.read(file)), terminator: "")
+            dump = try TapeDump.read(file)
         } catch let error as TrainerError {
-            FileHandle.standardError.write(Data("autobw: \(error)\n".utf8))
+            say("autobw: \(error)")
             throw ExitCode(error.exitCode)
         }
+        guard headless else {
+            if try TerminalUI.show(DumpReplay(dump, path: file), initialFocus: .debugger) == .interrupted { throw ExitCode(130) }
+            return
+        }
+        print(Self.table(dump), terminator: "")
     }
 
     /// One line per entry: index, scope, op, shapes, creation site, and the norms and non-finite counts of

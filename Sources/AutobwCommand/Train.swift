@@ -2,7 +2,7 @@ import ArgumentParser
 import AutobwTrainer
 import Foundation
 
-/// `autobw train`: one training run, headless for now.
+/// `autobw train`: one training run, in the terminal UI or headless.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a preset model.")
 
@@ -84,6 +84,9 @@ struct Train: ParsableCommand {
         guard evalEvery >= 0 else { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint PATH") }
+        if !headless, let flag = [(metrics, "--metrics"), (csv, "--csv"), (dumpTape, "--dump-tape")].first(where: { $0.0 != nil })?.1 {
+            throw ValidationError("\(flag) writes files of a headless run: add --headless (or watch a headless run with `autobw watch`)")
+        }
     }
 
     var trainingConfiguration: TrainingConfiguration {
@@ -106,19 +109,42 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        guard headless else {
-            // The terminal UI is a separate issue; until it lands, never start anything that could hang.
-            let reason = isatty(0) == 1 && isatty(1) == 1
-                ? "the terminal UI is not part of this build yet"
-                : "standard input or output is not a terminal"
-            FileHandle.standardError.write(Data("autobw: \(reason); run `autobw train --headless` (see --help)\n".utf8))
-            throw ExitCode(64)
-        }
+        guard headless else { return try runInTerminal() }
         let code = HeadlessRun(
             configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery, evalEvery: evalEvery,
             checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape
         ).run()
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The terminal UI: the session trains on its own thread while this one draws. Data and settings are checked
+    /// before curses starts, so their errors print as plain lines with their exit codes.
+    private func runInTerminal() throws {
+        try TerminalUI.requireTerminal()
+        let session: TrainingSession
+        do {
+            session = try resume.map { try TrainingSession(trainingConfiguration, resumingFrom: $0) }
+                ?? TrainingSession(trainingConfiguration)
+        } catch let error as TrainerError {
+            say("autobw: \(error)")
+            throw ExitCode(error.exitCode)
+        }
+        var options = TrainingRun.Options(steps: steps)
+        options.evalEvery = evalEvery
+        options.checkpointPath = checkpoint
+        options.checkpointEvery = checkpointEvery
+        let run = TrainingRun(session, options: options)
+        run.start()
+        let outcome = try TerminalUI.show(run)
+        run.stopAndWait()
+        let final = run.snapshot()
+        if let checkpoint, final.exitCode == nil { say("autobw: saved \(checkpoint) at step \(final.stepsDone)") }
+        if outcome == .interrupted { throw ExitCode(130) }
+        if let code = final.exitCode { 
+            if case .failed(let message) = final.state { say("autobw: \(message)") }
+            if case .diverged(let detail) = final.state { say("autobw: training diverged at step \(final.stepsDone): \(detail)") }
+            throw ExitCode(code)
+        }
     }
 }
 

@@ -1,0 +1,52 @@
+import ArgumentParser
+import AutobwTUI
+import AutobwTrainer
+import Foundation
+
+/// Opens the terminal UI on a run source, for `train`, `replay` and `watch`.
+enum TerminalUI {
+    /// Shows `source` until the user quits; the terminal is restored before this returns.
+    /// - Throws: `ExitCode(64)` with a message when standard input or output is not a terminal.
+    static func show(_ source: RunSource, initialFocus: PanelID? = nil) throws -> TerminalApp.Outcome {
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal()
+        } catch {
+            say("autobw: \(error); run it with --headless (see --help)")
+            throw ExitCode(64)
+        }
+        defer { terminal.end() }
+        var app = TerminalApp(source: source, terminal: terminal)
+        if let initialFocus { app.dashboard.focus = initialFocus }
+        return app.run()
+    }
+
+    /// Fails with exit code 64 unless both standard input and output are terminals: never start curses on a pipe.
+    static func requireTerminal() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            say("autobw: standard input or output is not a terminal; run it with --headless (see --help)")
+            throw ExitCode(64)
+        }
+    }
+}
+
+/// `autobw watch FILE`: a headless run's metrics file, followed live with the loss chart and status line.
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow the metrics file of a headless run (--metrics FILE) with the loss chart, live.")
+
+    @Argument(help: "The JSON Lines metrics file.")
+    var file: String
+
+    func run() throws {
+        try TerminalUI.requireTerminal()
+        let follower: MetricsFollower
+        do {
+            follower = try MetricsFollower(path: file)
+        } catch let error as TrainerError {
+            say("autobw: \(error)")
+            throw ExitCode(error.exitCode)
+        }
+        if try TerminalUI.show(follower) == .interrupted { throw ExitCode(130) }
+    }
+}

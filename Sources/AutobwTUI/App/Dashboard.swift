@@ -1,0 +1,237 @@
+import Autobw
+import AutobwTrainer
+
+/// The whole screen: what the user has chosen to see (focus, chart settings, selections, the help overlay, the
+/// breakpoint prompt), how a key changes it, and how a snapshot is drawn with it. Pure: it never touches a
+/// terminal or the training thread; it returns the commands a key sends.
+public struct Dashboard: Sendable {
+    /// The focused panel.
+    public var focus = PanelID.loss
+    /// The loss chart's settings.
+    public var chart = ChartSettings()
+    /// The selected tape entry; nil to follow the debugger's entry (or the top).
+    public var tapeSelection: Int?
+    /// Gradients sorted by norm instead of by name.
+    public var gradientsByNorm = false
+    /// Lines scrolled in the gradients panel.
+    public var gradientScroll = 0
+    /// The help overlay is up.
+    public var helpVisible = false
+    /// The breakpoint being typed, while the prompt is open.
+    public var prompt: String?
+    /// The replayed entry under review; nil for the latest.
+    public var review: Int?
+    /// A one-line notice shown above the status line until the next key.
+    public var notice: String?
+
+    /// A dashboard with default settings.
+    public init() {}
+
+    /// What a key asks of the run, and whether the user quit.
+    public struct Reaction: Equatable {
+        public var commands: [RunCommand] = []
+        public var quit = false
+    }
+
+    // MARK: keys
+
+    /// Applies `key` given the latest `snapshot`.
+    public mutating func handle(_ key: Key, _ snapshot: RunSnapshot) -> Reaction {
+        var reaction = Reaction()
+        notice = nil
+        if prompt != nil {
+            handlePrompt(key, &reaction)
+            return reaction
+        }
+        let debugger = snapshot.debugger
+        switch key {
+        case .character("q"), .interrupt: reaction.quit = true
+        case .character("?"): helpVisible.toggle()
+        case .escape:
+            if helpVisible { helpVisible = false } else { chart.cursorStep = nil }
+        case .character(" "):
+            switch snapshot.state {
+            case .running: reaction.commands.append(.pause)
+            case .paused, .stepping: reaction.commands.append(.resume)
+            default: break
+            }
+            review = nil
+        case .character("s"):
+            reaction.commands.append(.stepMode)
+            review = nil
+            tapeSelection = nil
+            if focus == .loss { focus = .debugger }
+        case .character("n"): nextEntry(debugger, &reaction)
+        case .character("p"): previousEntry(debugger)
+        case .right:
+            if debugger != nil { nextEntry(debugger, &reaction) } else { moveCursor(1, snapshot) }
+        case .left:
+            if debugger != nil { previousEntry(debugger) } else { moveCursor(-1, snapshot) }
+        case .character("c"):
+            review = nil
+            tapeSelection = nil
+            reaction.commands.append(.continueReplay)
+        case .character("b"): prompt = ""
+        case .character("l"): chart.logY.toggle()
+        case .character("h"): chart.wholeHistory.toggle()
+        case .character("+"), .character("="): chart.smoothingIndex = min(chart.smoothingIndex + 1, ChartSettings.smoothingSteps.count - 1)
+        case .character("-"): chart.smoothingIndex = max(chart.smoothingIndex - 1, 0)
+        case .character("o"): gradientsByNorm.toggle()
+        case .tab: cycleFocus(snapshot)
+        case .up, .character("k"): move(-1, snapshot)
+        case .down, .character("j"): move(1, snapshot)
+        case .pageUp: move(-10, snapshot)
+        case .pageDown: move(10, snapshot)
+        default: break
+        }
+        return reaction
+    }
+
+    private mutating func nextEntry(_ debugger: DebuggerState?, _ reaction: inout Reaction) {
+        tapeSelection = nil
+        if let debugger, let shown = review, shown < debugger.replayed.count - 1 {
+            review = shown + 1 == debugger.replayed.count - 1 ? nil : shown + 1
+        } else {
+            review = nil
+            reaction.commands.append(.next)
+        }
+    }
+
+    private mutating func previousEntry(_ debugger: DebuggerState?) {
+        tapeSelection = nil
+        if let debugger, !debugger.replayed.isEmpty { review = max(0, (review ?? debugger.replayed.count - 1) - 1) }
+    }
+
+    private mutating func handlePrompt(_ key: Key, _ reaction: inout Reaction) {
+        switch key {
+        case .escape: prompt = nil
+        case .backspace:
+            if var text = prompt, !text.isEmpty {
+                text.removeLast()
+                prompt = text
+            }
+        case .enter:
+            let text = prompt ?? ""
+            prompt = nil
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                reaction.commands.append(.setBreakpoint(nil))
+                notice = "breakpoint cleared"
+            } else if let breakpoint = Breakpoint(parsing: text) {
+                reaction.commands.append(.setBreakpoint(breakpoint))
+                notice = "breakpoint: \(breakpoint)"
+            } else {
+                notice = "not a breakpoint: '\(text)' (try nan, >1e3 or <1e-6)"
+            }
+        case .interrupt: reaction.quit = true
+        case .character(let character) where (prompt?.count ?? 0) < 40: prompt?.append(character)
+        default: break
+        }
+    }
+
+    private mutating func cycleFocus(_ snapshot: RunSnapshot) {
+        let order = layout(for: snapshot, width: 120, height: 40).panels.map(\.id)
+        guard !order.isEmpty else { return }
+        let position = order.firstIndex(of: focus) ?? -1
+        focus = order[(position + 1) % order.count]
+    }
+
+    private mutating func move(_ delta: Int, _ snapshot: RunSnapshot) {
+        switch focus {
+        case .tape, .debugger:
+            let entries = snapshot.debugger?.entries ?? snapshot.tape
+            guard !entries.isEmpty else { return }
+            let start = tapeSelection ?? followedEntry(snapshot) ?? 0
+            tapeSelection = min(max(0, start + delta), entries.count - 1)
+        case .gradients: gradientScroll = max(0, gradientScroll + delta)
+        case .loss: moveCursor(delta, snapshot)
+        case .sample: break
+        }
+    }
+
+    private mutating func moveCursor(_ delta: Int, _ snapshot: RunSnapshot) {
+        guard !snapshot.losses.isEmpty else { return }
+        let last = snapshot.firstStep + snapshot.losses.count - 1
+        let current = chart.cursorStep ?? last
+        chart.cursorStep = min(max(snapshot.firstStep, current + delta), last)
+    }
+
+    /// The entry the debugger stands on (or the one under review).
+    func followedEntry(_ snapshot: RunSnapshot) -> Int? {
+        guard let debugger = snapshot.debugger, !debugger.replayed.isEmpty else { return snapshot.debugger?.next?.index }
+        return debugger.replayed[min(review ?? debugger.replayed.count - 1, debugger.replayed.count - 1)].entry.index
+    }
+
+    // MARK: drawing
+
+    func layout(for snapshot: RunSnapshot, width: Int, height: Int) -> Layout {
+        Layout.make(width: width, height: height, debugging: snapshot.debugger != nil, hasSample: snapshot.sample != nil)
+    }
+
+    /// The screen for `snapshot` at `width` x `height`.
+    public func render(_ snapshot: RunSnapshot, width: Int, height: Int) -> CellBuffer {
+        var buffer = CellBuffer(width: width, height: height)
+        guard width >= 20, height >= 6 else {
+            buffer.write("autobw needs at least 20x6", x: 0, y: 0)
+            return buffer
+        }
+        let layout = layout(for: snapshot, width: width, height: height)
+        for (id, area) in layout.panels { draw(id, area, snapshot, &buffer) }
+        var hints = "space pause  s step  ? help  q quit"
+        if snapshot.debugger != nil { hints = "n next  p back  c continue  b break  space resume  ? help  q quit" }
+        if snapshot.source != nil && snapshot.debugger == nil { hints = "l log  + - smooth  h history  ? help  q quit" }
+        StatusLine(snapshot: snapshot, hints: hints).render(into: &buffer, area: layout.status)
+        if let prompt {
+            let line = Rect(x: 0, y: height - 2, width: width, height: 1)
+            buffer.fill(line)
+            buffer.write("breakpoint (nan, >1e3, <1e-6; Enter sets, empty clears, Esc cancels): " + prompt + "█", x: 0, y: height - 2,
+                         style: .strong)
+        } else if let notice {
+            buffer.write(" " + notice + " ", x: 1, y: height - 2, style: Style(color: .yellow, bold: true))
+        }
+        if helpVisible { HelpOverlay().render(into: &buffer, area: buffer.bounds) }
+        return buffer
+    }
+
+    private func draw(_ id: PanelID, _ area: Rect, _ snapshot: RunSnapshot, _ buffer: inout CellBuffer) {
+        let focused = focus == id
+        switch id {
+        case .loss:
+            var title = "Loss"
+            title += chart.smoothing > 0 ? " · ema \(chart.smoothing)" : " · raw"
+            title += chart.logY ? " · log" : ""
+            title += chart.wholeHistory ? " · all steps" : " · latest"
+            if let last = snapshot.validation.last {
+                title += " · val \(Format.number(last.loss))" + (last.accuracy.map { " acc \(Format.number($0))" } ?? "")
+            }
+            let inside = Panel.frame(&buffer, area, title: title, focused: focused)
+            LossChart(losses: snapshot.losses, firstStep: snapshot.firstStep, validation: snapshot.validation, settings: chart)
+                .render(into: &buffer, area: inside)
+        case .tape:
+            let debugger = snapshot.debugger
+            let entries = debugger?.entries ?? snapshot.tape
+            let title = "Tape · \(entries.count) entries" + (debugger.map { " · step \($0.step) replay" } ?? "")
+            let inside = Panel.frame(&buffer, area, title: title, focused: focused)
+            let current = followedEntry(snapshot)
+            TapeList(
+                entries: entries, selected: tapeSelection ?? current ?? 0,
+                replayed: Set(debugger?.replayed.map(\.entry.index) ?? []), current: current
+            ).render(into: &buffer, area: inside)
+        case .gradients:
+            let inside = Panel.frame(&buffer, area, title: "Gradient norms" + (gradientsByNorm ? " · by norm" : ""), focused: focused)
+            let step = chart.cursorStep.flatMap { snapshot.entryNorms.norms(at: $0) != nil ? $0 : nil } ?? snapshot.entryNorms.steps.last?.step
+            GradientBars(
+                parameters: snapshot.latest?.parameterGradientNorms ?? [], sortedByNorm: gradientsByNorm,
+                entryNorms: step.flatMap { snapshot.entryNorms.norms(at: $0) }, step: step, tape: snapshot.tape,
+                scroll: gradientScroll
+            ).render(into: &buffer, area: inside)
+        case .debugger:
+            var title = "Debugger"
+            if case .diverged = snapshot.state { title = "Debugger · diverged step" }
+            let inside = Panel.frame(&buffer, area, title: title, focused: focused)
+            if let debugger = snapshot.debugger { DebuggerPanel(state: debugger, shown: review).render(into: &buffer, area: inside) }
+        case .sample:
+            let inside = Panel.frame(&buffer, area, title: "Sample", focused: focused)
+            TextPanel(text: snapshot.sample ?? "", style: .plain).render(into: &buffer, area: inside)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import AutobwTrainer
+import Dispatch
+import Foundation
+
+/// The UI thread's loop: read keys, send commands, and redraw from the run's latest snapshot at least 10 times
+/// a second. It never waits on training: snapshots are values taken under a lock held for a copy.
+public struct TerminalApp {
+    /// How the loop ended.
+    public enum Outcome: Equatable {
+        /// The user pressed `q`.
+        case quit
+        /// SIGINT, SIGTERM or Ctrl-C.
+        case interrupted
+    }
+
+    let source: RunSource
+    let terminal: Terminal
+    /// The dashboard, with its settings.
+    public var dashboard = Dashboard()
+
+    /// A loop showing `source` on `terminal`.
+    public init(source: RunSource, terminal: Terminal) {
+        self.source = source
+        self.terminal = terminal
+        dashboard.chart.glyphs = Self.chartGlyphs(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Braille where the terminal can draw it; half blocks on the Linux console (its font has no braille) or
+    /// when `AUTOBW_CHART=blocks`.
+    static func chartGlyphs(environment: [String: String]) -> ChartGlyphs {
+        if environment["AUTOBW_CHART"] == "blocks" { return .blocks }
+        if let term = environment["TERM"], term == "linux" || term.hasPrefix("vt") { return .blocks }
+        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
+        return locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8") ? .braille : .blocks
+    }
+
+    /// Runs until the user quits or an interrupt arrives.
+    public mutating func run() -> Outcome {
+        InterruptFlag.install()
+        var snapshot = source.snapshot()
+        var lastDraw: UInt64 = 0
+        while true {
+            if InterruptFlag.isRaised { return .interrupted }
+            if let key = terminal.readKey(timeoutMilliseconds: 30) {
+                snapshot = source.snapshot()
+                let reaction = dashboard.handle(key, snapshot)
+                for command in reaction.commands { source.send(command) }
+                if reaction.quit { return key == .interrupt ? .interrupted : .quit }
+                if !reaction.commands.isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+                lastDraw = 0
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastDraw >= 90_000_000 {
+                snapshot = source.snapshot()
+                let (width, height) = terminal.size
+                terminal.draw(dashboard.render(snapshot, width: width, height: height))
+                lastDraw = now
+            }
+        }
+    }
+}

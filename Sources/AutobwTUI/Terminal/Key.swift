@@ -1,0 +1,22 @@
+/// A key press, as the UI understands it.
+public enum Key: Sendable, Equatable {
+    /// A printable character.
+    case character(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case tab, enter, escape, backspace
+    /// The terminal changed size.
+    case resize
+    /// Ctrl-C arriving as a key rather than a signal.
+    case interrupt
+}
+
+/// What a terminal must do for the UI: tell its size, show a buffer, and hand over key presses. The ncurses
+/// terminal is the real one; tests draw into buffers directly.
+public protocol Terminal: AnyObject {
+    /// Columns and rows.
+    var size: (width: Int, height: Int) { get }
+    /// Shows `buffer`, which has the terminal's size.
+    func draw(_ buffer: CellBuffer)
+    /// The next key press, waiting at most `timeoutMilliseconds`; nil when none came.
+    func readKey(timeoutMilliseconds: Int) -> Key?
+}

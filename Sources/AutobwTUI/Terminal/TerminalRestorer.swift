@@ -1,0 +1,47 @@
+import Foundation
+
+/// Puts the terminal back however the UI ends. Normal exits (`q`, Ctrl-C, SIGTERM, an error) leave through
+/// `CursesTerminal.end()`; a crash signal cannot call curses safely, so its handler restores the saved terminal
+/// settings and the screen with async-signal-safe calls only (`tcsetattr`, `write`), then dies of the signal as it
+/// would have.
+public enum TerminalRestorer {
+    nonisolated(unsafe) private static var saved = termios()
+    nonisolated(unsafe) private static var hasSaved = false
+    private static let crashSignals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+
+    static func saveTerminalState() {
+        hasSaved = tcgetattr(STDIN_FILENO, &saved) == 0
+    }
+
+    static func installCrashHandlers() {
+        for signalNumber in crashSignals {
+            signal(signalNumber) { number in
+                TerminalRestorer.restoreFromSignal()
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+
+    /// Leaves the alternate screen, resets attributes, shows the cursor and restores the saved terminal mode.
+    static func restoreFromSignal() {
+        if hasSaved { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+        let reset: StaticString = "\u{1B}[0m\u{1B}[?1049l\u{1B}[?25h\r\n"
+        _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
+    }
+}
+
+/// SIGINT and SIGTERM while the UI runs: noted, then handled by the UI loop, which ends curses and stops training.
+public enum InterruptFlag {
+    nonisolated(unsafe) private static var raised: sig_atomic_t = 0
+
+    /// Whether SIGINT or SIGTERM arrived.
+    public static var isRaised: Bool { raised != 0 }
+
+    /// Routes SIGINT and SIGTERM to the flag.
+    public static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber) { _ in InterruptFlag.raised = 1 }
+        }
+    }
+}

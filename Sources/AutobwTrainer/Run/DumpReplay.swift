@@ -1,0 +1,72 @@
+import Autobw
+import Synchronization
+
+/// A tape dumped by `autobw train --dump-tape`, replayed in the debugger: the same views as a live replay, built
+/// from the dump's statistics (a dump keeps no gradient values, and a parameter shows what this entry sent it).
+public final class DumpReplay: RunSource {
+    private let dump: TapeDump
+    private let order: [ReplayedEntry]
+    private let state: Mutex<(revealed: Int, breakpoint: Breakpoint?, stopReason: String?)>
+    private let path: String
+
+    /// The replay of `dump`, read from `path`, before its first entry.
+    public init(_ dump: TapeDump, path: String) {
+        self.dump = dump
+        self.path = path
+        // Descending recording order is a valid reverse replay order: an entry's inputs were recorded before it.
+        order = dump.entries.filter(\.replayed).reversed().map(Self.view)
+        state = Mutex((0, nil, nil))
+    }
+
+    static func view(_ item: TapeDump.Entry) -> ReplayedEntry {
+        let sent = item.inputGradients ?? []
+        let parameters = zip(item.entry.inputSources, sent).compactMap { source, statistics -> NamedStatistics? in
+            guard case .parameter(let name) = source, let statistics else { return nil }
+            return NamedStatistics(name: name, statistics: statistics)
+        }
+        return ReplayedEntry(
+            entry: item.entry, incoming: item.outputGradients ?? [], incomingValues: [], sent: sent, parameters: parameters)
+    }
+
+    public func snapshot() -> RunSnapshot {
+        let (revealed, breakpoint, stopReason) = state.withLock { $0 }
+        var snapshot = RunSnapshot(preset: dump.preset, totalSteps: dump.step + 1)
+        snapshot.state = dump.divergence.map { .diverged($0) } ?? .stepping
+        snapshot.firstStep = dump.step
+        snapshot.stepsDone = dump.step
+        snapshot.losses = [dump.loss]
+        snapshot.tape = dump.entries.map(\.entry)
+        snapshot.source = path
+        snapshot.blasCore = ""
+        var debugger = DebuggerState(
+            step: dump.step, loss: dump.loss, entries: snapshot.tape, next: order.indices.contains(revealed) ? order[revealed].entry : nil)
+        debugger.replayed = Array(order.prefix(revealed))
+        debugger.breakpoint = breakpoint
+        debugger.stopReason = stopReason ?? (revealed == 0 ? dump.divergence.map { "diverged: \($0)" } : nil)
+        snapshot.debugger = debugger
+        return snapshot
+    }
+
+    public func send(_ command: RunCommand) {
+        state.withLock { state in
+            switch command {
+            case .next:
+                state.stopReason = nil
+                state.revealed = min(order.count, state.revealed + 1)
+            case .continueReplay:
+                state.stopReason = nil
+                let breakpoint = state.breakpoint ?? .nonFinite
+                while state.revealed < order.count {
+                    state.revealed += 1
+                    let entry = order[state.revealed - 1]
+                    if breakpoint.matches(entry) {
+                        state.stopReason = entry.isFinite ? "breakpoint: \(breakpoint)" : "non-finite gradient"
+                        break
+                    }
+                }
+            case .setBreakpoint(let value): state.breakpoint = value
+            case .pause, .resume, .stepMode, .stop: break
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+
+/// The metrics file of a headless run (`--metrics FILE`), followed as it grows: the loss chart and status line
+/// of a run started elsewhere.
+public final class MetricsFollower: RunSource {
+    private struct Progress {
+        var snapshot: RunSnapshot
+        var offset: UInt64 = 0
+        var pending = Data()
+        var lastStepTime: Date?
+        var skippedLines = 0
+    }
+
+    private let path: String
+    private let progress: Mutex<Progress>
+
+    /// Reads what `path` holds so far.
+    /// - Throws: `TrainerError.unreadableInput` when it cannot be read, `.badData` when its first line is not an
+    ///   autobw metrics header.
+    public init(path: String) throws {
+        self.path = path
+        let data = try TrainerError.readInput(path)
+        guard let firstLine = data.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first,
+            let header = try? JSONSerialization.jsonObject(with: Data(firstLine)) as? [String: Any],
+            header["autobw"] != nil
+        else {
+            throw TrainerError.badData(path: path, detail: "not an autobw metrics file (its first line is not the run's header)")
+        }
+        var snapshot = RunSnapshot(preset: header["preset"] as? String ?? "?", totalSteps: 0)
+        snapshot.source = path
+        snapshot.blasCore = header["blas_core"] as? String ?? ""
+        snapshot.firstStep = header["resumed_at_step"] as? Int ?? 0
+        snapshot.state = .running
+        progress = Mutex(Progress(snapshot: snapshot))
+        poll()
+    }
+
+    /// Reads whatever was appended since the last call.
+    public func poll() {
+        progress.withLock { progress in
+            guard let handle = FileHandle(forReadingAtPath: path) else { return }
+            defer { try? handle.close() }
+            guard (try? handle.seek(toOffset: progress.offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty
+            else { return }
+            progress.offset += UInt64(data.count)
+            progress.pending.append(data)
+            // Only whole lines: the writer appends each line with one write, but a read may catch it midway.
+            guard let lastNewline = progress.pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+            let complete = progress.pending[progress.pending.startIndex...lastNewline]
+            for line in complete.split(separator: UInt8(ascii: "\n")) { Self.apply(Data(line), to: &progress) }
+            progress.pending = Data(progress.pending[(lastNewline + 1)...])
+        }
+    }
+
+    private static func apply(_ line: Data, to progress: inout Progress) {
+        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+            progress.skippedLines += 1
+            return
+        }
+        guard let step = object["step"] as? Int, let loss = Self.float(object["loss"]) else { return }
+        var snapshot = progress.snapshot
+        if snapshot.losses.isEmpty { snapshot.firstStep = step }
+        // Logged every N steps: the loss holds until the next logged step, so positions stay steps.
+        let position = step - snapshot.firstStep
+        guard position >= snapshot.losses.count, position - snapshot.losses.count < 1 << 20 else { return }
+        snapshot.losses.append(contentsOf: repeatElement(loss, count: position - snapshot.losses.count + 1))
+        snapshot.stepsDone = step + 1
+        snapshot.totalSteps = max(snapshot.totalSteps, step + 1)
+        if let milliseconds = Self.float(object["ms"]), milliseconds > 0 { snapshot.stepsPerSecond = 1000 / Double(milliseconds) }
+        snapshot.latest = StepMetrics(
+            step: step, loss: loss, gradientNorm: Self.float(object["grad_norm"]) ?? .nan,
+            learningRate: Self.float(object["lr"]) ?? .nan, milliseconds: Double(Self.float(object["ms"]) ?? 0),
+            samplesPerSecond: Double(Self.float(object["samples_per_s"]) ?? 0), parameterGradientNorms: [], entries: [])
+        if let validation = Self.float(object["val_loss"]) {
+            snapshot.validation.append(
+                ValidationPoint(step: step, loss: validation, accuracy: Self.float(object["val_accuracy"])))
+        }
+        progress.snapshot = snapshot
+    }
+
+    private static func float(_ value: Any?) -> Float? {
+        switch value {
+        case let number as NSNumber: return number.floatValue
+        case let text as String: return Float(text)
+        default: return nil
+        }
+    }
+
+    public func snapshot() -> RunSnapshot {
+        poll()
+        return progress.withLock { $0.snapshot }
+    }
+
+    public func send(_ command: RunCommand) {}
+}

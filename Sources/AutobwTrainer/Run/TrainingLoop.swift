@@ -1,0 +1,235 @@
+import Autobw
+import Dispatch
+import Foundation
+
+/// The training thread's side of a `TrainingRun`: steps, commands between them, the debugger inside one.
+struct TrainingLoop {
+    let owner: TrainingRun
+    let session: TrainingSession
+    var options: TrainingRun.Options { owner.options }
+    var paused = false
+    var stepModeRequested: Bool
+    var breakpoint: Breakpoint?
+    var lastTape: UInt64 = 0
+    var lastSample: UInt64 = 0
+    let started = DispatchTime.now().uptimeNanoseconds
+    /// (time, steps done) pairs of the last few seconds, for steps per second.
+    var rateWindow: [(time: UInt64, steps: Int)] = []
+
+    init(run: TrainingRun, session: TrainingSession) {
+        self.owner = run
+        self.session = session
+        stepModeRequested = run.options.startsStepping
+    }
+
+    /// What to do once the debugger lets go of a step.
+    enum AfterDebugging { case resume, stepAgain, stop }
+
+    mutating func train() {
+        owner.publish { $0.state = .running }
+        refreshSample()
+        while true {
+            for command in owner.takeCommands() {
+                switch command {
+                case .pause: paused = true
+                case .resume: paused = false
+                case .stepMode: stepModeRequested = true
+                case .setBreakpoint(let value): breakpoint = value
+                case .stop: return stop()
+                case .next, .continueReplay: break
+                }
+            }
+            do {
+                if session.nextStep >= options.steps {
+                    try finishOnce()
+                    Self.nap(milliseconds: 20)
+                } else if stepModeRequested {
+                    stepModeRequested = false
+                    switch try debugOneStep() {
+                    case .resume: paused = false
+                    case .stepAgain: stepModeRequested = true
+                    case .stop: return stop()
+                    }
+                } else if paused {
+                    owner.publish { $0.state = .paused }
+                    Self.nap(milliseconds: 10)
+                } else {
+                    let capturesTape = due(&lastTape, every: options.tapeInterval)
+                    let open = try session.beginStep(options: capturesTape ? .timesForward : [])
+                    let tape = capturesTape ? open.replay.entries : nil
+                    try record(session.finish(open), tape: tape)
+                }
+            } catch TrainerError.diverged(_, let detail) {
+                owner.publish { $0.exitCode = 3 }
+                if case .stop = showDivergence(detail) { return stop() }
+            } catch {
+                fail(error)
+                if case .stop = waitForStop() { return }
+            }
+        }
+    }
+
+    // MARK: steps
+
+    var finished = false
+
+    private mutating func finishOnce() throws {
+        guard !finished else { return }
+        finished = true
+        try options.checkpointPath.map { try session.save(to: $0) }
+        owner.publish { $0.state = .finished }
+    }
+
+    private mutating func record(_ metrics: StepMetrics, tape: [TapeEntryInfo]?) throws {
+        let now = DispatchTime.now().uptimeNanoseconds
+        rateWindow.append((now, session.nextStep))
+        rateWindow.removeAll { now - $0.time > 3_000_000_000 }
+        let rate = rateWindow.count > 1
+            ? Double(rateWindow.count - 1) / (Double(now - rateWindow[0].time) / 1e9) : 0
+        var evaluation: Evaluation?
+        if options.evalEvery > 0, session.nextStep % options.evalEvery == 0 { evaluation = try session.evaluate() }
+        if let path = options.checkpointPath, options.checkpointEvery > 0, session.nextStep % options.checkpointEvery == 0 {
+            try session.save(to: path)
+        }
+        let elapsed = Double(now - started) / 1e9
+        owner.publish { snapshot in
+            snapshot.state = paused ? .paused : .running
+            snapshot.stepsDone = session.nextStep
+            snapshot.losses.append(metrics.loss)
+            snapshot.latest = metrics
+            snapshot.entryNorms.append(step: metrics.step, reports: metrics.entries)
+            snapshot.stepsPerSecond = rate
+            snapshot.elapsedSeconds = elapsed
+            if let tape { snapshot.tape = tape }
+            if let evaluation {
+                snapshot.validation.append(
+                    ValidationPoint(step: metrics.step, loss: evaluation.loss, accuracy: evaluation.accuracy))
+            }
+        }
+        if due(&lastSample, every: options.sampleInterval) { refreshSample() }
+    }
+
+    private func refreshSample() {
+        guard let text = try? session.sample(length: 400, seed: UInt64(session.nextStep)) else { return }
+        owner.publish { $0.sample = text }
+    }
+
+    private func due(_ last: inout UInt64, every seconds: Double) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard last == 0 || Double(now - last) / 1e9 >= seconds else { return false }
+        last = now
+        return true
+    }
+
+    // MARK: the debugger
+
+    /// Records the next step's forward pass and hands its replay to the front end, entry by entry, until it
+    /// resumes (the step is then finished exactly as an unstepped one) or stops.
+    private mutating func debugOneStep() throws -> AfterDebugging {
+        let open = try session.beginStep(options: .timesForward)
+        var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
+        state.breakpoint = breakpoint
+        let tape = state.entries
+        owner.publish { [state] in
+            $0.state = .stepping
+            $0.debugger = state
+            $0.tape = tape
+        }
+        let after = try debug(open, &state, diverged: false)
+        guard after != .stop else { return .stop }
+        let metrics = try session.finish(open)
+        owner.publish { $0.debugger = nil }
+        try record(metrics, tape: nil)
+        return after
+    }
+
+    /// Opens the diverging step again in the debugger, stopped at the first entry whose gradient is not finite.
+    private mutating func showDivergence(_ detail: String) -> AfterDebugging {
+        do {
+            let open = try session.beginStep(options: .timesForward)
+            var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
+            state.breakpoint = .nonFinite
+            try continueReplay(open, &state, to: .nonFinite)
+            state.stopReason = "diverged: \(detail)"
+            let tape = state.entries
+            owner.publish { [state] in
+                $0.state = .diverged(detail)
+                $0.debugger = state
+                $0.tape = tape
+            }
+            return try debug(open, &state, diverged: true)
+        } catch {
+            owner.publish { $0.state = .diverged(detail) }
+            return waitForStop()
+        }
+    }
+
+    /// The debugger's command loop; a diverged step can be looked at but not finished.
+    private mutating func debug(_ open: OpenStep, _ state: inout DebuggerState, diverged: Bool) throws -> AfterDebugging {
+        while true {
+            let commands = owner.takeCommands()
+            if commands.isEmpty {
+                Self.nap(milliseconds: 5)
+                continue
+            }
+            for command in commands {
+                switch command {
+                case .next:
+                    state.stopReason = nil
+                    if let step = try open.next() { state.replayed.append(ReplayedEntry(step)) }
+                    state.next = open.replay.peek()
+                case .continueReplay:
+                    try continueReplay(open, &state, to: breakpoint ?? .nonFinite)
+                case .setBreakpoint(let value):
+                    breakpoint = value
+                    state.breakpoint = value
+                case .resume where !diverged: return .resume
+                case .stepMode where !diverged: return .stepAgain
+                case .stop: return .stop
+                case .pause, .resume, .stepMode: break
+                }
+            }
+            owner.publish { [state] in $0.debugger = state }
+        }
+    }
+
+    private func continueReplay(_ open: OpenStep, _ state: inout DebuggerState, to breakpoint: Breakpoint) throws {
+        state.stopReason = nil
+        while let step = try open.next() {
+            let entry = ReplayedEntry(step)
+            state.replayed.append(entry)
+            if breakpoint.matches(entry) {
+                state.stopReason = entry.isFinite ? "breakpoint: \(breakpoint)" : "non-finite gradient"
+                break
+            }
+        }
+        state.next = open.replay.peek()
+    }
+
+    // MARK: ending
+
+    private func waitForStop() -> AfterDebugging {
+        while !owner.takeCommands().contains(.stop) { Self.nap(milliseconds: 20) }
+        return .stop
+    }
+
+    /// Saves when a checkpoint path was given (a diverged step never reaches the optimizer, so what is saved is
+    /// the last good state).
+    private func stop() {
+        guard let path = options.checkpointPath, !finished else { return }
+        do {
+            try session.save(to: path)
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func fail(_ error: Error) {
+        owner.publish {
+            $0.state = .failed("\(error)")
+            $0.exitCode = (error as? TrainerError)?.exitCode ?? 70
+        }
+    }
+
+    static func nap(milliseconds: Int) { usleep(UInt32(milliseconds * 1000)) }
+}

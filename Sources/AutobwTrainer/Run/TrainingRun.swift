@@ -1,0 +1,92 @@
+import Autobw
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A training session driven on its own thread, for a front end that must never wait on training: it publishes
+/// a `RunSnapshot` after every step and takes `RunCommand`s between steps and between replay entries.
+///
+/// The session is handed to the training thread at `start()` and touched by no other thread after that; the
+/// front end sees only snapshots, which are values.
+public final class TrainingRun: RunSource {
+    /// How the run goes beyond the session's own settings.
+    public struct Options: Sendable {
+        /// The run stops after this step.
+        public var steps: Int
+        /// Evaluate on held-out data every N steps; 0 for never.
+        public var evalEvery = 0
+        /// Refresh the text sample (text presets) at most this often.
+        public var sampleInterval: Double = 5
+        /// Recapture the tape's entry list (with forward times) at most this often.
+        public var tapeInterval: Double = 2
+        /// Save here every `checkpointEvery` steps, at the end and when stopped.
+        public var checkpointPath: String?
+        /// See `checkpointPath`; 0 for only at the end and when stopped.
+        public var checkpointEvery = 0
+        /// Open the debugger on the first step instead of training freely.
+        public var startsStepping = false
+
+        /// Options for a run of `steps` steps.
+        public init(steps: Int) { self.steps = steps }
+    }
+
+    private struct Shared {
+        var snapshot: RunSnapshot
+        var commands: [RunCommand] = []
+    }
+
+    private let shared: Mutex<Shared>
+    private let handoff: Handoff<TrainingSession>
+    private let done = DispatchSemaphore(value: 0)
+    /// The options the run was started with.
+    public let options: Options
+
+    /// A run of `session`, not started yet. The caller gives up `session`: only the training thread uses it.
+    public init(_ session: TrainingSession, options: Options) {
+        self.options = options
+        handoff = Handoff(session)
+        var snapshot = RunSnapshot(preset: session.configuration.preset.rawValue, totalSteps: options.steps)
+        snapshot.firstStep = session.nextStep
+        snapshot.stepsDone = session.nextStep
+        shared = Mutex(Shared(snapshot: snapshot))
+    }
+
+    /// Starts the training thread.
+    public func start() {
+        let thread = Thread { [self] in
+            var loop = TrainingLoop(run: self, session: handoff.value)
+            loop.train()
+            done.signal()
+        }
+        thread.name = "autobw training"
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+
+    /// The latest snapshot.
+    public func snapshot() -> RunSnapshot { shared.withLock { $0.snapshot } }
+
+    /// Queues a command for the training thread.
+    public func send(_ command: RunCommand) { shared.withLock { $0.commands.append(command) } }
+
+    /// Stops the run and waits for the training thread to end (after saving, when a checkpoint path was given).
+    public func stopAndWait() {
+        send(.stop)
+        done.wait()
+    }
+
+    func takeCommands() -> [RunCommand] {
+        shared.withLock { shared in
+            defer { shared.commands.removeAll() }
+            return shared.commands
+        }
+    }
+
+    func publish(_ change: (inout RunSnapshot) -> Void) { shared.withLock { change(&$0.snapshot) } }
+}
+
+/// Moves a value that is not `Sendable` to the one thread that uses it from then on.
+final class Handoff<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

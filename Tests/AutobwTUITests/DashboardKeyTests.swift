@@ -1,0 +1,89 @@
+import Autobw
+import AutobwTrainer
+import Testing
+@testable import AutobwTUI
+
+/// What each key does: the commands it sends and the view it changes.
+@Suite struct DashboardKeyTests {
+    let running = ScreenFixtures.snapshot(losses: [3, 2, 1])
+
+    func stepping(replayed: Int) throws -> RunSnapshot {
+        var snapshot = running
+        snapshot.state = .stepping
+        snapshot.debugger = try ScreenFixtures.coinFlipDebugger(steps: replayed)
+        return snapshot
+    }
+
+    @Test func spacePausesARunningRunAndResumesAPausedOne() {
+        var dashboard = Dashboard()
+        #expect(dashboard.handle(.character(" "), running).commands == [.pause])
+        var paused = running
+        paused.state = .paused
+        #expect(dashboard.handle(.character(" "), paused).commands == [.resume])
+    }
+
+    @Test func sAsksForStepModeAndNextReplaysAnEntry() throws {
+        var dashboard = Dashboard()
+        #expect(dashboard.handle(.character("s"), running).commands == [.stepMode])
+        #expect(dashboard.handle(.character("n"), try stepping(replayed: 0)).commands == [.next])
+        #expect(dashboard.handle(.right, try stepping(replayed: 0)).commands == [.next])
+    }
+
+    @Test func backReviewsEarlierEntriesAndNextReturnsBeforeReplayingMore() throws {
+        var dashboard = Dashboard()
+        let snapshot = try stepping(replayed: 2)
+        #expect(dashboard.handle(.character("p"), snapshot).commands.isEmpty)
+        #expect(dashboard.review == 0)
+        #expect(dashboard.handle(.left, snapshot).commands.isEmpty)
+        #expect(dashboard.review == 0)
+        #expect(dashboard.handle(.character("n"), snapshot).commands.isEmpty)
+        #expect(dashboard.review == nil)
+        #expect(dashboard.handle(.character("n"), snapshot).commands == [.next])
+    }
+
+    @Test func aTypedBreakpointIsSentAndANonsenseOneIsRefusedWithANotice() {
+        var dashboard = Dashboard()
+        _ = dashboard.handle(.character("b"), running)
+        var commands = [RunCommand]()
+        for character in ">1e3" { commands += dashboard.handle(.character(character), running).commands }
+        commands += dashboard.handle(.enter, running).commands
+        #expect(commands == [.setBreakpoint(.normAbove(1000))])
+        _ = dashboard.handle(.character("b"), running)
+        _ = dashboard.handle(.character("x"), running)
+        #expect(dashboard.handle(.enter, running).commands.isEmpty)
+        #expect(dashboard.notice?.hasPrefix("not a breakpoint") == true)
+    }
+
+    @Test func chartKeysToggleLogYHistoryAndSmoothing() {
+        var dashboard = Dashboard()
+        let smoothing = dashboard.chart.smoothingIndex
+        _ = dashboard.handle(.character("l"), running)
+        _ = dashboard.handle(.character("h"), running)
+        _ = dashboard.handle(.character("+"), running)
+        #expect(dashboard.chart.logY && dashboard.chart.wholeHistory && dashboard.chart.smoothingIndex == smoothing + 1)
+    }
+
+    @Test func arrowsOnTheChartMoveItsCursorWithinTheHistory() {
+        var dashboard = Dashboard()
+        _ = dashboard.handle(.left, running)
+        #expect(dashboard.chart.cursorStep == 1)
+        for _ in 0..<5 { _ = dashboard.handle(.left, running) }
+        #expect(dashboard.chart.cursorStep == 0)
+    }
+
+    @Test func tabMovesFocusThroughThePanelsOnScreen() {
+        var dashboard = Dashboard()
+        var seen = [PanelID]()
+        for _ in 0..<3 {
+            _ = dashboard.handle(.tab, running)
+            seen.append(dashboard.focus)
+        }
+        #expect(seen == [.tape, .gradients, .loss])
+    }
+
+    @Test func qAndCtrlCQuit() {
+        var dashboard = Dashboard()
+        #expect(dashboard.handle(.character("q"), running).quit)
+        #expect(dashboard.handle(.interrupt, running).quit)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import AutobwTUI
+
+/// The loss chart, drawn into buffers and read back as text.
+@Suite struct LossChartTests {
+    func render(_ losses: [Float], width: Int = 30, height: Int = 8, _ configure: (inout ChartSettings) -> Void = { _ in })
+        -> String
+    {
+        var settings = ChartSettings()
+        settings.smoothingIndex = 0
+        configure(&settings)
+        var buffer = CellBuffer(width: width, height: height)
+        LossChart(losses: losses, firstStep: 0, validation: [], settings: settings).render(into: &buffer, area: buffer.bounds)
+        return buffer.text
+    }
+
+    @Test func theAxisCoversTheDataWithNiceTicksAndEachStepIsADotColumn() {
+        #expect(render([4, 3, 2, 1, 2, 3, 4, 3, 2, 1]) == """
+                  4┤⢹  ⣿
+                   │⢸⡀⢀⣿⡀
+                   │ ⡇⢸ ⡇
+                  2┤ ⢧⡼ ⢧
+                   │ ⢸⡇ ⢸
+                   │ ⠈⠁ ⠈
+                  0┤
+                    0                    9
+            """)
+    }
+
+    @Test func aLogAxisSpreadsDecadesEvenlyInHalfBlocks() {
+        let text = render([1000, 100, 10, 1, 0.1]) {
+            $0.logY = true
+            $0.glyphs = .blocks
+        }
+        #expect(text == """
+              1e+04┤
+                   │▀█
+                100┤ ▀█
+                   │  █▄
+                  1┤   █▄
+                   │    █
+               0.01┤
+                    0                    4
+            """)
+    }
+
+    @Test func theLiveTailShowsOnlyTheLatestStepsAndTheWholeHistoryStartsAtTheFirst() {
+        let losses = (0..<500).map { Float(500 - $0) }
+        let tail = render(losses).split(separator: "\n").last.map(String.init) ?? ""
+        let whole = render(losses) { $0.wholeHistory = true }.split(separator: "\n").last.map(String.init) ?? ""
+        // 22 plot columns of 2 dots: the last 44 steps.
+        #expect(tail.split(separator: " ") == ["456", "499"])
+        #expect(whole.split(separator: " ") == ["0", "499"])
+    }
+
+    @Test func theSmoothedLineIsADebiasedAverageThatStartsAtTheFirstValue() {
+        let smoothed = LossChart.smoothed([2, 4, .nan, 4], factor: 0.5)
+        #expect(smoothed[0] == 2)
+        #expect(abs(smoothed[1] - (0.5 * 2 * 0.5 + 0.5 * 4) / 0.75) < 1e-6)
+        #expect(smoothed[2] == smoothed[1])
+    }
+
+    @Test func theCursorNamesItsStepAndLoss() {
+        let text = render([4, 3, 2, 1, 2, 3, 4, 3, 2, 1], width: 50) { $0.cursorStep = 3 }
+        #expect(text.split(separator: "\n").last?.contains("▲ step 3  loss 1") == true)
+    }
+
+    @Test func anEmptyHistorySaysItIsWaiting() {
+        #expect(render([], width: 50).contains("waiting for the first step"))
+    }
+
+    @Test func ticksAreOneTwoOrFiveTimesAPowerOfTen() {
+        #expect(AxisTicks.nice(0.13) == 0.2)
+        #expect(AxisTicks.nice(3) == 5)
+        #expect(AxisTicks.nice(0.7) == 1)
+        #expect(AxisTicks(covering: [0.12, 0.93], count: 4, logarithmic: false).ticks == [0, 0.5, 1])
+    }
+}

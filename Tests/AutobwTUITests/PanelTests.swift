@@ -1,0 +1,113 @@
+import Autobw
+import AutobwTrainer
+import Testing
+@testable import AutobwTUI
+
+/// The tape list, the debugger panel and a whole screen, drawn at fixed sizes.
+@Suite struct PanelTests {
+    @Test func theTapeListScrollsToKeepTheSelectedEntryInTheMiddle() throws {
+        var buffer = CellBuffer(width: 64, height: 8)
+        TapeList(entries: try ScreenFixtures.longTape(count: 50), selected: 40, expanded: false)
+            .render(into: &buffer, area: buffer.bounds)
+        #expect(buffer.text == """
+                #36 -                     mul_scalar    [3]
+                #37 -                     add_scalar    [3]
+                #38 -                     mul_scalar    [3]
+                #39 -                     add_scalar    [3]
+                #40 -                     mul_scalar    [3]
+                #41 -                     add_scalar    [3]
+                #42 -                     mul_scalar    [3]
+                #43 -                     add_scalar    [3]
+            """)
+        #expect(buffer[4, 4].style == .selected)
+    }
+
+    @Test func theTapeListStopsScrollingAtTheLastEntry() throws {
+        var buffer = CellBuffer(width: 64, height: 4)
+        TapeList(entries: try ScreenFixtures.longTape(count: 10), selected: 9, expanded: false)
+            .render(into: &buffer, area: buffer.bounds)
+        #expect(buffer.text.split(separator: "\n").map { $0.split(separator: " ")[0] } == ["#6", "#7", "#8", "#9"])
+    }
+
+    @Test func theDebuggerShowsTheGradientsOfTheCoinFlipKnownByHand() throws {
+        var buffer = CellBuffer(width: 60, height: 14)
+        DebuggerPanel(state: try ScreenFixtures.coinFlipDebugger(steps: 2), shown: nil).render(into: &buffer, area: buffer.bounds)
+        #expect(buffer.text == """
+            step 7  loss 11  replayed 2 entries  done
+            #0 mul  at unknown
+            shapes [2] [2] -> [2]
+            incoming gradient
+              norm 1.414  min 1  max 1  mean 1
+              values 1 1 …
+            sent to inputs
+              watched x      norm 5  min 3  max 4  mean 3.5
+              w              norm 2.236  min 1  max 2  mean 1.5
+            parameters touched, accumulated so far
+              w              norm 2.236  min 1  max 2  mean 1.5
+
+            replay done: space applies the update and resumes, s steps i
+            breakpoint: first non-finite gradient (b sets one)
+            """)
+    }
+
+    @Test func reviewingAnEarlierEntryShowsItAndSaysSo() throws {
+        var buffer = CellBuffer(width: 80, height: 3)
+        DebuggerPanel(state: try ScreenFixtures.coinFlipDebugger(steps: 2), shown: 0).render(into: &buffer, area: buffer.bounds)
+        #expect(buffer.text.hasPrefix("step 7  loss 11  replayed 2 entries  (reviewing 1 of 2)  done\n#1 sum"))
+    }
+
+    @Test func aNonFiniteGradientIsDrawnAsAnAlarm() {
+        let statistics = Tensor([1, .nan, .infinity]).statistics()
+        #expect(DebuggerPanel.summary(statistics).hasSuffix("NaN 1 +Inf 1 -Inf 0"))
+        #expect(DebuggerPanel.style(statistics) == .alarm)
+    }
+
+    @Test func theStepModeScreenAt80x24ShowsTheDebuggerAboveTheTape() throws {
+        var snapshot = ScreenFixtures.snapshot(losses: [2, 1.5, 1.2, 1.0, 0.9], preset: "coin-flip")
+        snapshot.debugger = try ScreenFixtures.coinFlipDebugger(steps: 1)
+        snapshot.state = .stepping
+        var dashboard = Dashboard()
+        dashboard.focus = .debugger
+        #expect(dashboard.render(snapshot, width: 80, height: 24).text == """
+            ┌─ Debugger ───────────────────────────────────────────────────────────────────┐
+            │step 7  loss 11  replayed 1 entry                                             │
+            │#1 sum  at AutobwTUITests/ScreenFixtures.swift:15                             │
+            │shapes [2] -> []                                                              │
+            │incoming gradient                                                             │
+            │  norm 1  min 1  max 1  mean 1                                                │
+            │  values 1 …                                                                  │
+            │sent to inputs                                                                │
+            │  #0             norm 1.414  min 1  max 1  mean 1                             │
+            │                                                                              │
+            │next: #0 mul                                                                  │
+            │breakpoint: first non-finite gradient (b sets one)                            │
+            └──────────────────────────────────────────────────────────────────────────────┘
+            ┌─ Tape · 2 entries · step 7 replay ───────────────────────────────────────────┐
+            │     #0 -                                   mul           [2]                 │
+            │▶    #1 -                                   sum           []                  │
+            │      in   #0 [2]                                                             │
+            │      at   AutobwTUITests/ScreenFixtures.swift:15                             │
+            │                                                                              │
+            │                                                                              │
+            │                                                                              │
+            │                                                                              │
+            └──────────────────────────────────────────────────────────────────────────────┘
+             stepping  │ coin-flip │ step 5/100 │ 0:00 n next  p back  c continue  b break
+            """)
+    }
+
+    @Test func aWideScreenWhileTrainingHasTheChartTapeGradientsAndSample() {
+        var snapshot = ScreenFixtures.snapshot(losses: [2, 1.5, 1.2, 1.0, 0.9], preset: "char-lstm")
+        snapshot.sample = "ROMEO: hello"
+        let text = Dashboard().render(snapshot, width: 120, height: 40).text
+        for title in ["─ Loss", "─ Tape", "─ Gradient norms", "─ Sample", "ROMEO: hello", " running "] {
+            #expect(text.contains(title), "missing \(title)")
+        }
+    }
+
+    @Test func wideCharactersAndControlsAreDrawnAsOneColumnEach() {
+        var buffer = CellBuffer(width: 6, height: 1)
+        buffer.write("a\u{7}日b", x: 0, y: 0)
+        #expect(buffer.text == "a??b")
+    }
+}
