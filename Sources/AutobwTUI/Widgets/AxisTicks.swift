@@ -49,7 +49,7 @@ struct AxisTicks: Equatable {
         let value = logarithmic ? pow(10, tick) : tick
         if value == 0 || abs(value) < 1e-12 { return "0" }
         let magnitude = abs(value)
-        if magnitude >= 1e4 || magnitude < 1e-2 { return String(format: "%.0e", value) }
+        if magnitude >= 1e4 || magnitude < 1e-2 { return String(format: "%.3g", value) }
         return String(format: "%g", (value * 1e4).rounded() / 1e4)
     }
 }

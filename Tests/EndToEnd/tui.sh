@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The terminal UI in a real terminal: drives the built `autobw` inside a detached tmux session (its own server),
+# reads the screen with capture-pane, and checks exit codes and that the terminal settings (`stty -a`) are the
+# same after as before, for q, Ctrl-C, SIGTERM, a diverging run and `autobw replay`/`autobw watch`. Stops at the
+# first failure, showing the screen.
+# Usage: Tests/EndToEnd/tui.sh path/to/autobw
+set -uo pipefail
+autobw="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+work="$(mktemp -d)"
+socket="autobw-tui-test-$$"
+tmux_() { tmux -u -L "$socket" "$@"; }
+trap 'tmux_ kill-server 2>/dev/null; rm -rf "$work"' EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    echo "---- screen:" >&2
+    tmux_ capture-pane -p -t ui 2>/dev/null >&2 || true
+    exit 1
+}
+
+# start NAME ARGS...: runs `autobw ARGS` in a fresh 120x40 session; its exit code goes to $work/NAME.code and the
+# terminal settings before and after to NAME.before / NAME.after.
+start() {
+    local name="$1"
+    shift
+    tmux_ kill-session -t ui 2>/dev/null
+    rm -f "$work/$name".*
+    local args=""
+    for argument in "$@"; do args+=" $(printf '%q' "$argument")"; done
+    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=C.UTF-8 -e TERM=tmux-256color \
+        "stty -a > $work/$name.before; sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "$autobw")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
+}
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT.
+wait_for() {
+    local text="$1" seconds="${2:-20}" tries
+    for ((tries = 0; tries < seconds * 10; tries++)); do
+        tmux_ capture-pane -p -t ui 2>/dev/null | grep -qF -- "$text" && return 0
+        sleep 0.1
+    done
+    fail "the screen never showed '$text'"
+    return 1
+}
+
+# press KEYS...: sends keys, then gives the UI a moment to redraw.
+press() {
+    tmux_ send-keys -t ui "$@"
+    sleep 0.4
+}
+
+# finished NAME CODE: the run ended with CODE and left the terminal as it found it.
+finished() {
+    local name="$1" expected="$2" tries
+    for ((tries = 0; tries < 200; tries++)); do
+        [ -s "$work/$name.code" ] && [ -s "$work/$name.after" ] && break
+        sleep 0.1
+    done
+    local code
+    code="$(cat "$work/$name.code" 2>/dev/null)"
+    [ "$code" = "$expected" ] || fail "$name: exit code '${code}', expected $expected (stderr: $(cat "$work/$name.err" 2>/dev/null))"
+    # The first line holds the window size, which a resize changes on purpose.
+    cmp -s <(sed 1d "$work/$name.before") <(sed 1d "$work/$name.after") \
+        || fail "$name: the terminal settings changed (stty -a differs: $(diff "$work/$name.before" "$work/$name.after" | tr '\n' ' '))"
+}
+
+echo "tui: start, pause, step the replay, go back, resume, resize, quit with q" >&2
+start quit train --preset coin-flip --steps 100000000
+wait_for "─ Loss" && wait_for " running "
+press Space
+wait_for " paused "
+press s
+wait_for "before the first entry"
+press n
+wait_for "#3 mean_squared_error"
+press n n
+wait_for "replayed 3 entries"
+wait_for "#1 add  in linear"
+press p
+wait_for "(reviewing 2 of 3)"
+wait_for "#2 add"
+press Left
+wait_for "(reviewing 1 of 3)"
+press c
+wait_for "replay done"
+wait_for "replayed 4 entries"
+press Space
+wait_for " running "
+wait_for "─ Loss"
+tmux_ resize-window -t ui -x 80 -y 24
+sleep 0.5
+width="$(tmux_ capture-pane -p -t ui | python3 -c 'import sys; print(max(len(line.rstrip("\n")) for line in sys.stdin))')"
+[ "$width" -le 80 ] || fail "after resizing to 80 columns the screen is $width wide"
+wait_for "─ Tape"
+press ?
+wait_for "Keys (? or Esc closes)"
+press Escape
+press q
+finished quit 0
+
+echo "tui: a breakpoint typed by the user stops continue at the first entry above it" >&2
+start breakpoint train --preset coin-flip --steps 100000000
+wait_for " running "
+press s
+wait_for "before the first entry"
+press b
+tmux_ send-keys -t ui -l ">0.1"
+press Enter
+wait_for "breakpoint: grad norm > 0.1"
+press c
+wait_for "stopped: breakpoint: grad norm > 0.1"
+wait_for "#3 mean_squared_error"
+press q
+finished breakpoint 0
+
+echo "tui: Ctrl-C and SIGTERM end it with 130 and a sane terminal; the checkpoint is saved" >&2
+start interrupt train --preset coin-flip --steps 100000000 --checkpoint "$work/interrupted.safetensors"
+wait_for " running "
+press C-c
+finished interrupt 130
+[ -s "$work/interrupted.safetensors" ] || fail "Ctrl-C did not save the checkpoint"
+"$autobw" train --headless --preset coin-flip --steps 1 --resume "$work/interrupted.safetensors" --metrics /dev/null \
+    2>/dev/null
+[ $? -eq 0 ] || fail "the checkpoint saved on Ctrl-C does not resume"
+
+start terminate train --preset mlp --steps 100000000
+wait_for " running "
+kill -TERM "$(cat "$work/terminate.pid")"
+finished terminate 130
+
+echo "tui: a diverging run stops in the debugger at the entry that went non-finite" >&2
+start diverge train --preset coin-flip --lr 1e30 --steps 1000
+wait_for "DIVERGED"
+wait_for "stopped: diverged"
+wait_for "#3 mean_squared_error"
+press q
+finished diverge 3
+
+echo "tui: autobw replay opens a dumped tape in the debugger" >&2
+"$autobw" train --headless --preset coin-flip --steps 3 --dump-tape "$work/tape.json" --metrics /dev/null 2>/dev/null \
+    || fail "could not dump a tape"
+start replay replay "$work/tape.json"
+wait_for "before the first entry"
+press n
+wait_for "#3 mean_squared_error"
+press n
+wait_for "replayed 2 entries"
+press q
+finished replay 0
+
+echo "tui: autobw watch follows a headless run's metrics file" >&2
+"$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"
+start watch watch "$work/metrics.jsonl"
+wait_for "step 40/40"
+wait_for "─ Loss"
+press q
+finished watch 0
+
+echo "tui: all passed" >&2
