@@ -18,7 +18,7 @@ fail() {
     exit 1
 }
 
-# start NAME ARGS...: runs `autobw ARGS` in a fresh 120x40 session; its exit code goes to $work/NAME.code and the
+# start NAME ARGS...: runs `autobw ARGS` in a fresh 120x40 session (TERM=$UI_TERM, NO_COLOR when $UI_NO_COLOR); its exit code goes to $work/NAME.code and the
 # terminal settings before and after to NAME.before / NAME.after.
 start() {
     local name="$1"
@@ -27,7 +27,7 @@ start() {
     rm -f "$work/$name".*
     local args=""
     for argument in "$@"; do args+=" $(printf '%q' "$argument")"; done
-    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=C.UTF-8 -e TERM=tmux-256color \
+    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=C.UTF-8 -e TERM="${UI_TERM:-tmux-256color}" ${UI_NO_COLOR:+-e NO_COLOR=1} \
         "stty -a > $work/$name.before; sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "$autobw")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
 }
 
@@ -134,6 +134,26 @@ wait_for "stopped: diverged"
 wait_for "#3 mean_squared_error"
 press q
 finished diverge 3
+
+echo "tui: colours follow the terminal: an 8-colour terminal gets colours, NO_COLOR none" >&2
+colour=$'\e\\[3[0-7]m'
+UI_TERM=screen start colours train --preset coin-flip --steps 100000000
+wait_for " running "
+[ "$(tput -T screen colors)" = 8 ] || fail "TERM=screen is not an 8-colour terminal here"
+tmux_ capture-pane -e -p -t ui | grep -q "$colour" || fail "no colour on an 8-colour terminal"
+press q
+finished colours 0
+UI_NO_COLOR=1 start nocolour train --preset coin-flip --steps 100000000
+wait_for " running "
+tmux_ capture-pane -e -p -t ui | grep -q "$colour" && fail "colours drawn although NO_COLOR is set"
+press q
+finished nocolour 0
+
+echo "tui: a crash signal still restores the terminal (and the process dies of the signal)" >&2
+start crash train --preset coin-flip --steps 100000000
+wait_for " running "
+kill -SEGV "$(cat "$work/crash.pid")"
+finished crash 139
 
 echo "tui: autobw replay opens a dumped tape in the debugger" >&2
 "$autobw" train --headless --preset coin-flip --steps 3 --dump-tape "$work/tape.json" --metrics /dev/null 2>/dev/null \

@@ -25,13 +25,12 @@ public struct TerminalApp {
         dashboard.chart.glyphs = Self.chartGlyphs(environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Braille where the terminal can draw it; half blocks on the Linux console (its font has no braille) or
-    /// when `AUTOBW_CHART=blocks`.
+    /// Braille where the terminal can draw it; half blocks on the Linux console and VT terminals (their fonts
+    /// have no braille) or when `AUTOBW_CHART=blocks`.
     static func chartGlyphs(environment: [String: String]) -> ChartGlyphs {
         if environment["AUTOBW_CHART"] == "blocks" { return .blocks }
         if let term = environment["TERM"], term == "linux" || term.hasPrefix("vt") { return .blocks }
-        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
-        return locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8") ? .braille : .blocks
+        return .braille
     }
 
     /// Runs until the user quits or an interrupt arrives.

@@ -15,6 +15,9 @@ public final class CursesTerminal: Terminal {
     public init() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         setlocale(LC_ALL, "")
+        // Containers often run with no locale set, which would make curses draw every box and braille character
+        // as garbage; terminals today speak UTF-8, so fall back to glibc's built-in C.UTF-8.
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
         TerminalRestorer.saveTerminalState()
         guard initscr() != nil else { throw TerminalError.cannotStart }
         TerminalRestorer.installCrashHandlers()

@@ -82,10 +82,13 @@ struct TrainingLoop {
 
     private mutating func record(_ metrics: StepMetrics, tape: [TapeEntryInfo]?) throws {
         let now = DispatchTime.now().uptimeNanoseconds
-        rateWindow.append((now, session.nextStep))
-        rateWindow.removeAll { now - $0.time > 3_000_000_000 }
-        let rate = rateWindow.count > 1
-            ? Double(rateWindow.count - 1) / (Double(now - rateWindow[0].time) / 1e9) : 0
+        // One sample a tenth of a second keeps the window short however fast the steps are.
+        if rateWindow.last.map({ now - $0.time >= 100_000_000 }) ?? true {
+            rateWindow.append((now, session.nextStep))
+            if rateWindow.count > 30 { rateWindow.removeFirst(rateWindow.count - 30) }
+        }
+        let oldest = rateWindow[0]
+        let rate = now > oldest.time ? Double(session.nextStep - oldest.steps) / (Double(now - oldest.time) / 1e9) : 0
         var evaluation: Evaluation?
         if options.evalEvery > 0, session.nextStep % options.evalEvery == 0 { evaluation = try session.evaluate() }
         if let path = options.checkpointPath, options.checkpointEvery > 0, session.nextStep % options.checkpointEvery == 0 {
