@@ -92,7 +92,7 @@ import Testing
             │                                                                              │
             │                                                                              │
             └──────────────────────────────────────────────────────────────────────────────┘
-             stepping  │ coin-flip │ step 5/100 │ 0:00 n next  p back  c continue  b break
+             stepping  │ coin-flip │ step 5/100 │ 0:00                       ? help  q quit
             """)
     }
 

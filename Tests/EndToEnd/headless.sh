@@ -159,6 +159,10 @@ PY
 # Bad input: exit code and one clear line on stderr naming the problem.
 expect_exit 64 "--headless" train --steps 3
 expect_exit 64 "--headless"
+expect_exit 64 "--metrics writes files of a headless run" train --metrics "$work/m.jsonl"
+expect_exit 64 "--dump-tape writes files of a headless run" train --dump-tape "$work/t.json"
+expect_exit 64 "--headless" replay "$work/t.json"
+expect_exit 64 "--headless" watch "$work/m.jsonl"
 expect_exit 64 "--steps" train --headless --steps 0
 expect_exit 64 "--steps" train --headless --steps -1
 expect_exit 64 "steps" train --headless --steps abc

@@ -30,7 +30,12 @@ struct StatusLine {
         }
         if snapshot.stepsPerSecond > 0 { parts.append(String(format: "%.1f steps/s", snapshot.stepsPerSecond)) }
         if snapshot.source == nil { parts.append(Format.elapsed(seconds: snapshot.elapsedSeconds)) }
-        let text = parts.joined(separator: " │ ")
+        // On a narrow screen the learning rate goes first, so that the key hints keep some room.
+        var text = parts.joined(separator: " │ ")
+        if text.count + 16 > area.width, let rate = parts.firstIndex(where: { $0.hasPrefix("lr ") }) {
+            parts.remove(at: rate)
+            text = parts.joined(separator: " │ ")
+        }
         let alarm: Bool
         switch snapshot.state {
         case .diverged, .failed: alarm = true
@@ -40,8 +45,7 @@ struct StatusLine {
         let written = buffer.write(text, x: area.x, y: area.y, style: .selected, limit: area.width)
         buffer.restyle(Rect(x: area.x, y: area.y, width: min(written, state.count + 2), height: 1)) { $0 = stateStyle }
         let room = area.width - written - 2
-        if room >= 6 {
-            let shown = hints.count <= room ? hints : String(hints.prefix(room))
+        if let shown = [hints, "? help  q quit", "? help"].first(where: { $0.count <= room }) {
             buffer.write(shown, x: area.x + area.width - shown.count - 1, y: area.y, style: .selected)
         }
     }

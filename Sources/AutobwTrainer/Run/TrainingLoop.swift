@@ -149,10 +149,18 @@ struct TrainingLoop {
     /// Opens the diverging step again in the debugger, stopped at the first entry whose gradient is not finite.
     private mutating func showDivergence(_ detail: String) -> AfterDebugging {
         do {
-            let open = try session.beginStep(options: .timesForward)
+            let open = try session.beginStep(options: [.timesForward, .recordsOutputStatistics])
             var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
             state.breakpoint = .nonFinite
-            try continueReplay(open, &state, to: .nonFinite)
+            // The offending entry: the first, in recording order, whose output is not finite; the replay reaches
+            // it last among those, or stops earlier at a gradient that is not finite.
+            let offending = state.entries.first { $0.outputStatistics?.contains { !$0.isFinite } == true }?.index
+            while let step = try open.next() {
+                let entry = ReplayedEntry(step)
+                state.replayed.append(entry)
+                if !entry.isFinite || entry.entry.index == offending { break }
+            }
+            state.next = open.replay.peek()
             state.stopReason = "diverged: \(detail)"
             let tape = state.entries
             owner.publish { [state] in

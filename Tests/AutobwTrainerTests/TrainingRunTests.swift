@@ -1,0 +1,134 @@
+import Autobw
+import Foundation
+import Testing
+@testable import AutobwTrainer
+
+/// A session driven on its own thread: snapshots out, commands in, the debugger inside a step.
+@Suite struct TrainingRunTests {
+    /// Polls `run` until `condition` holds (at most 10 s).
+    func waitFor(_ run: RunSource, _ condition: (RunSnapshot) -> Bool) -> RunSnapshot? {
+        for _ in 0..<2000 {
+            let snapshot = run.snapshot()
+            if condition(snapshot) { return snapshot }
+            usleep(5000)
+        }
+        return nil
+    }
+
+    func coinFlipRun(steps: Int, stepping: Bool, learningRate: Float? = nil) throws -> TrainingRun {
+        var configuration = TrainingConfiguration()
+        configuration.preset = .coinFlip
+        configuration.learningRate = learningRate
+        var options = TrainingRun.Options(steps: steps)
+        options.startsStepping = stepping
+        let run = TrainingRun(try TrainingSession(configuration), options: options)
+        run.start()
+        return run
+    }
+
+    @Test func aRunPublishesEveryStepAndFinishes() throws {
+        let run = try coinFlipRun(steps: 50, stepping: false)
+        defer { run.stopAndWait() }
+        let done = try #require(waitFor(run) { $0.state == .finished })
+        #expect(done.losses.count == 50 && done.stepsDone == 50)
+        #expect(done.entryNorms.steps.count == 50)
+        #expect(done.latest?.parameterGradientNorms.map(\.name) == ["weight", "bias"])
+    }
+
+    @Test func stepModeHandsTheReplayOverEntryByEntryAndResumeFinishesTheStep() throws {
+        let run = try coinFlipRun(steps: 1000, stepping: true)
+        defer { run.stopAndWait() }
+        let opened = try #require(waitFor(run) { $0.debugger != nil })
+        #expect(opened.state == .stepping && opened.debugger?.replayed.isEmpty == true && opened.stepsDone == 0)
+        run.send(.next)
+        run.send(.next)
+        let stepped = try #require(waitFor(run) { $0.debugger?.replayed.count == 2 })
+        #expect(stepped.debugger?.replayed.map(\.entry.index) == [3, 2])
+        #expect(stepped.stepsDone == 0)
+        run.send(.continueReplay)
+        #expect(waitFor(run) { $0.debugger?.isFinished == true } != nil)
+        run.send(.resume)
+        #expect(waitFor(run) { $0.debugger == nil && $0.stepsDone > 1 } != nil)
+    }
+
+    @Test func pauseStopsTakingStepsUntilResume() throws {
+        let run = try coinFlipRun(steps: 100_000_000, stepping: false)
+        defer { run.stopAndWait() }
+        run.send(.pause)
+        let paused = try #require(waitFor(run) { $0.state == .paused })
+        usleep(50_000)
+        #expect(run.snapshot().stepsDone == paused.stepsDone)
+        run.send(.resume)
+        #expect(waitFor(run) { $0.stepsDone > paused.stepsDone } != nil)
+    }
+
+    @Test func aDivergingRunStopsInTheDebuggerAtTheFirstNonFiniteGradient() throws {
+        let run = try coinFlipRun(steps: 100, stepping: false, learningRate: 1e30)
+        defer { run.stopAndWait() }
+        let diverged = try #require(waitFor(run) { if case .diverged = $0.state { return true } else { return false } })
+        let debugger = try #require(diverged.debugger)
+        let offending = debugger.entries.first { $0.outputStatistics?.contains { !$0.isFinite } == true }?.index
+        let last = try #require(debugger.replayed.last)
+        #expect(!last.isFinite || last.entry.index == offending)
+        #expect(debugger.replayed.dropLast().allSatisfy { $0.isFinite && $0.entry.index != offending })
+        #expect(debugger.stopReason?.hasPrefix("diverged: ") == true)
+        #expect(diverged.exitCode == 3)
+    }
+
+    @Test func theGradientHistoryKeepsTheLast1000Steps() {
+        var history = GradientHistory()
+        for step in 0..<1005 { history.append(step: step, reports: []) }
+        #expect(history.steps.count == 1000)
+        #expect(history.norms(at: 5) != nil && history.norms(at: 4) == nil && history.norms(at: 1004) != nil)
+    }
+
+    @Test func breakpointsParseAsTypedAndRefuseNonsense() {
+        #expect(Breakpoint(parsing: "nan") == .nonFinite)
+        #expect(Breakpoint(parsing: " >1e3") == .normAbove(1000))
+        #expect(Breakpoint(parsing: "< 1e-6") == .normBelow(1e-6))
+        #expect(Breakpoint(parsing: "x") == nil)
+        #expect(Breakpoint(parsing: ">nan") == nil)
+        #expect(Breakpoint(parsing: ">") == nil)
+    }
+
+    @Test func aDumpReplaysInDescendingEntryOrderAndContinueStopsAtTheBreakpoint() throws {
+        let session = try TrainingSession(TrainingSessionTests.configuration(.mlp))
+        let dump = try session.stepDumping().dump
+        let replay = DumpReplay(dump, path: "dump.json")
+        replay.send(.next)
+        replay.send(.next)
+        let indices = replay.snapshot().debugger?.replayed.map(\.entry.index) ?? []
+        let replayedIndices = dump.entries.filter(\.replayed).map(\.entry.index).sorted(by: >)
+        #expect(indices == Array(replayedIndices.prefix(2)))
+        replay.send(.setBreakpoint(.normBelow(1e30)))
+        replay.send(.continueReplay)
+        let stopped = try #require(replay.snapshot().debugger)
+        #expect(stopped.replayed.count == 3 && stopped.stopReason?.hasPrefix("breakpoint") == true)
+    }
+
+    @Test func theMetricsFollowerReadsWholeLinesAsTheFileGrows() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("{\"autobw\":\"0\",\"preset\":\"mlp\"}\n{\"step\":0,\"loss\":2,\"lr\":0.1}\n{\"step\":1,\"lo".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let follower = try MetricsFollower(path: path)
+        #expect(follower.snapshot().losses == [2])
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("ss\":1.5,\"val_loss\":1.7}\n".utf8))
+        try handle.close()
+        let snapshot = follower.snapshot()
+        #expect(snapshot.losses == [2, 1.5] && snapshot.validation.map(\.loss) == [1.7] && snapshot.preset == "mlp")
+    }
+
+    @Test func aFileThatIsNotAMetricsFileIsRefusedAsBadData() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("step,loss\n0,1\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try MetricsFollower(path: path)
+        } throws: { error in
+            if case TrainerError.badData = error { return true } else { return false }
+        }
+    }
+}
