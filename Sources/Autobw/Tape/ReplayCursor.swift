@@ -109,17 +109,24 @@ struct ReplayCursor {
 
     /// One step for `ReverseReplay.step()`: the entry replayed, its gradients, and the parameters among its
     /// inputs with their gradients so far.
+    @inline(__always)
     mutating func step(layout: RecordingLayout) throws -> ReplayStep? {
         guard let index = nextReachedEntry() else { return nil }
         var reporter = TensorReporter()
         try replay(index, reporter: &reporter)
+        let touched = parameterGradients(touchedBy: index)
+        return ReplayStep(layout: layout, index: index, gradients: consume reporter, parameterGradients: touched)
+    }
+
+    /// The gradient accumulated so far in each parameter among entry `index`'s inputs; no array for an entry
+    /// that touches none, the common case.
+    private func parameterGradients(touchedBy index: Int) -> [ParameterGradient] {
         let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
-        let touched = recorded.inputSlots[inputs].compactMap { parameterGradient(slot: $0) }
-        let report = consume reporter    // moved into the step, not copied and released
-        guard let first = report.first else { return nil }
-        return ReplayStep(
-            layout: layout, index: index, firstIncoming: first, laterIncoming: report.later,
-            sentGradients: report.sentGradients, parameterGradients: touched)
+        return recorded.inputSlots.withUnsafeBufferPointer { slots in
+            var touched = [ParameterGradient]()
+            for position in inputs { if let gradient = parameterGradient(slot: slots[position]) { touched.append(gradient) } }
+            return touched
+        }
     }
 
     /// The gradients of the watched leaves (not parameters), once no entry is left to replay.

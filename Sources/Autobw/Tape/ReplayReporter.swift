@@ -20,7 +20,7 @@ struct SilentReporter: ReplayReporter {
 }
 
 /// `step()`: the gradient tensors themselves, for a `ReplayStep`.
-struct TensorReporter: ReplayReporter {
+struct TensorReporter: ReplayReporter, Sendable {
     var first: Tensor?
     var later: [Tensor] = []
     var sentGradients = InlineTensors(first: nil, second: nil, rest: [], count: 0)

@@ -5,16 +5,14 @@
 public struct ReplayStep: Sendable {
     let layout: RecordingLayout
     let index: Int
+    /// The gradients as the replay reported them, moved here whole: copying them out one by one cost stepping
+    /// a retain and a release each.
+    let gradients: TensorReporter
 
-    init(
-        layout: RecordingLayout, index: Int, firstIncoming: Tensor, laterIncoming: [Tensor], sentGradients: InlineTensors,
-        parameterGradients: [ParameterGradient]
-    ) {
+    init(layout: RecordingLayout, index: Int, gradients: consuming TensorReporter, parameterGradients: [ParameterGradient]) {
         self.layout = layout
         self.index = index
-        self.firstIncoming = firstIncoming
-        self.laterIncoming = laterIncoming
-        self.sentGradients = sentGradients
+        self.gradients = gradients
         self.parameterGradients = parameterGradients
     }
 
@@ -23,14 +21,11 @@ public struct ReplayStep: Sendable {
         let entry = layout.recording.entries[index]
         return layout.recording.info(ofEntry: index, savedShapes: Array(layout.savedShapes[entry.savedRange]))
     }
-    let firstIncoming: Tensor
-    let laterIncoming: [Tensor]
-    let sentGradients: InlineTensors
 
     /// The gradient of each of its outputs.
-    public var incoming: [Tensor] { [firstIncoming] + laterIncoming }
+    public var incoming: [Tensor] { (gradients.first.map { [$0] } ?? []) + gradients.later }
     /// The gradient it sent to each input (nil for untraced inputs).
-    public var sent: [Tensor?] { sentGradients.list }
+    public var sent: [Tensor?] { gradients.sentGradients.list }
     /// For each parameter among the entry's inputs, the gradient accumulated in this replay so far
     /// (including this step's contribution).
     public let parameterGradients: [ParameterGradient]
