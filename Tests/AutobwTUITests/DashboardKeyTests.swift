@@ -87,3 +87,18 @@ import Testing
         #expect(dashboard.handle(.interrupt, running).quit)
     }
 }
+
+/// The gradients panel while stepping shows the replay so far, not the last finished step.
+@Suite struct ReplayGradientTests {
+    @Test func parametersShowTheirGradientAccumulatedUpToTheEntryOnScreen() throws {
+        let debugger = try ScreenFixtures.coinFlipDebugger(steps: 2)
+        var dashboard = Dashboard()
+        let (parameters, entries) = dashboard.replayGradients(debugger, order: [])
+        #expect(parameters.map(\.name) == ["w"])
+        #expect(abs(parameters[0].norm - Float(5).squareRoot()) < 1e-5)
+        #expect(entries == [Float(2).squareRoot(), 1])
+        dashboard.review = 0
+        let (early, earlyEntries) = dashboard.replayGradients(debugger, order: ["w"])
+        #expect(early.map(\.norm) == [0] && earlyEntries == [-1, 1])
+    }
+}

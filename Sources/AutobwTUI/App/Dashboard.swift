@@ -163,6 +163,23 @@ public struct Dashboard: Sendable {
 
     // MARK: drawing
 
+    /// While stepping: each parameter's gradient as accumulated up to the entry on screen (0 where none has
+    /// arrived yet), in `order` first, and each replayed entry's incoming gradient norm (-1 where not replayed).
+    func replayGradients(_ debugger: DebuggerState, order: [String]) -> (parameters: [ParameterNorm], entries: [Float]) {
+        let shown = debugger.replayed.isEmpty ? -1 : min(review ?? debugger.replayed.count - 1, debugger.replayed.count - 1)
+        var accumulated = [String: Float]()
+        var names = order
+        var entries = [Float](repeating: -1, count: debugger.entries.count)
+        for replayed in debugger.replayed.prefix(shown + 1) {
+            for parameter in replayed.parameters {
+                if accumulated[parameter.name] == nil && !names.contains(parameter.name) { names.append(parameter.name) }
+                accumulated[parameter.name] = parameter.statistics.norm
+            }
+            if entries.indices.contains(replayed.entry.index) { entries[replayed.entry.index] = replayed.incoming.first?.norm ?? .nan }
+        }
+        return (names.map { ParameterNorm(name: $0, norm: accumulated[$0] ?? 0) }, entries)
+    }
+
     func layout(for snapshot: RunSnapshot, width: Int, height: Int) -> Layout {
         Layout.make(width: width, height: height, debugging: snapshot.debugger != nil, hasSample: snapshot.sample != nil)
     }
@@ -217,6 +234,15 @@ public struct Dashboard: Sendable {
                 replayed: Set(debugger?.replayed.map(\.entry.index) ?? []), current: current
             ).render(into: &buffer, area: inside)
         case .gradients:
+            if let debugger = snapshot.debugger {
+                let (parameters, entries) = replayGradients(debugger, order: snapshot.latest?.parameterGradientNorms.map(\.name) ?? [])
+                let inside = Panel.frame(&buffer, area, title: "Gradient norms · this replay so far", focused: focused)
+                GradientBars(
+                    parameters: parameters, sortedByNorm: gradientsByNorm, entryNorms: entries, step: debugger.step,
+                    tape: debugger.entries, scroll: gradientScroll
+                ).render(into: &buffer, area: inside)
+                return
+            }
             let inside = Panel.frame(&buffer, area, title: "Gradient norms" + (gradientsByNorm ? " · by norm" : ""), focused: focused)
             let step = chart.cursorStep.flatMap { snapshot.entryNorms.norms(at: $0) != nil ? $0 : nil } ?? snapshot.entryNorms.steps.last?.step
             GradientBars(

@@ -26,6 +26,12 @@ public struct ParameterNorm: Sendable, Equatable {
     public var name: String
     /// Its gradient's L2 norm (0 when no gradient reached it).
     public var norm: Float
+
+    /// A parameter's norm.
+    public init(name: String, norm: Float) {
+        self.name = name
+        self.norm = norm
+    }
 }
 
 /// Loss and accuracy on held-out data.
