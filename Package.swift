@@ -28,9 +28,10 @@ let package = Package(
             path: "Sources/CNCurses",
             providers: [.apt(["libncurses-dev"])]
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Autobw", dependencies: ["CBLAS"]),
         .target(name: "AutobwAssets", path: "Assets"),
-        .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets"]),
+        .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),
         .executableTarget(
             name: "AutobwCommand",

@@ -134,12 +134,24 @@ open(f"{folder}/train-labels-idx1-ubyte", "wb").write(struct.pack(">BBBBI", 0, 0
 open(f"{folder}/truncated", "wb").write(struct.pack(">BBBBIII", 0, 0, 8, 3, n, 8, 8) + images[:1000])
 open(f"{folder}/huge", "wb").write(struct.pack(">BBBBIII", 0, 0, 8, 3, 2**31, 2**31, 2**31) + images[:10])
 open(f"{folder}/few-labels", "wb").write(struct.pack(">BBBBI", 0, 0, 8, 1, 10) + labels[:10])
+import gzip
+os.makedirs(f"{folder}-gz")
+for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"]:
+    gzip.open(f"{folder}-gz/{name}.gz", "wb").write(open(f"{folder}/{name}", "rb").read())
+whole = gzip.compress(open(f"{folder}/train-images-idx3-ubyte", "rb").read())
+open(f"{folder}/truncated.gz", "wb").write(whole[: len(whole) // 2])
 PY
 "$autobw" train --headless --preset mlp --data "$work/mnist" --steps 60 --eval-every 60 > "$work/mnist.jsonl" 2>/dev/null \
     || fail "mlp on an MNIST folder failed"
 python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.exit(0 if l[-1]["val_accuracy"] > 0.9 else 1)' \
     "$work/mnist.jsonl" || fail "mlp on IDX data did not learn"
+"$autobw" train --headless --preset mlp --data "$work/mnist-gz" --steps 60 --eval-every 60 > "$work/mnist-gz.jsonl" 2>/dev/null \
+    || fail "mlp on a folder of gzipped MNIST files failed"
+cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') \
+    <(tail -n +2 "$work/mnist-gz.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') \
+    || fail "gzipped IDX files train differently from the same files unpacked"
 images="$work/mnist/train-images-idx3-ubyte"
+expect_exit 65 "truncated gzip" train --headless --preset mlp --data "$work/mnist/truncated.gz" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "truncated" train --headless --preset mlp --data "$work/mnist/truncated" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "too large" train --headless --preset mlp --data "$work/mnist/huge" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "10 labels for 300 images" train --headless --preset mlp --data "$images" --labels "$work/mnist/few-labels"

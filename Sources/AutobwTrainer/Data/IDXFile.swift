@@ -3,7 +3,7 @@ import Foundation
 
 /// The MNIST IDX format: images (`idx3`, unsigned bytes) and labels (`idx1`) as a `LabeledTable`, pixels scaled
 /// to 0...1. Either the two files, or a folder holding `train-images-idx3-ubyte` and `train-labels-idx1-ubyte`
-/// (MNIST's names). Compressed (`.gz`) files are not read: unpack them first.
+/// (MNIST's names), each possibly gzip-compressed as MNIST distributes them (`.gz`).
 public enum IDXFile {
     /// MNIST's file names inside a folder.
     static let imagesName = "train-images-idx3-ubyte", labelsName = "train-labels-idx1-ubyte"
@@ -13,12 +13,15 @@ public enum IDXFile {
     static func recognizes(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return FileManager.default.fileExists(atPath: path + "/" + imagesName)
+            return locate(imagesName, in: path) != nil
         }
         guard let handle = FileHandle(forReadingAtPath: path), InputFile.problem(with: path) == nil else { return false }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 4)) ?? Data()
-        return head.count == 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1...4).contains(head[3])
+        var head = (try? handle.read(upToCount: 4)) ?? Data()
+        if Gzip.isCompressed(head) {
+            head = (try? handle.readToEnd()).flatMap { rest in try? Gzip.decompress(head + rest, path: path, prefix: 4) } ?? Data()
+        }
+        return head.count >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1...4).contains(head[3])
     }
 
     /// The table of images and labels: `labels` nil means `path` is a folder with MNIST's files.
@@ -26,8 +29,8 @@ public enum IDXFile {
     public static func read(images path: String, labels labelsPath: String?) throws -> LabeledTable {
         var imagesPath = path, labelsPath = labelsPath
         if labelsPath == nil {
-            imagesPath = path + "/" + imagesName
-            labelsPath = path + "/" + labelsName
+            imagesPath = locate(imagesName, in: path) ?? path + "/" + imagesName
+            labelsPath = locate(labelsName, in: path) ?? path + "/" + labelsName
         }
         let labelsFile = labelsPath ?? ""
         let (imageShape, pixels) = try array(imagesPath)
@@ -47,9 +50,16 @@ public enum IDXFile {
             labels: labelBytes.map(Float.init), task: .classification(classes: classes))
     }
 
-    /// The dimensions and bytes of an IDX file of unsigned bytes, checked against the file's size.
+    /// `name` or `name.gz` inside `folder`, whichever exists.
+    static func locate(_ name: String, in folder: String) -> String? {
+        [name, name + ".gz"].map { folder + "/" + $0 }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The dimensions and bytes of an IDX file of unsigned bytes (gzip-compressed or not), checked against the
+    /// file's size.
     static func array(_ path: String) throws -> (shape: [Int], bytes: [UInt8]) {
-        let data = try TrainerError.readInput(path)
+        var data = try TrainerError.readInput(path)
+        if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
         guard data.count >= 4, data[data.startIndex] == 0, data[data.startIndex + 1] == 0 else {
             throw TrainerError.badData(path: path, detail: "not an IDX file (wrong magic number)")
         }
