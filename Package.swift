@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),
         .testTarget(name: "AutobwTests", dependencies: ["Autobw"]),
-        .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets"]),
+        .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets", "CZlib"]),
         .testTarget(name: "AutobwTUITests", dependencies: ["AutobwTUI", "AutobwTrainer", "Autobw"]),
     ]
 )

@@ -39,7 +39,7 @@ enum Gzip {
                 output.append(contentsOf: buffer[0..<(chunk - Int(stream.avail_out))])
                 if let prefix, output.count >= prefix { return }
                 guard output.count <= limit else {
-                    throw TrainerError.badData(path: path, detail: "decompresses to more than \(limit >> 30) GiB")
+                    throw TrainerError.badData(path: path, detail: "decompresses to more than \(limit) bytes")
                 }
             } while status != Z_STREAM_END && (stream.avail_in > 0 || stream.avail_out == 0)
         }

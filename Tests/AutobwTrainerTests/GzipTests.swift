@@ -1,0 +1,30 @@
+import CZlib
+import Foundation
+import Testing
+@testable import AutobwTrainer
+
+/// Compressed data files are inflated within bounds.
+@Suite struct GzipTests {
+    /// `bytes` compressed by zlib (the zlib format; inflate detects it as it detects gzip).
+    func compressed(_ bytes: [UInt8]) -> Data {
+        var length = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        _ = compress2(&output, &length, bytes, uLong(bytes.count), 9)
+        return Data(output[0..<Int(length)])
+    }
+
+    @Test func compressedBytesComeBackUnchanged() throws {
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        #expect(try Gzip.decompress(compressed(bytes), path: "x") == Data(bytes))
+    }
+
+    @Test func aFileThatInflatesBeyondTheLimitIsRefused() {
+        let bomb = compressed([UInt8](repeating: 0, count: 3 << 20))
+        #expect(bomb.count < 10_000)
+        #expect {
+            try Gzip.decompress(bomb, path: "bomb.gz", limit: 1 << 20)
+        } throws: { error in
+            "\(error)".contains("decompresses to more than 1048576 bytes")
+        }
+    }
+}
