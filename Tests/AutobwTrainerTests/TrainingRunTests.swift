@@ -121,6 +121,17 @@ import Testing
         #expect(snapshot.losses == [2, 1.5] && snapshot.validation.map(\.loss) == [1.7] && snapshot.preset == "mlp")
     }
 
+    @Test func aMetricsFileReplacedByANewRunIsFollowedFromItsStart() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let header = "{\"autobw\":\"0\",\"preset\":\"mlp\"}\n"
+        try Data((header + (0..<3).map { "{\"step\":\($0),\"loss\":\(3 - $0)}\n" }.joined()).utf8).write(to: URL(fileURLWithPath: path))
+        let follower = try MetricsFollower(path: path)
+        #expect(follower.snapshot().losses == [3, 2, 1])
+        try Data((header + "{\"step\":0,\"loss\":9}\n").utf8).write(to: URL(fileURLWithPath: path))
+        #expect(follower.snapshot().losses == [9])
+    }
+
     @Test func aFileThatIsNotAMetricsFileIsRefusedAsBadData() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -41,12 +41,25 @@ public final class MetricsFollower: RunSource {
         progress.withLock { progress in
             guard let handle = FileHandle(forReadingAtPath: path) else { return }
             defer { try? handle.close() }
+            // A new run that replaced the file starts it over: follow it from its beginning.
+            if let size = try? handle.seekToEnd(), size < progress.offset {
+                progress = Progress(snapshot: RunSnapshot(preset: progress.snapshot.preset, totalSteps: 0))
+                progress.snapshot.source = path
+                progress.snapshot.state = .running
+            }
             guard (try? handle.seek(toOffset: progress.offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty
             else { return }
             progress.offset += UInt64(data.count)
             progress.pending.append(data)
             // Only whole lines: the writer appends each line with one write, but a read may catch it midway.
-            guard let lastNewline = progress.pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+            guard let lastNewline = progress.pending.lastIndex(of: UInt8(ascii: "\n")) else {
+                // No metrics line is this long: junk, dropped rather than held without bound.
+                if progress.pending.count > 1 << 20 {
+                    progress.pending = Data()
+                    progress.skippedLines += 1
+                }
+                return
+            }
             let complete = progress.pending[progress.pending.startIndex...lastNewline]
             for line in complete.split(separator: UInt8(ascii: "\n")) { Self.apply(Data(line), to: &progress) }
             progress.pending = Data(progress.pending[(lastNewline + 1)...])
