@@ -29,13 +29,16 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .target(name: "Autobw", dependencies: ["CBLAS"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),
+        .target(name: "AutobwDistributed", dependencies: ["AutobwTrainer", "CMPI"]),
         .executableTarget(
             name: "AutobwCommand",
-            dependencies: ["AutobwTrainer", "AutobwTUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["AutobwTrainer", "AutobwTUI", "AutobwDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "CoinFlip", dependencies: ["Autobw"], path: "Examples/coin-flip"),
         .executableTarget(name: "RNNSine", dependencies: ["Autobw"], path: "Examples/rnn-sine"),
         .executableTarget(

@@ -18,30 +18,37 @@ struct HeadlessRun {
     let checkpointEvery: Int
     let resumePath: String?
     let dumpPath: String?
+    /// The other processes of a data-parallel run (`mpirun`); nil alone. Rank 0 alone writes and reports.
+    var group: ProcessGroup? = nil
+    /// Whether the gradient sums overlap the replay (false: after it, the baseline).
+    var overlapsCommunication = true
+
+    private var isLeader: Bool { (group?.rank ?? 0) == 0 }
 
     /// Trains and returns the exit code (see `AutobwCommand`'s discussion).
     func run() -> Int32 {
         Interruption.install()
         var started: TrainingSession?
         do {
-            let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0) }
-                ?? TrainingSession(configuration)
+            let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0, group: group) }
+                ?? TrainingSession(configuration, group: group)
+            session.overlapsCommunication = overlapsCommunication
             started = session
-            let writer = try MetricsWriter(path: metricsPath)
+            let writer = try MetricsWriter(path: isLeader ? metricsPath : "/dev/null")
             try writer.write(MetricsWriter.header(configuration, resumedAt: resumePath == nil ? nil : session.nextStep))
-            let csv = try csvPath.map { try MetricsWriter(path: $0) }
+            let csv = try (isLeader ? csvPath : nil).map { try MetricsWriter(path: $0) }
             try csv?.write(MetricsWriter.csvHeader)
-            var progress = Progress(total: steps, preset: configuration.preset.rawValue)
+            var progress = Progress(total: steps, preset: configuration.preset.rawValue, shown: isLeader)
             while session.nextStep < steps {
-                if Interruption.requested {
+                if try interrupted() {
                     progress.finish()
                     try checkpointPath.map { try session.save(to: $0) }
-                    say("autobw: interrupted after \(session.nextStep) steps\(checkpointPath.map { "; saved \($0)" } ?? "")")
+                    if isLeader { say("autobw: interrupted after \(session.nextStep) steps\(checkpointPath.map { "; saved \($0)" } ?? "")") }
                     return 130
                 }
                 // A diverging step throws before anything is saved: the last good checkpoint stays.
                 let metrics: StepMetrics
-                if let dumpPath, session.nextStep == steps - 1 {
+                if let dumpPath, isLeader, session.nextStep == steps - 1 {
                     let (stepMetrics, dump) = try session.stepDumping()
                     try dump.write(to: dumpPath)
                     metrics = stepMetrics
@@ -63,8 +70,8 @@ struct HeadlessRun {
             try checkpointPath.map { try session.save(to: $0) }
             return 0
         } catch let error as TrainerError {
-            say("autobw: \(error)")
-            if case .diverged = error, let dumpPath, let dump = started?.lastDivergenceDump {
+            if isLeader || !error.isShared { say("autobw\(rankLabel): \(error)") }
+            if case .diverged = error, isLeader, let dumpPath, let dump = started?.lastDivergenceDump {
                 do {
                     try dump.write(to: dumpPath)
                     say("autobw: the diverging step's tape is in \(dumpPath)")
@@ -77,6 +84,26 @@ struct HeadlessRun {
             say("autobw: internal error: \(error)")
             return 70
         }
+    }
+
+    /// Whether SIGINT or SIGTERM arrived, here or (data-parallel) at any process: all stop at the same step.
+    private func interrupted() throws -> Bool {
+        guard let group else { return Interruption.requested }
+        return try group.sum([Interruption.requested ? 1 : 0])[0] > 0
+    }
+}
+
+extension HeadlessRun {
+    /// ` (rank 1 of 2)` in a data-parallel run, so that a failing process is named.
+    var rankLabel: String { group.map { " (rank \($0.rank) of \($0.size))" } ?? "" }
+}
+
+extension TrainerError {
+    /// Errors every process of a data-parallel run meets alike (a divergence is of the global loss): only rank 0
+    /// reports them. Any other error is reported by each process that meets it, named by its rank.
+    var isShared: Bool {
+        if case .diverged = self { return true }
+        return false
     }
 }
 
@@ -103,18 +130,21 @@ enum Interruption {
 struct Progress {
     let total: Int
     let preset: String
+    let shown: Bool
     let toTerminal = isatty(STDERR_FILENO) == 1
     let started = DispatchTime.now().uptimeNanoseconds
     var lastShown: UInt64 = 0
     var latest: StepMetrics?
     var latestShown = false
 
-    init(total: Int, preset: String) {
+    init(total: Int, preset: String, shown: Bool = true) {
         self.total = total
         self.preset = preset
+        self.shown = shown
     }
 
     mutating func update(_ metrics: StepMetrics) {
+        guard shown else { return }
         latest = metrics
         latestShown = false
         let now = DispatchTime.now().uptimeNanoseconds

@@ -10,8 +10,9 @@ struct MetricsWriter {
     let descriptor: Int32
     let path: String
 
-    /// The fields of every line, in order; the last two are empty (CSV) or absent (JSON) between evaluations.
-    static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy"]
+    /// The fields of every line, in order; `val_*` are empty (CSV) or absent (JSON) between evaluations,
+    /// `allreduce_ms` outside data-parallel runs.
+    static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy", "allreduce_ms"]
 
     /// Metrics to standard output, or to a new file at `path` (replacing any old one).
     /// - Throws: `TrainerError.unwritableOutput` when the file cannot be created.
@@ -50,7 +51,8 @@ struct MetricsWriter {
     static func values(_ metrics: StepMetrics, _ evaluation: Evaluation?) -> [String?] {
         [String(metrics.step), String(metrics.loss), String(metrics.gradientNorm), String(metrics.learningRate),
          String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond)),
-         evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) }]
+         evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) },
+         metrics.allReduceMilliseconds.map { String(rounded($0)) }]
     }
 
     /// The first JSON line of a run: what produced the metrics that follow (the only line without `step`).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutobwDistributed
 import AutobwTrainer
 import Foundation
 
@@ -78,6 +79,9 @@ struct Train: ParsableCommand {
     @Option(help: "Gradient clipping: element-wise for char-lstm (default 5), global norm otherwise; 0 for none.")
     var clip: Float?
 
+    @Option(help: "Under mpirun: start each parameter's gradient all-reduce as soon as the replay completes it (overlap), or all after the replay (after).")
+    var allreduce: AllReduceTiming = .overlap
+
     func validate() throws {
         guard steps > 0, steps <= 1 << 40 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
@@ -109,11 +113,32 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        if MPIProcessGroup.isLaunchedByMPI { return try runDataParallel() }
         guard headless else { return try runInTerminal() }
-        let code = HeadlessRun(
+        let code = headlessRun.run()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private var headlessRun: HeadlessRun {
+        HeadlessRun(
             configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery, evalEvery: evalEvery,
-            checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape
-        ).run()
+            checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape)
+    }
+
+    /// One process of `mpirun -np N autobw train --headless`: ends normally when every process agrees (done,
+    /// diverged, interrupted); any other failure aborts the whole job, so that no process waits forever.
+    private func runDataParallel() throws {
+        guard headless else {
+            say("autobw: under mpirun, train with --headless (one terminal cannot show several processes)")
+            throw ExitCode(64)
+        }
+        let group = MPIProcessGroup()
+        var run = headlessRun
+        run.group = group
+        run.overlapsCommunication = allreduce == .overlap
+        let code = run.run()
+        guard [0, 3, 130].contains(code) else { group.abort(code: code) }
+        group.finalize()
         if code != 0 { throw ExitCode(code) }
     }
 
@@ -146,6 +171,11 @@ struct Train: ParsableCommand {
             throw ExitCode(code)
         }
     }
+}
+
+/// When a data-parallel run sums the gradients.
+enum AllReduceTiming: String, ExpressibleByArgument, CaseIterable {
+    case overlap, after
 }
 
 extension Preset: ExpressibleByArgument {}

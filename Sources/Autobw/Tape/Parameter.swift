@@ -72,6 +72,18 @@ public final class Parameter: Sendable {
         }
     }
 
+    /// Replaces the accumulated gradient with `gradient`, e.g. with the average of every process's gradient in
+    /// data-parallel training.
+    /// - Throws: `TensorError.shapeMismatch` when the shape is not the parameter's.
+    public func setGradient(_ gradient: Tensor) throws {
+        guard gradient.shape == shape else {
+            throw TensorError.shapeMismatch(
+                op: "Parameter.setGradient",
+                detail: "gradient \(Shape.describe(gradient.shape)) for parameter \(Shape.describe(shape))")
+        }
+        grad = gradient
+    }
+
     /// Replaces the value with `newValue`'s elements (same shape), in place.
     /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
     public func assign(_ newValue: Tensor) throws {

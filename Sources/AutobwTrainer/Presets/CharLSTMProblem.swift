@@ -16,6 +16,8 @@ final class CharLSTMProblem: TrainingProblem {
     let network: CharLSTM
     var model: Module { network }
     let samplesPerStep: Int
+    /// This process's streams of each batch, in data-parallel training.
+    let shard: Shard
     private var state: [LSTMState]?
     private var pending: [LSTMState]?
 
@@ -28,6 +30,10 @@ final class CharLSTMProblem: TrainingProblem {
                     + " a character model accepts (is this a binary file?)")
         }
         let batchSize = configuration.batchSize ?? 50, sequenceLength = configuration.sequenceLength ?? 50
+        shard = configuration.shard
+        guard batchSize % shard.count == 0 else {
+            throw TrainerError.usage("the global batch of \(batchSize) streams does not split evenly over \(shard.count) processes")
+        }
         do {
             (batches, validation) = try corpus.split(
                 validationFraction: configuration.validationFraction ?? 0, batchSize: batchSize,
@@ -60,7 +66,7 @@ final class CharLSTMProblem: TrainingProblem {
     func loss(step: Int) throws -> Tensor {
         // Streams restart at each epoch, so the state only carries within one.
         let carried = step % batches.batchesPerEpoch == 0 ? nil : state
-        let (loss, final) = try network.loss(batches.batch(step), state: carried)
+        let (loss, final) = try network.loss(local(batches.batch(step)), state: carried)
         pending = final.map { $0.detached() }
         return loss
     }
@@ -91,6 +97,23 @@ final class CharLSTMProblem: TrainingProblem {
         ]
     }
 
+    /// This process's streams of `batch`.
+    private func local(_ batch: CharBatch) -> CharBatch {
+        guard shard.count > 1 else { return batch }
+        let streams = shard.range(of: batches.streamCount)
+        return CharBatch(inputs: batch.inputs.map { Array($0[streams]) }, targets: batch.targets.map { Array($0[streams]) })
+    }
+
+    /// Every process's streams' state, stacked in rank order: the same tensors a single process would save.
+    func gatheredState(_ group: ProcessGroup) throws -> [String: Tensor] {
+        var gathered = [String: Tensor]()
+        for (name, tensor) in carriedState.sorted(by: { $0.key < $1.key }) {
+            let all = try group.gather(tensor.scalars)
+            gathered[name] = try Tensor(shape: [tensor.shape[0] * group.size] + tensor.shape.dropFirst(), scalars: all)
+        }
+        return gathered
+    }
+
     var carriedState: [String: Tensor] {
         var tensors = [String: Tensor]()
         for (k, layer) in (state ?? []).enumerated() {
@@ -105,7 +128,9 @@ final class CharLSTMProblem: TrainingProblem {
             state = nil
             return
         }
+        // Saved for every stream; this process keeps its own (all of them when alone).
         let expected = try network.lstm.zeroState(batchSize: batches.streamCount)
+        let streams = shard.range(of: batches.streamCount)
         state = try expected.indices.map { k in
             guard let hidden = saved["state.l\(k + 1).hidden"], let cell = saved["state.l\(k + 1).cell"],
                 hidden.shape == expected[k].hidden.shape, cell.shape == expected[k].cell.shape
@@ -113,7 +138,10 @@ final class CharLSTMProblem: TrainingProblem {
                 throw TrainerError.badData(
                     path: "the checkpoint", detail: "its LSTM state does not fit this model (layer \(k + 1))")
             }
-            return LSTMState(hidden: hidden, cell: cell)
+            guard shard.count > 1 else { return LSTMState(hidden: hidden, cell: cell) }
+            return LSTMState(
+                hidden: try hidden.narrow(axis: 0, start: streams.lowerBound, length: streams.count).copied(),
+                cell: try cell.narrow(axis: 0, start: streams.lowerBound, length: streams.count).copied())
         }
     }
 

@@ -10,6 +10,7 @@ final class TableProblem: TrainingProblem {
     let trainingRows: [Int]
     let validationRows: [Int]
     let batchSize: Int
+    let shard: Shard
     var samplesPerStep: Int { batchSize }
 
     init(_ configuration: TrainingConfiguration) throws {
@@ -27,6 +28,10 @@ final class TableProblem: TrainingProblem {
         table.standardize(using: trainingRows)
         self.table = table
         batchSize = min(configuration.batchSize ?? min(trainingRows.count, 400), trainingRows.count)
+        shard = configuration.shard
+        guard batchSize % shard.count == 0 else {
+            throw TrainerError.usage("the global batch of \(batchSize) rows does not split evenly over \(shard.count) processes")
+        }
         let hidden = configuration.hiddenSize ?? 64
         var layers: [any Layer] = [try Linear(table.featureCount, hidden, generator: &generator), Tanh()]
         for _ in 1..<max(configuration.layerCount ?? 2, 1) {
@@ -41,10 +46,11 @@ final class TableProblem: TrainingProblem {
         network = Sequential(layers)
     }
 
-    /// The rows of step `step`: consecutive slices of the shuffled training rows (all of them by default).
+    /// This process's rows of step `step`: its share of consecutive slices of the shuffled training rows (all
+    /// of them by default).
     func batch(_ step: Int) -> [Int] {
         let start = (step * batchSize) % trainingRows.count
-        return (0..<batchSize).map { trainingRows[(start + $0) % trainingRows.count] }
+        return shard.range(of: batchSize).map { trainingRows[(start + $0) % trainingRows.count] }
     }
 
     func loss(step: Int) throws -> Tensor { try loss(rows: batch(step)).loss }

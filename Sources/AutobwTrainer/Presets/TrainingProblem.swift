@@ -22,6 +22,8 @@ protocol TrainingProblem: AnyObject {
     var checkpointNotes: [String: String] { get }
     /// State carried into the next step, by name, for checkpoints.
     var carriedState: [String: Tensor] { get }
+    /// `carriedState` of every process of `group` together, as one process would hold it (for checkpoints).
+    func gatheredState(_ group: ProcessGroup) throws -> [String: Tensor]
     /// Restores state saved from `carriedState`.
     /// - Throws: `TrainerError.badData` when it does not fit.
     func restore(_ state: [String: Tensor]) throws
@@ -32,6 +34,7 @@ extension TrainingProblem {
     func evaluate() throws -> Evaluation? { nil }
     var checkpointNotes: [String: String] { [:] }
     var carriedState: [String: Tensor] { [:] }
+    func gatheredState(_ group: ProcessGroup) throws -> [String: Tensor] { carriedState }
     func restore(_ state: [String: Tensor]) throws {}
     func sample(length: Int, seed: UInt64) throws -> String? { nil }
 }

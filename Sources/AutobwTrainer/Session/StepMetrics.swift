@@ -18,6 +18,9 @@ public struct StepMetrics: Sendable, Equatable {
     public var parameterGradientNorms: [ParameterNorm]
     /// The replay observer's report of every replayed entry, in replay order.
     public var entries: [EntryGradientReport]
+    /// In data-parallel training, the milliseconds the step spent in gradient all-reduce calls that the replay
+    /// did not hide; nil alone.
+    public var allReduceMilliseconds: Double? = nil
 }
 
 /// One parameter's gradient norm.

@@ -30,6 +30,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Gradient clipping: every element to `-clip...clip` for `char-lstm` (char-rnn's rule), the global norm
     /// for the others; nil for the preset's, 0 for none.
     public var clip: Float?
+    /// This process's share of each global batch in a data-parallel run; the whole batch by default.
+    public var shard = Shard()
 
     /// The defaults.
     public init() {}
@@ -61,6 +63,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
         if let validationFraction, !(validationFraction >= 0 && validationFraction < 1) {
             throw TrainerError.usage("--val-fraction must be in 0..<1, got \(validationFraction)")
+        }
+        if shard.count > 1 && preset != .mlp && preset != .charLSTM {
+            throw TrainerError.usage("data-parallel training (several processes) supports the mlp and char-lstm presets")
         }
         if dataPath != nil && !preset.acceptsData {
             throw TrainerError.usage("the \(preset.rawValue) preset takes no --data")

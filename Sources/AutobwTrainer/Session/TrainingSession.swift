@@ -17,10 +17,18 @@ public final class TrainingSession {
     let optimizer: Optimizer
     let parameters: [(name: String, parameter: Parameter)]
     let clip: Float
+    /// The processes this session trains with, data-parallel; nil alone.
+    public let group: ProcessGroup?
+    /// Whether the gradient sums start during the replay (true) or after it.
+    public var overlapsCommunication = true
 
-    /// A session for `configuration`.
+    /// A session for `configuration`, alone or as one process of `group` (each trains on its share of every
+    /// batch; the gradients are averaged over the group before each update, so all stay identical).
     /// - Throws: `TrainerError` for invalid settings or data.
-    public init(_ configuration: TrainingConfiguration) throws {
+    public init(_ configuration: TrainingConfiguration, group: ProcessGroup? = nil) throws {
+        var configuration = configuration
+        if let group { configuration.shard = Shard(rank: group.rank, count: group.size) }
+        self.group = group.flatMap { $0.size > 1 ? $0 : nil }
         try configuration.validate()
         self.configuration = configuration
         BLAS.threadCount = configuration.threads
@@ -40,6 +48,17 @@ public final class TrainingSession {
         case .adamw: optimizer = Adam.adamW(parameters, learningRate: rate)
         }
         clip = configuration.clip ?? configuration.preset.defaultClip
+        try broadcastParameters()
+    }
+
+    /// Every process starts from rank 0's parameters (they are built from one seed, so this only guards).
+    private func broadcastParameters() throws {
+        guard let group = self.group else { return }
+        for (_, parameter) in parameters {
+            var values = parameter.value.scalars
+            try group.broadcast(&values, root: 0)
+            try parameter.assign(Tensor(shape: parameter.shape, scalars: values))
+        }
     }
 
     /// The trained model's parameters, by name.
@@ -102,10 +121,22 @@ public final class TrainingSession {
     /// - Throws: `TrainerError.diverged` when the loss or a gradient is not finite; the parameters are then
     ///   left as they were before the step.
     public func finish(_ open: OpenStep) throws -> StepMetrics {
-        try open.runToEnd()
+        var loss = open.loss
+        var communication: Double?
+        if let group {
+            let averager = GradientAverager(
+                group: group, parameters: parameters, entries: overlapsCommunication ? open.replay.entries : [],
+                overlaps: overlapsCommunication)
+            try open.runToEnd { try averager.replayed(entry: $0.entryIndex) }
+            try averager.finish()
+            loss = try group.sum([open.loss])[0] / Float(group.size)
+            communication = averager.milliseconds
+        } else {
+            try open.runToEnd()
+        }
         let norms = parameters.map { ParameterNorm(name: $0.name, norm: $0.parameter.grad.map { GradientSummary(of: $0).norm } ?? 0) }
         let globalNorm = norms.reduce(Float(0)) { $0 + $1.norm * $1.norm }.squareRoot()
-        guard open.loss.isFinite, globalNorm.isFinite else { throw try divergence(at: open.step) }
+        guard loss.isFinite, globalNorm.isFinite else { throw try divergence(at: open.step) }
         if clip > 0 {
             if configuration.preset == .charLSTM {
                 GradientClipping.clampElements(of: parameters.map(\.parameter), to: clip)
@@ -119,17 +150,17 @@ public final class TrainingSession {
         nextStep = open.step + 1
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - open.started) / 1e6
         return StepMetrics(
-            step: open.step, loss: open.loss, gradientNorm: globalNorm, learningRate: rate, milliseconds: milliseconds,
+            step: open.step, loss: loss, gradientNorm: globalNorm, learningRate: rate, milliseconds: milliseconds,
             samplesPerSecond: Double(problem.samplesPerStep) / max(milliseconds / 1000, 1e-9),
-            parameterGradientNorms: norms, entries: open.reports)
+            parameterGradientNorms: norms, entries: open.reports, allReduceMilliseconds: communication)
     }
 
     /// A session that continues the run saved at `path` by `save(to:)`: the same metrics from here on as the
     /// run would have printed had it not stopped (data order and sampling depend only on the seed and step).
     /// - Throws: `TrainerError.unreadableInput` for a missing file, `.badData` for a corrupt one or one saved
     ///   from another preset or model shape.
-    public convenience init(_ configuration: TrainingConfiguration, resumingFrom path: String) throws {
-        try self.init(configuration)
+    public convenience init(_ configuration: TrainingConfiguration, resumingFrom path: String, group: ProcessGroup? = nil) throws {
+        try self.init(configuration, group: group)
         if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
         do {
             let saved = try Checkpoint.loadRun(from: path, into: problem.model, optimizer: optimizer)
@@ -148,9 +179,12 @@ public final class TrainingSession {
     /// Saves the model, the optimizer, the next step and the carried state to `path`, atomically.
     /// - Throws: `TrainerError.unwritableOutput`.
     public func save(to path: String) throws {
+        // Every process takes part (the carried state is gathered); rank 0 alone writes.
+        let extras = try group.map { try problem.gatheredState($0) } ?? problem.carriedState
+        if let group, group.rank != 0 { return }
         do {
             try Checkpoint.save(
-                model: problem.model, optimizer: optimizer, step: nextStep, extras: problem.carriedState,
+                model: problem.model, optimizer: optimizer, step: nextStep, extras: extras,
                 notes: problem.checkpointNotes.merging(
                     ["preset": configuration.preset.rawValue, "seed": String(configuration.seed)]) { $1 },
                 to: path)
@@ -220,8 +254,14 @@ public final class OpenStep {
         return step
     }
 
-    /// Replays every remaining entry.
-    func runToEnd() throws {
-        try replay.runToEnd(observer: { self.reports.append($0) })
+    /// Replays every remaining entry; `then` runs after each one's report.
+    func runToEnd(then: ((EntryGradientReport) throws -> Void)? = nil) throws {
+        var failure: Error?
+        try replay.runToEnd(observer: { report in
+            self.reports.append(report)
+            guard failure == nil, let then else { return }
+            do { try then(report) } catch { failure = error }
+        })
+        if let failure { throw failure }
     }
 }

@@ -1,0 +1,71 @@
+import Autobw
+import Dispatch
+
+/// Averages the parameters' gradients over the processes of a group while the replay runs: a parameter's
+/// gradient is complete once the replay has passed its first use (the earliest entry reading it), so its sum
+/// starts then, and the rest of the replay overlaps the communication, as PyTorch's DDP does with its buckets.
+/// With `overlaps` false, every sum starts after the replay: the baseline the overlap is measured against.
+final class GradientAverager {
+    let group: ProcessGroup
+    let parameters: [(name: String, parameter: Parameter)]
+    let overlaps: Bool
+    /// Entry index -> the parameters (positions in `parameters`) whose first use it is.
+    private var completedBy: [Int: [Int]] = [:]
+    private var pending: [PendingSum?]
+    /// Wall time spent in communication calls (starting, progressing, waiting): what the replay did not hide.
+    private(set) var milliseconds: Double = 0
+
+    init(group: ProcessGroup, parameters: [(name: String, parameter: Parameter)], entries: [TapeEntryInfo], overlaps: Bool) {
+        self.group = group
+        self.parameters = parameters
+        self.overlaps = overlaps
+        pending = Array(repeating: nil, count: parameters.count)
+        guard overlaps else { return }
+        let position = Dictionary(parameters.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<Int>()
+        for entry in entries {
+            for source in entry.inputSources {
+                guard case .parameter(let name) = source, let index = position[name], seen.insert(index).inserted else { continue }
+                completedBy[entry.index, default: []].append(index)
+            }
+        }
+    }
+
+    /// Called after each replayed entry.
+    func replayed(entry: Int) throws {
+        try timed {
+            for index in completedBy[entry] ?? [] { try start(index) }
+            group.progress()
+        }
+    }
+
+    private func timed(_ body: () throws -> Void) rethrows {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { milliseconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+        try body()
+    }
+
+    private func start(_ index: Int) throws {
+        let parameter = parameters[index].parameter
+        guard let gradient = parameter.grad else { return }
+        pending[index] = try group.startSum(gradient.scalars)
+    }
+
+    /// Starts what the replay did not (all of them without overlap), waits for every sum and replaces each
+    /// gradient with the average. A parameter no gradient reached is left without one, on every process alike:
+    /// they all recorded the same graph.
+    func finish() throws { try timed(finishSums) }
+
+    private func finishSums() throws {
+        for index in parameters.indices where pending[index] == nil && parameters[index].parameter.grad != nil {
+            try start(index)
+        }
+        let scale = 1 / Float(group.size)
+        for (index, sum) in pending.enumerated() {
+            guard let sum else { continue }
+            let parameter = parameters[index].parameter
+            let average = try sum.wait().map { $0 * scale }
+            try parameter.setGradient(Tensor(shape: parameter.shape, scalars: average))
+        }
+    }
+}
