@@ -48,7 +48,7 @@ let package = Package(
             ],
             path: "Examples/char-lstm"),
         .executableTarget(name: "MLPExample", dependencies: ["Autobw", "AutobwTrainer"], path: "Examples/mlp"),
-        .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks"),
+        .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks", exclude: ["data_parallel.sh"]),
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),

@@ -4,12 +4,15 @@ import Foundation
 
 /// The processes `mpirun` started, as a `ProcessGroup`: the only code that talks to MPI.
 ///
-/// MPI's default error handler aborts the whole job on a communication failure, and `abort(code:)` ends every
-/// process of the job: a failing rank never leaves the others waiting in a collective.
-public final class MPIProcessGroup: ProcessGroup {
+/// Every MPI call runs on one serial queue, one at a time (MPI's "serialized" threading level): a sum started
+/// during the replay is a blocking all-reduce on that queue's thread, which overlaps the replay on this one, and
+/// the sums run in the order they were started, the same on every process. MPI's default error handler aborts
+/// the whole job on a communication failure, and `abort(code:)` ends every process of the job: a failing rank
+/// never leaves the others waiting in a collective.
+public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
     public let rank: Int
     public let size: Int
-    private var started: [MPIPendingSum] = []
+    private let queue = DispatchQueue(label: "autobw.mpi")
 
     /// Whether this process was started by `mpirun` (Open MPI sets these before `main`).
     public static var isLaunchedByMPI: Bool {
@@ -19,7 +22,8 @@ public final class MPIProcessGroup: ProcessGroup {
 
     /// Joins the job; call once.
     public init() {
-        MPI_Init(nil, nil)
+        var provided: Int32 = 0
+        MPI_Init_thread(nil, nil, Int32(MPI_THREAD_SERIALIZED), &provided)
         var rank: Int32 = 0, size: Int32 = 0
         MPI_Comm_rank(autobw_mpi_world(), &rank)
         MPI_Comm_size(autobw_mpi_world(), &size)
@@ -28,7 +32,7 @@ public final class MPIProcessGroup: ProcessGroup {
     }
 
     /// Leaves the job normally.
-    public func finalize() { MPI_Finalize() }
+    public func finalize() { queue.sync { _ = MPI_Finalize() } }
 
     /// Ends every process of the job with `code`.
     public func abort(code: Int32) -> Never {
@@ -38,84 +42,87 @@ public final class MPIProcessGroup: ProcessGroup {
 
     public func broadcast(_ values: inout [Float], root: Int) throws {
         let count = Int32(values.count)
-        values.withUnsafeMutableBufferPointer { buffer in
-            _ = MPI_Bcast(buffer.baseAddress, count, autobw_mpi_float(), Int32(root), autobw_mpi_world())
+        try queue.sync {
+            try values.withUnsafeMutableBufferPointer { buffer in
+                try check(MPI_Bcast(buffer.baseAddress, count, autobw_mpi_float(), Int32(root), autobw_mpi_world()))
+            }
         }
     }
 
     public func sum(_ values: [Float]) throws -> [Float] {
-        var result = [Float](repeating: 0, count: values.count)
-        values.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                _ = MPI_Allreduce(
-                    source.baseAddress, target.baseAddress, Int32(values.count), autobw_mpi_float(), autobw_mpi_sum(),
-                    autobw_mpi_world())
-            }
-        }
-        return result
+        let pending = try startSum(values)
+        return try pending.wait()
     }
 
     public func startSum(_ values: [Float]) throws -> PendingSum {
         let pending = MPIPendingSum(values)
-        started.append(pending)
+        queue.async { pending.run() }
         return pending
     }
 
     public func gather(_ values: [Float]) throws -> [Float] {
         var result = [Float](repeating: 0, count: values.count * size)
-        values.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                _ = MPI_Allgather(
-                    source.baseAddress, Int32(values.count), autobw_mpi_float(), target.baseAddress, Int32(values.count),
-                    autobw_mpi_float(), autobw_mpi_world())
+        try queue.sync {
+            try values.withUnsafeBufferPointer { source in
+                try result.withUnsafeMutableBufferPointer { target in
+                    try check(MPI_Allgather(
+                        source.baseAddress, Int32(values.count), autobw_mpi_float(), target.baseAddress,
+                        Int32(values.count), autobw_mpi_float(), autobw_mpi_world()))
+                }
             }
         }
         return result
     }
 
-    /// Open MPI moves a nonblocking collective on only inside MPI calls: testing the started sums from the
-    /// replay's observer is what lets them overlap the rest of the replay.
-    public func progress() {
-        started.removeAll { $0.isDone }
-        for pending in started { pending.test() }
-    }
+    /// Nothing to do: the sums move on their own thread.
+    public func progress() {}
 }
 
-/// A nonblocking sum in flight: its buffers are allocated here and stay put until it completes.
-final class MPIPendingSum: PendingSum {
+/// Why an MPI call failed (with MPI's default handler the job aborts first; this is for handlers that return).
+public struct MPIError: Error, CustomStringConvertible {
+    /// The MPI error code.
+    public let code: Int32
+    public var description: String { "MPI error \(code)" }
+}
+
+private func check(_ code: Int32) throws {
+    guard code == MPI_SUCCESS else { throw MPIError(code: code) }
+}
+
+/// A sum in flight on the MPI queue: its buffers are allocated here and stay put until it completes.
+final class MPIPendingSum: PendingSum, @unchecked Sendable {
     private let count: Int
     private let send: UnsafeMutablePointer<Float>
     private let receive: UnsafeMutablePointer<Float>
-    private var request: MPI_Request?
-    private(set) var isDone = false
+    private let done = DispatchSemaphore(value: 0)
+    private var status: Int32 = 0
+    private var waited = false
 
     init(_ values: [Float]) {
         count = values.count
         send = .allocate(capacity: max(count, 1))
         receive = .allocate(capacity: max(count, 1))
-        values.withUnsafeBufferPointer { send.initialize(from: $0.baseAddress!, count: count) }
-        request = autobw_mpi_request_null()
-        MPI_Iallreduce(send, receive, Int32(count), autobw_mpi_float(), autobw_mpi_sum(), autobw_mpi_world(), &request)
+        values.withUnsafeBufferPointer { if let base = $0.baseAddress { send.initialize(from: base, count: count) } }
     }
 
     deinit {
-        if !isDone { MPI_Wait(&request, nil) }
+        if !waited { done.wait() }
         send.deallocate()
         receive.deallocate()
     }
 
-    func test() {
-        guard !isDone else { return }
-        var flag: Int32 = 0
-        MPI_Test(&request, &flag, nil)
-        if flag != 0 { isDone = true }
+    /// On the MPI queue.
+    func run() {
+        status = MPI_Allreduce(send, receive, Int32(count), autobw_mpi_float(), autobw_mpi_sum(), autobw_mpi_world())
+        done.signal()
     }
 
     func wait() throws -> [Float] {
-        if !isDone {
-            MPI_Wait(&request, nil)
-            isDone = true
+        if !waited {
+            done.wait()
+            waited = true
         }
+        try check(status)
         return Array(UnsafeBufferPointer(start: receive, count: count))
     }
 }
