@@ -18,12 +18,6 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(
-            name: "CBLAS",
-            path: "Sources/CBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
-        .systemLibrary(
             name: "CNCurses",
             path: "Sources/CNCurses",
             providers: [.apt(["libncurses-dev"])]
@@ -31,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
-        .target(name: "Autobw", dependencies: ["CBLAS"]),
+        // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
+        .target(name: "Autobw"),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),

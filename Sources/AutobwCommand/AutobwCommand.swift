@@ -14,7 +14,7 @@ struct AutobwCommand: ParsableCommand {
             Exit codes: 0 done; 64 bad usage; 65 malformed data; 66 input missing or unreadable; 74 cannot write \
             an output; 3 training diverged; 130 interrupted.
             """,
-        version: "autobw \(AutobwCommand.version) (OpenBLAS kernels: \(BLAS.coreName))",
+        version: "autobw \(AutobwCommand.version) (OpenBLAS kernels: \(BLAS.coreName), \(BLAS.kernelSelection))",
         subcommands: [Train.self, Presets.self, Sample.self, Replay.self, Watch.self],
         defaultSubcommand: Train.self)
 }

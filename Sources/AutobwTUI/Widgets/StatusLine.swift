@@ -30,6 +30,8 @@ struct StatusLine {
         }
         if snapshot.stepsPerSecond > 0 { parts.append(String(format: "%.1f steps/s", snapshot.stepsPerSecond)) }
         if snapshot.source == nil { parts.append(Format.elapsed(seconds: snapshot.elapsedSeconds)) }
+        // Which kernels run, as with every performance figure: on wide screens, where it fits beside the hints.
+        if area.width >= 140, !snapshot.blasCore.isEmpty { parts.append("OpenBLAS \(snapshot.blasCore)") }
         // On a narrow screen the learning rate goes first, so that the key hints keep some room.
         var text = parts.joined(separator: " │ ")
         if text.count + 16 > area.width, let rate = parts.firstIndex(where: { $0.hasPrefix("lr ") }) {
