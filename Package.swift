@@ -25,8 +25,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // What the CPU can run (cpuid), for choosing OpenBLAS's kernels.
+        // DWARF 4: valgrind (callgrind counts per-op instructions) cannot read clang's default DWARF 5.
+        .target(name: "CPUFeatures", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
-        .target(name: "Autobw"),
+        .target(name: "Autobw", dependencies: ["CPUFeatures"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),

@@ -34,3 +34,14 @@ import Testing
         #expect(OpenBLASLibrary.shared.passesSelfCheck())
     }
 }
+
+extension KernelChoiceTests {
+    @Test func cpuidAgreesWithTheKernelsOpenBLASRunsHere() {
+        // OpenBLAS's own pick (or the upgrade) must be one the cpuid flags allow: never a set beyond the CPU.
+        let best = KernelChoice.supported(flags: KernelChoice.cpuFlags()).first ?? "Prescott"
+        if let running = KernelChoice.level(of: BLAS.coreName), let allowed = KernelChoice.level(of: best) {
+            #expect(running <= allowed)
+        }
+        #expect(KernelChoice.cpuFlags().contains("sse3"))
+    }
+}

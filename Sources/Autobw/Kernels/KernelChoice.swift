@@ -1,4 +1,4 @@
-import Foundation
+import CPUFeatures
 
 /// Which OpenBLAS kernel set to run, decided before OpenBLAS is used.
 ///
@@ -41,12 +41,18 @@ public enum KernelChoice {
         return supported(flags: flags).filter { (level(of: $0) ?? 0) > current }
     }
 
-    /// This CPU's feature flags, from `/proc/cpuinfo` (empty where there is none).
+    /// What this CPU can run, by `/proc/cpuinfo`'s flag names, from cpuid and the register state the operating
+    /// system enabled. cpuid rather than `/proc/cpuinfo`: under valgrind or a hypervisor that masks features,
+    /// cpuid says what really runs (valgrind runs no AVX-512), and so does OpenBLAS's own detection.
     static func cpuFlags() -> Set<String> {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-            let colon = line.firstIndex(of: ":")
-        else { return [] }
-        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+        let bits = autobw_cpu_features()
+        let names: [(UInt32, String)] = [
+            (UInt32(AUTOBW_CPU_SSE3), "sse3"), (UInt32(AUTOBW_CPU_SSE4_2), "sse4_2"), (UInt32(AUTOBW_CPU_AVX), "avx"),
+            (UInt32(AUTOBW_CPU_FMA), "fma"), (UInt32(AUTOBW_CPU_AVX2), "avx2"), (UInt32(AUTOBW_CPU_AVX512F), "avx512f"),
+            (UInt32(AUTOBW_CPU_AVX512DQ), "avx512dq"), (UInt32(AUTOBW_CPU_AVX512CD), "avx512cd"),
+            (UInt32(AUTOBW_CPU_AVX512BW), "avx512bw"), (UInt32(AUTOBW_CPU_AVX512VL), "avx512vl"),
+            (UInt32(AUTOBW_CPU_AVX512_BF16), "avx512_bf16"),
+        ]
+        return Set(names.filter { bits & $0.0 != 0 }.map(\.1))
     }
 }
