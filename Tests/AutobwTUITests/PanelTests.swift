@@ -34,7 +34,7 @@ import Testing
         DebuggerPanel(state: try ScreenFixtures.coinFlipDebugger(steps: 2), shown: nil).render(into: &buffer, area: buffer.bounds)
         #expect(buffer.text == """
             step 7  loss 11  replayed 2 entries  done
-            #0 mul  at unknown
+            #0 mul  at AutobwTUITests/ScreenFixtures.swift:15
             shapes [2] [2] -> [2]
             incoming gradient
               norm 1.414  min 1  max 1  mean 1

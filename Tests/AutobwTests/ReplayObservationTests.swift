@@ -120,6 +120,17 @@ import Testing
         #expect(sites == [SourceSite(file: "AutobwTests/ReplayObservationTests.swift", line: line), sites[0]])
     }
 
+    @Test func operatorsOutsideAModuleShowTheRecordCallSite() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1, 2]))
+        let recordLine = #line + 1
+        _ = try tape.record {
+            try (x * x).tanh().sum()
+        }
+        // `*` cannot take a call site of its own; `tanh` and `sum` have theirs (the line inside the block).
+        #expect(tape.entries.map(\.site?.line) == [recordLine, recordLine + 1, recordLine + 1])
+    }
+
     @Test func opsInsideAModuleShowTheModuleCallSite() throws {
         var g = SeededGenerator(seed: 1)
         let layer = try Linear(2, 2, generator: &g)

@@ -54,27 +54,31 @@ public final class Tape: Sendable {
     /// inside another tape's `record`, both tapes record; re-entering this tape's own `record` is harmless.
     /// Child tasks of a `TaskGroup` started inside record too; work handed to a `Thread` or a `DispatchQueue`
     /// does not, and an op there on a value this tape is recording throws `TensorError.recordingOnAnotherThread`.
-    public func record<R>(_ body: () throws -> R) rethrows -> R {
+    /// Entries without a creation site of their own in your code (operators such as `*`), outside any module
+    /// call, take this call's `file` and `line`.
+    public func record<R>(file: StaticString = #fileID, line: UInt = #line, _ body: () throws -> R) rethrows -> R {
         let outer = Recording.context
         if let outer, outer.isRecording(serial: serial) { return try body() }
-        let context = enter(outer)
+        let context = enter(outer, site: CallSite(file, line))
         defer { Recording.end(serial) }
         return try Recording.$context.withValue(context) { try body() }
     }
 
     /// The `async` form of `record(_:)`; the recording follows the task, not the thread.
-    public func record<R>(_ body: () async throws -> R) async rethrows -> R {
+    public func record<R>(file: StaticString = #fileID, line: UInt = #line, _ body: () async throws -> R) async rethrows -> R {
         let outer = Recording.context
         if let outer, outer.isRecording(serial: serial) { return try await body() }
-        let context = enter(outer)
+        let context = enter(outer, site: CallSite(file, line))
         defer { Recording.end(serial) }
         return try await Recording.$context.withValue(context) { try await body() }
     }
 
-    private func enter(_ outer: RecordingContext?) -> RecordingContext {
+    private func enter(_ outer: RecordingContext?, site: CallSite) -> RecordingContext {
         Recording.begin(serial)
         if options.contains(.timesForward) { state.withLock { $0.lastMark = Clock.nanoseconds() } }
-        return RecordingContext(tapes: (outer?.tapes ?? []) + [self], scope: outer?.scope ?? "", site: outer?.site)
+        let context = outer ?? .off
+        return RecordingContext(
+            tapes: context.tapes + [self], scope: context.scope, site: context.site ?? Recording.resolved(site, in: context))
     }
 
     /// Returns `x` marked as a leaf of this tape, so `gradient(of:)` can report its gradient after a replay.
