@@ -52,12 +52,7 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         }
     }
 
-    public func sum(_ values: [Float]) throws -> [Float] {
-        let pending = try startSum(values)
-        return try pending.wait()
-    }
-
-    public func startSum(_ values: [Float]) throws -> PendingSum {
+    public func startSum(_ values: UnsafeBufferPointer<Float>) throws -> PendingSum {
         let pending = MPIPendingSum(values)
         queue.async { pending.run() }
         return pending
@@ -101,11 +96,11 @@ final class MPIPendingSum: PendingSum, @unchecked Sendable {
     private var status: Int32 = 0
     private var waited = false
 
-    init(_ values: [Float]) {
+    init(_ values: UnsafeBufferPointer<Float>) {
         count = values.count
         send = .allocate(capacity: max(count, 1))
         receive = .allocate(capacity: max(count, 1))
-        values.withUnsafeBufferPointer { if let base = $0.baseAddress { send.initialize(from: base, count: count) } }
+        if let base = values.baseAddress { send.initialize(from: base, count: count) }
     }
 
     deinit {
@@ -120,12 +115,12 @@ final class MPIPendingSum: PendingSum, @unchecked Sendable {
         done.signal()
     }
 
-    func wait() throws -> [Float] {
+    func wait(into target: UnsafeMutableBufferPointer<Float>, scale: Float) throws {
         if !waited {
             done.wait()
             waited = true
         }
         try check(status)
-        return Array(UnsafeBufferPointer(start: receive, count: count))
+        for i in 0..<min(count, target.count) { target[i] = receive[i] * scale }
     }
 }

@@ -56,3 +56,19 @@ import Testing
         #expect(BLAS.threadCount == 1)
     }
 }
+
+/// Building a tensor by writing its elements in place.
+@Suite struct InitializingTensorTests {
+    @Test func theElementsAreWhatTheBodyWrote() throws {
+        let tensor = try Tensor(shape: [2, 3]) { buffer in
+            for i in buffer.indices { buffer[i] = Float(i) * 0.5 }
+        }
+        #expect(tensor.shape == [2, 3] && tensor.scalars == [0, 0.5, 1, 1.5, 2, 2.5])
+    }
+
+    @Test func aShapeTooLargeIsAnErrorBeforeTheBodyRuns() {
+        var ran = false
+        #expect(throws: TensorError.self) { try Tensor(shape: [1 << 40, 1 << 40]) { _ in ran = true } }
+        #expect(!ran)
+    }
+}

@@ -50,6 +50,16 @@ public struct Tensor: @unchecked Sendable {
         self = Tensor.filled(value, shape)
     }
 
+    /// A tensor of `shape` whose elements `body` writes, all of them, in row-major order: no intermediate array.
+    /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory, or what
+    ///   `body` throws.
+    public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
+        _ = try Shape.validatedCount(shape, op: "Tensor(shape:initializingWith:)")
+        let tensor = Tensor.uninitialized(shape)
+        try body(tensor.storage.buffer)
+        self = tensor
+    }
+
     /// A tensor of zeros.
     /// - Throws: `TensorError.invalidArgument` for a negative dimension or a shape too large for memory.
     public static func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }

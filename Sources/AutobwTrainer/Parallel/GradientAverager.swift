@@ -48,7 +48,7 @@ final class GradientAverager {
     private func start(_ index: Int) throws {
         let parameter = parameters[index].parameter
         guard let gradient = parameter.grad else { return }
-        pending[index] = try group.startSum(gradient.scalars)
+        pending[index] = try gradient.withUnsafeBufferPointer { try group.startSum($0) }
     }
 
     /// Starts what the replay did not (all of them without overlap), waits for every sum and replaces each
@@ -64,8 +64,8 @@ final class GradientAverager {
         for (index, sum) in pending.enumerated() {
             guard let sum else { continue }
             let parameter = parameters[index].parameter
-            let average = try sum.wait().map { $0 * scale }
-            try parameter.setGradient(Tensor(shape: parameter.shape, scalars: average))
+            // Written straight into the new gradient: one pass over it, no intermediate arrays.
+            try parameter.setGradient(Tensor(shape: parameter.shape) { try sum.wait(into: $0, scale: scale) })
         }
     }
 }

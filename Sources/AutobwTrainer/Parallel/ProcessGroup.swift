@@ -10,10 +10,9 @@ public protocol ProcessGroup: AnyObject {
     var size: Int { get }
     /// Replaces `values` on every process with rank `root`'s.
     func broadcast(_ values: inout [Float], root: Int) throws
-    /// Sums `values` elementwise over the processes; every process gets the sum.
-    func sum(_ values: [Float]) throws -> [Float]
-    /// Starts summing `values` over the processes and returns at once; `PendingSum.wait()` gives the sum.
-    func startSum(_ values: [Float]) throws -> PendingSum
+    /// Starts summing `values` (copied before this returns) over the processes and returns at once;
+    /// `PendingSum.wait(into:scale:)` gives the sum.
+    func startSum(_ values: UnsafeBufferPointer<Float>) throws -> PendingSum
     /// Every process's `values` (all of one length), concatenated in rank order.
     func gather(_ values: [Float]) throws -> [Float]
     /// Lets started sums move on while this process computes.
@@ -22,8 +21,18 @@ public protocol ProcessGroup: AnyObject {
 
 /// A sum started by `ProcessGroup.startSum`.
 public protocol PendingSum: AnyObject {
-    /// Waits for the sum.
-    func wait() throws -> [Float]
+    /// Waits for the sum and writes it, times `scale`, into `target` (of the summed count).
+    func wait(into target: UnsafeMutableBufferPointer<Float>, scale: Float) throws
+}
+
+extension ProcessGroup {
+    /// Sums `values` elementwise over the processes; every process gets the sum.
+    public func sum(_ values: [Float]) throws -> [Float] {
+        let pending = try values.withUnsafeBufferPointer { try startSum($0) }
+        var result = [Float](repeating: 0, count: values.count)
+        try result.withUnsafeMutableBufferPointer { try pending.wait(into: $0, scale: 1) }
+        return result
+    }
 }
 
 /// Which share of each global batch a process trains on.
