@@ -254,7 +254,9 @@ public struct Dashboard: Sendable {
             var title = "Debugger"
             if case .diverged = snapshot.state { title = "Debugger · diverged step" }
             let inside = Panel.frame(&buffer, area, title: title, focused: focused)
-            if let debugger = snapshot.debugger { DebuggerPanel(state: debugger, shown: review).render(into: &buffer, area: inside) }
+            if let debugger = snapshot.debugger {
+                DebuggerPanel(state: debugger, shown: review, live: snapshot.source == nil).render(into: &buffer, area: inside)
+            }
         case .sample:
             let inside = Panel.frame(&buffer, area, title: "Sample", focused: focused)
             TextPanel(text: snapshot.sample ?? "", style: .plain).render(into: &buffer, area: inside)

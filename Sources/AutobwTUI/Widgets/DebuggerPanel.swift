@@ -8,6 +8,8 @@ struct DebuggerPanel {
     var state: DebuggerState
     /// The position in `state.replayed` on screen; nil for the latest.
     var shown: Int?
+    /// A live step (which space finishes) rather than a dumped tape.
+    var live = true
 
     /// The lines, with a style each.
     func lines() -> [(String, Style)] {
@@ -28,7 +30,8 @@ struct DebuggerPanel {
         if let next = state.next {
             lines.append(("next: #\(next.index) \(next.op.rawValue) \(next.scope)", .faint))
         } else {
-            lines.append(("replay done: space applies the update and resumes, s steps into the next step", .faint))
+            lines.append((live ? "replay done: space applies the update and resumes, s steps into the next step"
+                : "replay done (a dumped tape: p goes back, q quits)", .faint))
         }
         lines.append(("breakpoint: " + (state.breakpoint.map(\.description) ?? "first non-finite gradient (b sets one)"), .faint))
         return lines
