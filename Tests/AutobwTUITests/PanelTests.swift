@@ -111,3 +111,27 @@ import Testing
         #expect(buffer.text == "a??b")
     }
 }
+
+/// The gradient bars: sorted on request, non-finite values flagged.
+@Suite struct GradientBarsTests {
+    func render(_ bars: GradientBars) -> [String] {
+        var buffer = CellBuffer(width: 40, height: 4)
+        bars.render(into: &buffer, area: buffer.bounds)
+        return buffer.text.split(separator: "\n").map(String.init)
+    }
+
+    @Test func oSortsTheParametersByNormLargestFirst() {
+        let norms = [ParameterNorm(name: "a", norm: 1), ParameterNorm(name: "b", norm: 3)]
+        var dashboard = Dashboard()
+        _ = dashboard.handle(.character("o"), ScreenFixtures.snapshot(losses: [1]))
+        let lines = render(GradientBars(parameters: norms, sortedByNorm: dashboard.gradientsByNorm, entryNorms: nil, step: nil, tape: []))
+        #expect(lines[1].hasPrefix("b ") && lines[2].hasPrefix("a "))
+        #expect(render(GradientBars(parameters: norms, sortedByNorm: false, entryNorms: nil, step: nil, tape: []))[1].hasPrefix("a "))
+    }
+
+    @Test func aNonFiniteNormIsFlagged() {
+        let lines = render(GradientBars(
+            parameters: [ParameterNorm(name: "w", norm: .nan)], sortedByNorm: false, entryNorms: nil, step: nil, tape: []))
+        #expect(lines[1].contains("nan") && lines[1].contains("!! non-finite"))
+    }
+}

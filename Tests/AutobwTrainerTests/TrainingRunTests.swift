@@ -75,6 +75,17 @@ import Testing
         #expect(diverged.exitCode == 3)
     }
 
+    @Test func aTextRunPublishesASampleAndRefreshesIt() throws {
+        var options = TrainingRun.Options(steps: 1_000_000)
+        options.sampleInterval = 0.05
+        let run = TrainingRun(try TrainingSession(TrainingSessionTests.configuration(.charLSTM)), options: options)
+        run.start()
+        defer { run.stopAndWait() }
+        let first = try #require(waitFor(run) { $0.sample != nil && $0.stepsDone > 0 })
+        #expect(first.sample?.isEmpty == false)
+        #expect(waitFor(run) { $0.sample != first.sample } != nil)
+    }
+
     @Test func theGradientHistoryKeepsTheLast1000Steps() {
         var history = GradientHistory()
         for step in 0..<1005 { history.append(step: step, reports: []) }
