@@ -10,7 +10,9 @@ import Foundation
 /// the whole job on a communication failure, and `abort(code:)` ends every process of the job: a failing rank
 /// never leaves the others waiting in a collective.
 public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
+    /// This process's rank in `MPI_COMM_WORLD`.
     public let rank: Int
+    /// The number of processes in the job.
     public let size: Int
     private let queue = DispatchQueue(label: "autobw.mpi")
 
@@ -43,6 +45,7 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         exit(code)
     }
 
+    /// `MPI_Bcast` of `values` from `root`.
     public func broadcast(_ values: inout [Float], root: Int) throws {
         let count = Int32(values.count)
         try queue.sync {
@@ -52,12 +55,14 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         }
     }
 
+    /// Queues a blocking `MPI_Allreduce` of a copy of `values` on the MPI queue.
     public func startSum(_ values: UnsafeBufferPointer<Float>) throws -> PendingSum {
         let pending = MPIPendingSum(values)
         queue.async { pending.run() }
         return pending
     }
 
+    /// `MPI_Allgather` of equal-length `values`.
     public func gather(_ values: [Float]) throws -> [Float] {
         var result = [Float](repeating: 0, count: values.count * size)
         try queue.sync {
@@ -80,6 +85,7 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 public struct MPIError: Error, CustomStringConvertible {
     /// The MPI error code.
     public let code: Int32
+    /// `MPI error N`.
     public var description: String { "MPI error \(code)" }
 }
 

@@ -29,7 +29,9 @@ public struct Dashboard: Sendable {
 
     /// What a key asks of the run, and whether the user quit.
     public struct Reaction: Equatable {
+        /// The commands to send to the run, in order.
         public var commands: [RunCommand] = []
+        /// Whether the user asked to leave.
         public var quit = false
     }
 

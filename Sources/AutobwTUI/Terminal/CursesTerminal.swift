@@ -46,8 +46,10 @@ public final class CursesTerminal: Terminal {
 
     deinit { end() }
 
+    /// `COLS` x `LINES`, updated by curses on a resize.
     public var size: (width: Int, height: Int) { (Int(autobw_columns()), Int(autobw_lines())) }
 
+    /// Writes every cell, runs of one style at a time, and refreshes (curses sends only what changed).
     public func draw(_ buffer: CellBuffer) {
         let (width, height) = size
         var run = [wchar_t]()
@@ -82,6 +84,7 @@ public final class CursesTerminal: Terminal {
 
     private func pair(_ style: Style) -> Int16 { style.color.map { Int16($0.rawValue + 1) } ?? 0 }
 
+    /// `get_wch` with a timeout, mapped to `Key`.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
         timeout(Int32(timeoutMilliseconds))
         var character: wint_t = 0
@@ -122,6 +125,7 @@ public enum TerminalError: Error, CustomStringConvertible {
     case notATerminal
     case cannotStart
 
+    /// One line for the user.
     public var description: String {
         switch self {
         case .notATerminal: return "standard input or output is not a terminal"

@@ -2,7 +2,9 @@
 public enum Key: Sendable, Equatable {
     /// A printable character.
     case character(Character)
+    /// Arrow and paging keys.
     case up, down, left, right, pageUp, pageDown, home, end
+    /// Editing and navigation keys.
     case tab, enter, escape, backspace
     /// The terminal changed size.
     case resize

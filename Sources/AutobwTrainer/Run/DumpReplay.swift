@@ -28,6 +28,7 @@ public final class DumpReplay: RunSource {
             entry: item.entry, incoming: item.outputGradients ?? [], incomingValues: [], sent: sent, parameters: parameters)
     }
 
+    /// The dump as a stepping run, with the entries revealed so far.
     public func snapshot() -> RunSnapshot {
         let (revealed, breakpoint, stopReason) = state.withLock { $0 }
         var snapshot = RunSnapshot(preset: dump.preset, totalSteps: dump.step + 1)
@@ -47,6 +48,7 @@ public final class DumpReplay: RunSource {
         return snapshot
     }
 
+    /// `next`, `continueReplay` and `setBreakpoint` move through the dump; the rest do not apply.
     public func send(_ command: RunCommand) {
         state.withLock { state in
             switch command {

@@ -100,10 +100,12 @@ public final class MetricsFollower: RunSource {
         }
     }
 
+    /// What the file holds now (it is read again first).
     public func snapshot() -> RunSnapshot {
         poll()
         return progress.withLock { $0.snapshot }
     }
 
+    /// A metrics file takes no commands.
     public func send(_ command: RunCommand) {}
 }
