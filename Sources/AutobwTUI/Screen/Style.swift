@@ -1,5 +1,6 @@
 /// The eight colours every colour terminal has.
 public enum Color: Int, Sendable, CaseIterable {
+    /// ANSI colours 0-7, in their standard order.
     case black, red, green, yellow, blue, magenta, cyan, white
 }
 
