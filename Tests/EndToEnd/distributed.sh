@@ -26,6 +26,17 @@ print(f"{len(a)} steps, largest relative difference {worst:.1e}", file=sys.stder
 PY
 }
 
+# ranks PATTERN: the pids of the two autobw processes whose command line starts with PATTERN, once both run.
+ranks() {
+    local found
+    for _ in $(seq 100); do
+        found=($(pgrep -f "^$1"))
+        [ "${#found[@]}" -eq 2 ] && break
+        sleep 0.1
+    done
+    echo "${found[@]}"
+}
+
 mlp=(train --headless --preset mlp --steps 50 --seed 5 --batch-size 200)
 lstm=(train --headless --preset char-lstm --steps 50 --seed 5 --batch-size 8 --seq-length 16 --hidden 32)
 
@@ -76,11 +87,7 @@ timeout 30 "${mpi[@]}" "$autobw" train --headless --preset mlp --data "$work/mis
 grep -q "rank 1 of 2.*cannot read" "$work/err" || fail "the failing rank's message is missing: $(head -c 300 "$work/err")"
 "${mpi[@]}" "$autobw" train --headless --preset mlp --steps 100000000 > /dev/null 2>&1 &
 launcher=$!
-for _ in $(seq 100); do
-    ranks=($(pgrep -f "^$autobw train --headless --preset mlp --steps 100000000"))
-    [ "${#ranks[@]}" -eq 2 ] && break
-    sleep 0.1
-done
+ranks=($(ranks "$autobw train --headless --preset mlp --steps 100000000"))
 sleep 1
 kill -9 "${ranks[1]}"
 status=0
@@ -98,11 +105,7 @@ echo "distributed: SIGTERM to the ranks stops them at one step boundary, saved (
 "${mpi[@]}" "$autobw" train --headless --preset mlp --steps 100000000 --checkpoint "$work/stopped.safetensors" \
     > /dev/null 2>&1 &
 launcher=$!
-for _ in $(seq 100); do
-    ranks=($(pgrep -f "^$autobw train --headless --preset mlp --steps 100000000 --checkpoint"))
-    [ "${#ranks[@]}" -eq 2 ] && break
-    sleep 0.1
-done
+ranks=($(ranks "$autobw train --headless --preset mlp --steps 100000000 --checkpoint"))
 sleep 1
 kill -TERM "${ranks[@]}"
 status=0

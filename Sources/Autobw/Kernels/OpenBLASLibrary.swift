@@ -20,7 +20,7 @@ struct OpenBLASLibrary: @unchecked Sendable {
     let setThreads: SetThreads
     /// How the kernel set was chosen, for `--version` and reports.
     let selection: String
-    private let handle: UnsafeMutableRawPointer
+    private let handle: UnsafeMutableRawPointer?
 
     /// CBLAS's enum values (cblas.h).
     static let rowMajor: Int32 = 101, noTranspose: Int32 = 111, transpose: Int32 = 112
@@ -28,9 +28,24 @@ struct OpenBLASLibrary: @unchecked Sendable {
     /// The library, loaded once, on first use.
     static let shared = OpenBLASLibrary.load()
 
+    /// Set (to anything) to run without OpenBLAS, on the reference loops: tests the fallback.
+    static let withoutOpenBLASVariable = "AUTOBW_TEST_WITHOUT_OPENBLAS"
+
     /// Set (to anything) to test the upgrade path on a CPU that OpenBLAS knows: the first load is made to pick
     /// `Prescott`, as OpenBLAS does on CPUs newer than it.
     static let simulatedFallbackVariable = "AUTOBW_TEST_OPENBLAS_FALLBACK"
+
+    private init(
+        sgemm: SGEMM, sdot: SDOT, coreName: CoreName, getThreads: GetThreads, setThreads: SetThreads, selection: String
+    ) {
+        self.sgemm = sgemm
+        self.sdot = sdot
+        self.coreName = coreName
+        self.getThreads = getThreads
+        self.setThreads = setThreads
+        self.selection = selection
+        handle = nil
+    }
 
     private init(handle: UnsafeMutableRawPointer, selection: String) throws {
         func symbol<T>(_ name: String, as type: T.Type) throws -> T {
@@ -58,8 +73,9 @@ struct OpenBLASLibrary: @unchecked Sendable {
     }
 
     private static func load() -> OpenBLASLibrary {
+        let environment = ProcessInfo.processInfo.environment
+        if environment[withoutOpenBLASVariable] != nil { return reference(because: "\(withoutOpenBLASVariable) is set") }
         do {
-            let environment = ProcessInfo.processInfo.environment
             let userSetting = environment["OPENBLAS_CORETYPE"]
             let simulated = userSetting == nil && environment[simulatedFallbackVariable] != nil
             if simulated { setenv("OPENBLAS_CORETYPE", "Prescott", 1) }
@@ -69,24 +85,68 @@ struct OpenBLASLibrary: @unchecked Sendable {
             let upgrades = KernelChoice.upgrades(pick: pick, flags: KernelChoice.cpuFlags(), userSetting: userSetting)
             guard !upgrades.isEmpty else {
                 return try OpenBLASLibrary(
-                    handle: library.handle, selection: userSetting == nil ? "OpenBLAS's own choice" : "OPENBLAS_CORETYPE")
+                    handle: try open(), selection: userSetting == nil ? "OpenBLAS's own choice" : "OPENBLAS_CORETYPE")
             }
             for candidate in upgrades {
-                dlclose(library.handle)
+                library.close()
                 setenv("OPENBLAS_CORETYPE", candidate, 1)
                 library = try OpenBLASLibrary(
                     handle: try open(), selection: "chosen by autobw for this CPU; OpenBLAS picked \(pick)")
                 if library.core.lowercased() == candidate.lowercased() && library.passesSelfCheck() { return library }
             }
             // No better set works here: back to OpenBLAS's own pick.
-            dlclose(library.handle)
+            library.close()
             unsetenv("OPENBLAS_CORETYPE")
             return try OpenBLASLibrary(handle: try open(), selection: "OpenBLAS's own choice (no better set passed the self-check)")
         } catch {
+            // Without OpenBLAS everything still runs, on plain loops: slow, and said so wherever the kernels are
+            // named (`autobw --version`, `blas_core`).
             let detail = (error as? LoadError)?.detail ?? "\(error)"
-            fatalError("autobw cannot load OpenBLAS (\(detail)); install it (Debian: apt-get install libopenblas0)")
+            return reference(because: detail)
         }
     }
+
+    private func close() {
+        if let handle { dlclose(handle) }
+    }
+
+    /// Plain-loop kernels, for a machine without OpenBLAS.
+    static func reference(because detail: String) -> OpenBLASLibrary {
+        OpenBLASLibrary(
+            sgemm: { _, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
+                guard let a, let b, let c else { return }
+                for i in 0..<Int(m) {
+                    for j in 0..<Int(n) {
+                        var sum: Float = 0
+                        for p in 0..<Int(k) {
+                            let x = transposeA == OpenBLASLibrary.transpose ? a[p * Int(lda) + i] : a[i * Int(lda) + p]
+                            let y = transposeB == OpenBLASLibrary.transpose ? b[j * Int(ldb) + p] : b[p * Int(ldb) + j]
+                            sum += x * y
+                        }
+                        let index = i * Int(ldc) + j
+                        c[index] = alpha * sum + (beta == 0 ? 0 : beta * c[index])
+                    }
+                }
+            },
+            sdot: { count, x, incx, y, incy in
+                guard let x, let y else { return 0 }
+                var sum: Float = 0
+                for i in 0..<Int(count) { sum += x[i * Int(incx)] * y[i * Int(incy)] }
+                return sum
+            },
+            coreName: { UnsafeMutablePointer(mutating: OpenBLASLibrary.referenceName) },
+            getThreads: { 1 },
+            setThreads: { _ in },
+            selection: "OpenBLAS could not be loaded (\(detail)): plain loops, slow; install libopenblas0")
+    }
+
+    /// `reference`'s kernel name, a C string that lives as long as the process.
+    nonisolated(unsafe) static let referenceName: UnsafePointer<CChar> = {
+        let text = "none (reference loops)"
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: text.utf8.count + 1)
+        text.withCString { pointer.initialize(from: $0, count: text.utf8.count + 1) }
+        return UnsafePointer(pointer)
+    }()
 
     /// A few small GEMMs in every transpose, with alpha and beta, against a Float64 reference: milliseconds.
     func passesSelfCheck() -> Bool {
