@@ -35,7 +35,7 @@ struct HeadlessRun {
             session.overlapsCommunication = overlapsCommunication
             started = session
             let writer = try MetricsWriter(path: isLeader ? metricsPath : "/dev/null")
-            try writer.write(MetricsWriter.header(configuration, resumedAt: resumePath == nil ? nil : session.nextStep))
+            try writer.write(MetricsWriter.header(configuration, steps: steps, resumedAt: resumePath == nil ? nil : session.nextStep))
             let csv = try (isLeader ? csvPath : nil).map { try MetricsWriter(path: $0) }
             try csv?.write(MetricsWriter.csvHeader)
             var progress = Progress(total: steps, preset: configuration.preset.rawValue, shown: isLeader)

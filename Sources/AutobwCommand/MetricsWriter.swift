@@ -56,9 +56,9 @@ struct MetricsWriter {
     }
 
     /// The first JSON line of a run: what produced the metrics that follow (the only line without `step`).
-    static func header(_ configuration: TrainingConfiguration, resumedAt step: Int?) -> String {
+    static func header(_ configuration: TrainingConfiguration, steps: Int, resumedAt step: Int?) -> String {
         var fields = [
-            "\"autobw\":\"\(AutobwCommand.version)\"", "\"preset\":\"\(configuration.preset.rawValue)\"",
+            "\"autobw\":\"\(AutobwCommand.version)\"", "\"preset\":\"\(configuration.preset.rawValue)\"", "\"steps\":\(steps)",
             "\"seed\":\(configuration.seed)", "\"threads\":\(configuration.threads)", "\"blas_core\":\"\(BLAS.coreName)\"",
         ]
         if let step { fields.append("\"resumed_at_step\":\(step)") }

@@ -143,6 +143,20 @@ import Testing
         #expect(follower.snapshot().losses == [9])
     }
 
+    @Test func aFollowedRunIsFinishedAtTheLastStepItsHeaderNames() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("done-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = ["{\"autobw\":\"0\",\"preset\":\"mlp\",\"steps\":2}", "{\"step\":0,\"loss\":2}"]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let follower = try MetricsFollower(path: path)
+        #expect(follower.snapshot().state == .running && follower.snapshot().totalSteps == 2)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"step\":1,\"loss\":1}\n".utf8))
+        try handle.close()
+        #expect(follower.snapshot().state == .finished)
+    }
+
     @Test func aFileThatIsNotAMetricsFileIsRefusedAsBadData() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }

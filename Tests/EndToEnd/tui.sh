@@ -171,6 +171,7 @@ echo "tui: autobw watch follows a headless run's metrics file" >&2
 "$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"
 start watch watch "$work/metrics.jsonl"
 wait_for "step 40/40"
+wait_for " finished "
 wait_for "─ Loss"
 press q
 finished watch 0

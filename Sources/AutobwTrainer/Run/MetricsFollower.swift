@@ -27,7 +27,7 @@ public final class MetricsFollower: RunSource {
         else {
             throw TrainerError.badData(path: path, detail: "not an autobw metrics file (its first line is not the run's header)")
         }
-        var snapshot = RunSnapshot(preset: header["preset"] as? String ?? "?", totalSteps: 0)
+        var snapshot = RunSnapshot(preset: header["preset"] as? String ?? "?", totalSteps: header["steps"] as? Int ?? 0)
         snapshot.source = path
         snapshot.blasCore = header["blas_core"] as? String ?? ""
         snapshot.firstStep = header["resumed_at_step"] as? Int ?? 0
@@ -43,7 +43,7 @@ public final class MetricsFollower: RunSource {
             defer { try? handle.close() }
             // A new run that replaced the file starts it over: follow it from its beginning.
             if let size = try? handle.seekToEnd(), size < progress.offset {
-                progress = Progress(snapshot: RunSnapshot(preset: progress.snapshot.preset, totalSteps: 0))
+                progress = Progress(snapshot: RunSnapshot(preset: progress.snapshot.preset, totalSteps: progress.snapshot.totalSteps))
                 progress.snapshot.source = path
                 progress.snapshot.state = .running
             }
@@ -79,6 +79,8 @@ public final class MetricsFollower: RunSource {
         guard position >= snapshot.losses.count, position - snapshot.losses.count < 1 << 20 else { return }
         snapshot.losses.append(contentsOf: repeatElement(loss, count: position - snapshot.losses.count + 1))
         snapshot.stepsDone = step + 1
+        // The header names the run's last step (older files do not): then the run is known to be over.
+        if snapshot.totalSteps > 0 && step + 1 >= snapshot.totalSteps { snapshot.state = .finished }
         snapshot.totalSteps = max(snapshot.totalSteps, step + 1)
         if let milliseconds = Self.float(object["ms"]), milliseconds > 0 { snapshot.stepsPerSecond = 1000 / Double(milliseconds) }
         snapshot.latest = StepMetrics(
