@@ -19,7 +19,7 @@ struct OpenBLASLibrary: @unchecked Sendable {
     let getThreads: GetThreads
     let setThreads: SetThreads
     /// How the kernel set was chosen, for `--version` and reports.
-    let selection: String
+    private(set) var selection: String
     private let handle: UnsafeMutableRawPointer?
 
     /// CBLAS's enum values (cblas.h).
@@ -84,8 +84,8 @@ struct OpenBLASLibrary: @unchecked Sendable {
             if simulated { unsetenv("OPENBLAS_CORETYPE") }
             let upgrades = KernelChoice.upgrades(pick: pick, flags: KernelChoice.cpuFlags(), userSetting: userSetting)
             guard !upgrades.isEmpty else {
-                return try OpenBLASLibrary(
-                    handle: try open(), selection: userSetting == nil ? "OpenBLAS's own choice" : "OPENBLAS_CORETYPE")
+                library.selection = userSetting == nil ? "OpenBLAS's own choice" : "OPENBLAS_CORETYPE"
+                return library
             }
             for candidate in upgrades {
                 library.close()

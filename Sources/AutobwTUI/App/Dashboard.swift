@@ -23,6 +23,8 @@ public struct Dashboard: Sendable {
     public var review: Int?
     /// A one-line notice shown above the status line until the next key.
     public var notice: String?
+    /// The size of the screen last drawn, so that Tab moves through the panels that are on it.
+    public var screenSize = (width: 120, height: 40)
 
     /// A dashboard with default settings.
     public init() {}
@@ -131,7 +133,7 @@ public struct Dashboard: Sendable {
     }
 
     private mutating func cycleFocus(_ snapshot: RunSnapshot) {
-        let order = layout(for: snapshot, width: 120, height: 40).panels.map(\.id)
+        let order = layout(for: snapshot, width: screenSize.width, height: screenSize.height).panels.map(\.id)
         guard !order.isEmpty else { return }
         let position = order.firstIndex(of: focus) ?? -1
         focus = order[(position + 1) % order.count]

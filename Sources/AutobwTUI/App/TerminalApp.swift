@@ -42,6 +42,7 @@ public struct TerminalApp {
             if InterruptFlag.isRaised { return .interrupted }
             if let key = terminal.readKey(timeoutMilliseconds: 30) {
                 snapshot = source.snapshot()
+                dashboard.screenSize = terminal.size
                 let reaction = dashboard.handle(key, snapshot)
                 for command in reaction.commands { source.send(command) }
                 if reaction.quit { return key == .interrupt ? .interrupted : .quit }

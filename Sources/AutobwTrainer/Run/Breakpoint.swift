@@ -35,6 +35,12 @@ public enum Breakpoint: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Why `entry` stops a run, or nil when it does not.
+    public func stopReason(at entry: ReplayedEntry) -> String? {
+        guard matches(entry) else { return nil }
+        return entry.isFinite ? "breakpoint: \(self)" : "non-finite gradient"
+    }
+
     /// As typed: `nan`, `>1000`, `<1e-06`.
     public var description: String {
         switch self {

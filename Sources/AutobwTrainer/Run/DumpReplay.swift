@@ -60,9 +60,8 @@ public final class DumpReplay: RunSource {
                 let breakpoint = state.breakpoint ?? .nonFinite
                 while state.revealed < order.count {
                     state.revealed += 1
-                    let entry = order[state.revealed - 1]
-                    if breakpoint.matches(entry) {
-                        state.stopReason = entry.isFinite ? "breakpoint: \(breakpoint)" : "non-finite gradient"
+                    if let reason = breakpoint.stopReason(at: order[state.revealed - 1]) {
+                        state.stopReason = reason
                         break
                     }
                 }

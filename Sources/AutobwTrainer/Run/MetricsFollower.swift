@@ -32,8 +32,10 @@ public final class MetricsFollower: RunSource {
         snapshot.blasCore = header["blas_core"] as? String ?? ""
         snapshot.firstStep = header["resumed_at_step"] as? Int ?? 0
         snapshot.state = .running
-        progress = Mutex(Progress(snapshot: snapshot))
-        poll()
+        // What was read to check the header is taken in as it is, not read a second time.
+        var progress = Progress(snapshot: snapshot)
+        Self.take(data, into: &progress)
+        self.progress = Mutex(progress)
     }
 
     /// Reads whatever was appended since the last call.
@@ -47,23 +49,28 @@ public final class MetricsFollower: RunSource {
                 progress.snapshot.source = path
                 progress.snapshot.state = .running
             }
-            guard (try? handle.seek(toOffset: progress.offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty
-            else { return }
-            progress.offset += UInt64(data.count)
-            progress.pending.append(data)
-            // Only whole lines: the writer appends each line with one write, but a read may catch it midway.
-            guard let lastNewline = progress.pending.lastIndex(of: UInt8(ascii: "\n")) else {
-                // No metrics line is this long: junk, dropped rather than held without bound.
-                if progress.pending.count > 1 << 20 {
-                    progress.pending = Data()
-                    progress.skippedLines += 1
-                }
-                return
-            }
-            let complete = progress.pending[progress.pending.startIndex...lastNewline]
-            for line in complete.split(separator: UInt8(ascii: "\n")) { Self.apply(Data(line), to: &progress) }
-            progress.pending = Data(progress.pending[(lastNewline + 1)...])
+            guard (try? handle.seek(toOffset: progress.offset)) != nil, let data = try? handle.readToEnd() else { return }
+            Self.take(data, into: &progress)
         }
+    }
+
+    /// Takes in `data`, the bytes that follow what was read before.
+    private static func take(_ data: Data, into progress: inout Progress) {
+        guard !data.isEmpty else { return }
+        progress.offset += UInt64(data.count)
+        progress.pending.append(data)
+        // Only whole lines: the writer appends each line with one write, but a read may catch it midway.
+        guard let lastNewline = progress.pending.lastIndex(of: UInt8(ascii: "\n")) else {
+            // No metrics line is this long: junk, dropped rather than held without bound.
+            if progress.pending.count > 1 << 20 {
+                progress.pending = Data()
+                progress.skippedLines += 1
+            }
+            return
+        }
+        let complete = progress.pending[progress.pending.startIndex...lastNewline]
+        for line in complete.split(separator: UInt8(ascii: "\n")) { apply(Data(line), to: &progress) }
+        progress.pending = Data(progress.pending[(lastNewline + 1)...])
     }
 
     private static func apply(_ line: Data, to progress: inout Progress) {

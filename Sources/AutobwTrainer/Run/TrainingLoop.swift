@@ -155,12 +155,7 @@ struct TrainingLoop {
             // The offending entry: the first, in recording order, whose output is not finite; the replay reaches
             // it last among those, or stops earlier at a gradient that is not finite.
             let offending = state.entries.first { $0.outputStatistics?.contains { !$0.isFinite } == true }?.index
-            while let step = try open.next() {
-                let entry = ReplayedEntry(step)
-                state.replayed.append(entry)
-                if !entry.isFinite || entry.entry.index == offending { break }
-            }
-            state.next = open.replay.peek()
+            try replay(open, &state) { entry in !entry.isFinite || entry.entry.index == offending ? "" : nil }
             state.stopReason = "diverged: \(detail)"
             let tape = state.entries
             owner.publish { [state] in
@@ -205,12 +200,17 @@ struct TrainingLoop {
     }
 
     private func continueReplay(_ open: OpenStep, _ state: inout DebuggerState, to breakpoint: Breakpoint) throws {
+        try replay(open, &state, until: breakpoint.stopReason(at:))
+    }
+
+    /// Replays entries until `until` gives a reason to stop (kept as the stop reason) or the replay ends.
+    private func replay(_ open: OpenStep, _ state: inout DebuggerState, until: (ReplayedEntry) -> String?) throws {
         state.stopReason = nil
         while let step = try open.next() {
             let entry = ReplayedEntry(step)
             state.replayed.append(entry)
-            if breakpoint.matches(entry) {
-                state.stopReason = entry.isFinite ? "breakpoint: \(breakpoint)" : "non-finite gradient"
+            if let reason = until(entry) {
+                state.stopReason = reason
                 break
             }
         }
