@@ -55,8 +55,8 @@ public final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         }
     }
 
-    /// Queues a blocking `MPI_Allreduce` of a copy of `values` on the MPI queue.
-    public func startSum(_ values: UnsafeBufferPointer<Float>) throws -> PendingSum {
+    /// Queues a blocking in-place `MPI_Allreduce` of `values` on the MPI queue.
+    public func startSum(inPlace values: UnsafeMutableBufferPointer<Float>) throws -> PendingSum {
         let pending = MPIPendingSum(values)
         queue.async { pending.run() }
         return pending
@@ -93,40 +93,32 @@ private func check(_ code: Int32) throws {
     guard code == MPI_SUCCESS else { throw MPIError(code: code) }
 }
 
-/// A sum in flight on the MPI queue: its buffers are allocated here and stay put until it completes.
+/// A sum in flight on the MPI queue, written into its starter's buffer.
 final class MPIPendingSum: PendingSum, @unchecked Sendable {
-    private let count: Int
-    private let send: UnsafeMutablePointer<Float>
-    private let receive: UnsafeMutablePointer<Float>
+    private let values: UnsafeMutableBufferPointer<Float>
     private let done = DispatchSemaphore(value: 0)
     private var status: Int32 = 0
     private var waited = false
 
-    init(_ values: UnsafeBufferPointer<Float>) {
-        count = values.count
-        send = .allocate(capacity: max(count, 1))
-        receive = .allocate(capacity: max(count, 1))
-        if let base = values.baseAddress { send.initialize(from: base, count: count) }
-    }
+    init(_ values: UnsafeMutableBufferPointer<Float>) { self.values = values }
 
     deinit {
+        // The sum writes into memory its starter owns: it must be over before that memory can go.
         if !waited { done.wait() }
-        send.deallocate()
-        receive.deallocate()
     }
 
-    /// On the MPI queue.
     func run() {
-        status = MPI_Allreduce(send, receive, Int32(count), autobw_mpi_float(), autobw_mpi_sum(), autobw_mpi_world())
+        status = MPI_Allreduce(
+            autobw_mpi_in_place(), values.baseAddress, Int32(values.count), autobw_mpi_float(), autobw_mpi_sum(),
+            autobw_mpi_world())
         done.signal()
     }
 
-    func wait(into target: UnsafeMutableBufferPointer<Float>, scale: Float) throws {
+    func wait() throws {
         if !waited {
             done.wait()
             waited = true
         }
         try check(status)
-        for i in 0..<min(count, target.count) { target[i] = receive[i] * scale }
     }
 }

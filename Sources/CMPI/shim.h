@@ -9,6 +9,7 @@ static inline MPI_Datatype autobw_mpi_float(void) { return MPI_FLOAT; }
 static inline MPI_Datatype autobw_mpi_double(void) { return MPI_DOUBLE; }
 static inline MPI_Op autobw_mpi_sum(void) { return MPI_SUM; }
 static inline MPI_Op autobw_mpi_max(void) { return MPI_MAX; }
+static inline void *autobw_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Request autobw_mpi_request_null(void) { return MPI_REQUEST_NULL; }
 static inline MPI_Status *autobw_mpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 #endif

@@ -11,7 +11,9 @@ final class GradientAverager {
     let overlaps: Bool
     /// Entry index -> the parameters (positions in `parameters`) whose first use it is.
     private var completedBy: [Int: [Int]] = [:]
-    private var pending: [PendingSum?]
+    /// The gradients being summed, taken out of their parameters, with their sums; the values keep the
+    /// storage the sums write into alive until `finish()` puts them back.
+    private var inFlight: [(gradient: Tensor, sum: PendingSum)?]
     /// Wall time spent in communication calls (starting, progressing, waiting): what the replay did not hide.
     private(set) var milliseconds: Double = 0
 
@@ -19,7 +21,7 @@ final class GradientAverager {
         self.group = group
         self.parameters = parameters
         self.overlaps = overlaps
-        pending = Array(repeating: nil, count: parameters.count)
+        inFlight = Array(repeating: nil, count: parameters.count)
         guard overlaps else { return }
         let position = Dictionary(parameters.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<Int>()
@@ -29,6 +31,11 @@ final class GradientAverager {
                 completedBy[entry.index, default: []].append(index)
             }
         }
+    }
+
+    deinit {
+        // A step that failed midway still has sums writing into these gradients: let them end first.
+        for started in inFlight { try? started?.sum.wait() }
     }
 
     /// Called after each replayed entry.
@@ -45,10 +52,19 @@ final class GradientAverager {
         try body()
     }
 
+    /// Scales the gradient by 1 / size first, so the sum is the average: one pass over it, while it is still
+    /// in cache from the replay. Taken out of the parameter, the gradient is normally referenced only here,
+    /// and is summed in its own storage; anything else still holding it gets it copied first.
     private func start(_ index: Int) throws {
         let parameter = parameters[index].parameter
-        guard let gradient = parameter.grad else { return }
-        pending[index] = try gradient.withUnsafeBufferPointer { try group.startSum($0) }
+        guard var gradient = parameter.grad else { return }
+        parameter.zeroGrad()
+        let scale = 1 / Float(group.size)
+        let buffer = try gradient.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] *= scale }
+            return buffer
+        }
+        inFlight[index] = (gradient, try group.startSum(inPlace: buffer))
     }
 
     /// Starts what the replay did not (all of them without overlap), waits for every sum and replaces each
@@ -57,15 +73,13 @@ final class GradientAverager {
     func finish() throws { try timed(finishSums) }
 
     private func finishSums() throws {
-        for index in parameters.indices where pending[index] == nil && parameters[index].parameter.grad != nil {
+        for index in parameters.indices where inFlight[index] == nil && parameters[index].parameter.grad != nil {
             try start(index)
         }
-        let scale = 1 / Float(group.size)
-        for (index, sum) in pending.enumerated() {
-            guard let sum else { continue }
-            let parameter = parameters[index].parameter
-            // Written straight into the new gradient: one pass over it, no intermediate arrays.
-            try parameter.setGradient(Tensor(shape: parameter.shape) { try sum.wait(into: $0, scale: scale) })
+        for (index, started) in inFlight.enumerated() {
+            guard let started else { continue }
+            try started.sum.wait()
+            try parameters[index].parameter.setGradient(started.gradient)
         }
     }
 }

@@ -10,9 +10,10 @@ public protocol ProcessGroup: AnyObject {
     var size: Int { get }
     /// Replaces `values` on every process with rank `root`'s.
     func broadcast(_ values: inout [Float], root: Int) throws
-    /// Starts summing `values` (copied before this returns) over the processes and returns at once;
-    /// `PendingSum.wait(into:scale:)` gives the sum.
-    func startSum(_ values: UnsafeBufferPointer<Float>) throws -> PendingSum
+    /// Starts summing `values` over the processes in place and returns at once; once `PendingSum.wait()`
+    /// returns, `values` holds the sum. Until then the memory must stay allocated and nothing else may touch it.
+    /// In place, because a copy of a large gradient in and another out cost more than the sum itself.
+    func startSum(inPlace values: UnsafeMutableBufferPointer<Float>) throws -> PendingSum
     /// Every process's `values` (all of one length), concatenated in rank order.
     func gather(_ values: [Float]) throws -> [Float]
     /// Lets started sums move on while this process computes.
@@ -21,16 +22,15 @@ public protocol ProcessGroup: AnyObject {
 
 /// A sum started by `ProcessGroup.startSum`.
 public protocol PendingSum: AnyObject {
-    /// Waits for the sum and writes it, times `scale`, into `target` (of the summed count).
-    func wait(into target: UnsafeMutableBufferPointer<Float>, scale: Float) throws
+    /// Waits until the buffer the sum was started on holds the sum.
+    func wait() throws
 }
 
 extension ProcessGroup {
     /// Sums `values` elementwise over the processes; every process gets the sum.
     public func sum(_ values: [Float]) throws -> [Float] {
-        let pending = try values.withUnsafeBufferPointer { try startSum($0) }
-        var result = [Float](repeating: 0, count: values.count)
-        try result.withUnsafeMutableBufferPointer { try pending.wait(into: $0, scale: 1) }
+        var result = values
+        try result.withUnsafeMutableBufferPointer { try startSum(inPlace: $0).wait() }
         return result
     }
 }
