@@ -28,8 +28,10 @@ let package = Package(
         // What the CPU can run (cpuid), for choosing OpenBLAS's kernels.
         // DWARF 4: valgrind (callgrind counts per-op instructions) cannot read clang's default DWARF 5.
         .target(name: "CPUFeatures", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // An LSTM step's element-wise loops, compiled for AVX-512, AVX2 and the baseline, picked at load time.
+        .target(name: "CLSTMGates", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
-        .target(name: "Autobw", dependencies: ["CPUFeatures"]),
+        .target(name: "Autobw", dependencies: ["CPUFeatures", "CLSTMGates"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),
@@ -50,7 +52,7 @@ let package = Package(
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),
-        .testTarget(name: "AutobwTests", dependencies: ["Autobw"]),
+        .testTarget(name: "AutobwTests", dependencies: ["Autobw", "CLSTMGates"]),
         .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets", "CZlib"]),
         .testTarget(name: "AutobwTUITests", dependencies: ["AutobwTUI", "AutobwTrainer", "Autobw"]),
     ]

@@ -1,0 +1,27 @@
+// The element-wise loops of an LSTM step, in C so that each can be compiled for the widest vector units the CPU
+// has (AVX-512, AVX2 with FMA, or the baseline), picked when the program loads: Swift compiles for the baseline
+// x86-64 only, and these loops are a tenth of an LSTM step there. Layout: row-major, `batch` rows; gate rows are
+// `4 * width` wide, in the order [i f o g].
+#ifndef AUTOBW_CLSTMGATES_H
+#define AUTOBW_CLSTMGATES_H
+
+/// act = [sigmoid | sigmoid | sigmoid | tanh](xg + hg + bias), row by row; `hg` may be NULL (no hidden part).
+void autobw_lstm_activations(
+    const float *xg, const float *hg, const float *bias, float *act, long batch, long width);
+
+/// c' = f * c + i * g, tanh(c') and h' = o * tanh(c'), from the activations.
+void autobw_lstm_cell_update(
+    const float *act, const float *cell, float *next_cell, float *tanh_cell, float *hidden, long batch, long width);
+
+/// The step's backward: the gate pre-activation gradients and the previous cell's gradient. `d_cell_next` and
+/// `d_previous_cell` may be the same buffer.
+void autobw_lstm_cell_backward(
+    const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
+    const float *d_cell_next, float *d_gates, float *d_previous_cell, long batch, long width);
+
+/// exp, the logistic sigmoid and tanh of `count` floats, as the loops above compute them (for tests).
+void autobw_exp(const float *x, float *y, long count);
+void autobw_sigmoid(const float *x, float *y, long count);
+void autobw_tanh(const float *x, float *y, long count);
+
+#endif

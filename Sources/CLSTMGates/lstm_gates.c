@@ -1,0 +1,122 @@
+#include "CLSTMGates.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+// One body per instruction set, chosen by the loader (an ifunc) from what the CPU reports: never an
+// instruction the CPU lacks.
+#if defined(__x86_64__)
+#define WIDEST_VECTORS __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define WIDEST_VECTORS
+#endif
+
+// The same arithmetic as FastMath.swift: e^x = 2^n * e^r, n = round(x / ln 2), |r| <= ln 2 / 2, a degree-6
+// polynomial for e^r. Adding 1.5 * 2^23 rounds to an integer in the low mantissa bits without a conversion
+// instruction, so the loops vectorise. NaN goes through the comparisons untouched and comes out NaN.
+static inline float fast_exp(float x) {
+    float clamped = x > 88.7f ? 88.7f : x;
+    clamped = clamped < -87.3f ? -87.3f : clamped;
+    float shifted = clamped * 1.44269504f + 12582912.0f;
+    float n = shifted - 12582912.0f;
+    float r = (clamped - n * 0.69314575f) - n * 1.4286068e-6f;
+    float p = 1.0f / 720;
+    p = p * r + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1;
+    p = p * r + 1;
+    int32_t bits;
+    memcpy(&bits, &shifted, sizeof bits);
+    int32_t exponent = (int32_t)((uint32_t)(bits - 0x4B400000 + 127) << 23);
+    float scale;
+    memcpy(&scale, &exponent, sizeof scale);
+    float value = p * scale;
+    return x > 88.72f ? INFINITY : (x < -87.3f ? 0.0f : value);
+}
+
+static inline float fast_sigmoid(float x) { return 1 / (1 + fast_exp(-x)); }
+
+static inline float fast_tanh(float x) {
+    // 1 - 2 / (e^{2|x|} + 1) loses relative accuracy for tiny |x|: the series takes over there.
+    float magnitude = fabsf(x);
+    float via_exp = 1 - 2 / (fast_exp(2 * magnitude) + 1);
+    float series = magnitude * (1 - magnitude * magnitude / 3);
+    float value = magnitude < 4e-3f ? series : via_exp;
+    return x < 0 ? -value : value;
+}
+
+WIDEST_VECTORS
+void autobw_lstm_activations(
+    const float *xg, const float *hg, const float *bias, float *act, long batch, long width) {
+    long gates = 4 * width;
+    for (long row = 0; row < batch; row++) {
+        const float *x = xg + row * gates;
+        const float *h = hg ? hg + row * gates : NULL;
+        float *a = act + row * gates;
+        if (h) {
+            for (long k = 0; k < gates; k++) a[k] = x[k] + h[k] + bias[k];
+        } else {
+            for (long k = 0; k < gates; k++) a[k] = x[k] + bias[k];
+        }
+        for (long k = 0; k < 3 * width; k++) a[k] = fast_sigmoid(a[k]);
+        for (long k = 3 * width; k < gates; k++) a[k] = fast_tanh(a[k]);
+    }
+}
+
+WIDEST_VECTORS
+void autobw_lstm_cell_update(
+    const float *act, const float *cell, float *next_cell, float *tanh_cell, float *hidden, long batch, long width) {
+    for (long row = 0; row < batch; row++) {
+        const float *a = act + row * 4 * width;
+        const float *i = a, *f = a + width, *o = a + 2 * width, *g = a + 3 * width;
+        long s = row * width;
+        const float *c_old = cell + s;
+        float *c_new = next_cell + s, *tc = tanh_cell + s, *h = hidden + s;
+        for (long j = 0; j < width; j++) c_new[j] = f[j] * c_old[j] + i[j] * g[j];
+        for (long j = 0; j < width; j++) tc[j] = fast_tanh(c_new[j]);
+        for (long j = 0; j < width; j++) h[j] = o[j] * tc[j];
+    }
+}
+
+//     dc = dc' + dh * o * (1 - tanh(c')^2)
+//     dz_i = dc * g * i(1-i)   dz_f = dc * c * f(1-f)   dz_o = dh * tanh(c') * o(1-o)   dz_g = dc * i * (1-g^2)
+//     dc_prev = dc * f
+WIDEST_VECTORS
+void autobw_lstm_cell_backward(
+    const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
+    const float *d_cell_next, float *d_gates, float *d_previous_cell, long batch, long width) {
+    for (long row = 0; row < batch; row++) {
+        const float *a = act + row * 4 * width;
+        float *d = d_gates + row * 4 * width;
+        const float *i = a, *f = a + width, *o = a + 2 * width, *g = a + 3 * width;
+        float *d_i = d, *d_f = d + width, *d_o = d + 2 * width, *d_g = d + 3 * width;
+        long s = row * width;
+        const float *c_prev = previous_cell + s, *t = tanh_cell + s, *dh = d_hidden + s, *dc_next = d_cell_next + s;
+        float *dc = d_previous_cell + s;
+        // dc holds the total cell gradient until the last loop turns it into the previous cell's gradient
+        // (dc_next may be the same memory: each element is read before it is written).
+        for (long j = 0; j < width; j++) dc[j] = dc_next[j] + dh[j] * o[j] * (1 - t[j] * t[j]);
+        for (long j = 0; j < width; j++) d_o[j] = dh[j] * t[j] * o[j] * (1 - o[j]);
+        for (long j = 0; j < width; j++) d_i[j] = dc[j] * g[j] * i[j] * (1 - i[j]);
+        for (long j = 0; j < width; j++) d_f[j] = dc[j] * c_prev[j] * f[j] * (1 - f[j]);
+        for (long j = 0; j < width; j++) d_g[j] = dc[j] * i[j] * (1 - g[j] * g[j]);
+        for (long j = 0; j < width; j++) dc[j] *= f[j];
+    }
+}
+
+WIDEST_VECTORS
+void autobw_exp(const float *x, float *y, long count) {
+    for (long k = 0; k < count; k++) y[k] = fast_exp(x[k]);
+}
+
+WIDEST_VECTORS
+void autobw_sigmoid(const float *x, float *y, long count) {
+    for (long k = 0; k < count; k++) y[k] = fast_sigmoid(x[k]);
+}
+
+WIDEST_VECTORS
+void autobw_tanh(const float *x, float *y, long count) {
+    for (long k = 0; k < count; k++) y[k] = fast_tanh(x[k]);
+}
