@@ -80,29 +80,43 @@ void autobw_lstm_cell_update(
     }
 }
 
+// One row, one fused loop. Every pointer but the two cell gradients is `restrict`: nothing else writes what
+// they point to. Those two may be one buffer; each element is read before it is written.
 //     dc = dc' + dh * o * (1 - tanh(c')^2)
 //     dz_i = dc * g * i(1-i)   dz_f = dc * c * f(1-f)   dz_o = dh * tanh(c') * o(1-o)   dz_g = dc * i * (1-g^2)
 //     dc_prev = dc * f
+static inline __attribute__((always_inline)) void cell_backward_row(
+    const float *restrict a, const float *restrict c_prev, const float *restrict t, const float *restrict dh,
+    const float *dc_next, float *restrict d, float *dc_out, long width) {
+    const float *restrict i = a, *restrict f = a + width, *restrict o = a + 2 * width, *restrict g = a + 3 * width;
+    float *restrict d_i = d, *restrict d_f = d + width, *restrict d_o = d + 2 * width, *restrict d_g = d + 3 * width;
+    for (long j = 0; j < width; j++) {
+        float dc = dc_next[j] + dh[j] * o[j] * (1 - t[j] * t[j]);
+        d_o[j] = dh[j] * t[j] * o[j] * (1 - o[j]);
+        d_i[j] = dc * g[j] * i[j] * (1 - i[j]);
+        d_f[j] = dc * c_prev[j] * f[j] * (1 - f[j]);
+        d_g[j] = dc * i[j] * (1 - g[j] * g[j]);
+        dc_out[j] = dc * f[j];
+    }
+}
+
 WIDEST_VECTORS
 void autobw_lstm_cell_backward(
     const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
     const float *d_cell_next, float *d_gates, float *d_previous_cell, long batch, long width) {
     for (long row = 0; row < batch; row++) {
-        const float *a = act + row * 4 * width;
-        float *d = d_gates + row * 4 * width;
-        const float *i = a, *f = a + width, *o = a + 2 * width, *g = a + 3 * width;
-        float *d_i = d, *d_f = d + width, *d_o = d + 2 * width, *d_g = d + 3 * width;
-        long s = row * width;
-        const float *c_prev = previous_cell + s, *t = tanh_cell + s, *dh = d_hidden + s, *dc_next = d_cell_next + s;
-        float *dc = d_previous_cell + s;
-        // dc holds the total cell gradient until the last loop turns it into the previous cell's gradient
-        // (dc_next may be the same memory: each element is read before it is written).
-        for (long j = 0; j < width; j++) dc[j] = dc_next[j] + dh[j] * o[j] * (1 - t[j] * t[j]);
-        for (long j = 0; j < width; j++) d_o[j] = dh[j] * t[j] * o[j] * (1 - o[j]);
-        for (long j = 0; j < width; j++) d_i[j] = dc[j] * g[j] * i[j] * (1 - i[j]);
-        for (long j = 0; j < width; j++) d_f[j] = dc[j] * c_prev[j] * f[j] * (1 - f[j]);
-        for (long j = 0; j < width; j++) d_g[j] = dc[j] * i[j] * (1 - g[j] * g[j]);
-        for (long j = 0; j < width; j++) dc[j] *= f[j];
+        long s = row * width, g = row * 4 * width;
+        // In place, the compiler sees one pointer read and written at the same index: no overlap checks,
+        // which would otherwise send this common case down the scalar path.
+        if (d_cell_next == d_previous_cell) {
+            cell_backward_row(
+                act + g, previous_cell + s, tanh_cell + s, d_hidden + s, d_previous_cell + s, d_gates + g,
+                d_previous_cell + s, width);
+        } else {
+            cell_backward_row(
+                act + g, previous_cell + s, tanh_cell + s, d_hidden + s, d_cell_next + s, d_gates + g,
+                d_previous_cell + s, width);
+        }
     }
 }
 

@@ -69,16 +69,25 @@ import Testing
         #expect(zip(inPlace, act).allSatisfy { abs($0 - $1) <= 2e-6 })
     }
 
-    @Test func backwardLoopMatchesTheDerivativesAndMayOverwriteItsInput() {
+    /// In place (the cell gradient overwritten by the previous cell's) and into a separate buffer.
+    @Test(arguments: [true, false]) func backwardLoopMatchesTheDerivatives(inPlace: Bool) {
         let (batch, width) = (2, 21)
         var generator = SeededGenerator(seed: 11)
         func unit(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.next() % 999 + 1) / 1000 } }
         let act = unit(batch * 4 * width), previous = unit(batch * width), tanhCell = unit(batch * width)
         let dh = unit(batch * width), dcNext = unit(batch * width)
-        var dGates = [Float](repeating: 0, count: act.count), dPrevious = dcNext
-        LSTMKernels.cellBackward(
-            activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dh, dCellNext: dPrevious,
-            dGates: &dGates, dPreviousCell: &dPrevious, batch: batch, width: width)
+        var dGates = [Float](repeating: 0, count: act.count), dPrevious = inPlace ? dcNext : Array(repeating: 0, count: dcNext.count)
+        if inPlace {
+            dPrevious.withUnsafeMutableBufferPointer { both in
+                LSTMKernels.cellBackward(
+                    activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dh,
+                    dCellNext: both.baseAddress!, dGates: &dGates, dPreviousCell: both.baseAddress!, batch: batch, width: width)
+            }
+        } else {
+            LSTMKernels.cellBackward(
+                activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dh, dCellNext: dcNext,
+                dGates: &dGates, dPreviousCell: &dPrevious, batch: batch, width: width)
+        }
         for row in 0..<batch {
             for j in 0..<width {
                 let a = { (gate: Int) in Double(act[row * 4 * width + gate * width + j]) }
