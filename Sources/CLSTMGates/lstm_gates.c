@@ -5,7 +5,14 @@
 
 // One body per instruction set, chosen by the loader (an ifunc) from what the CPU reports: never an
 // instruction the CPU lacks.
-#if defined(__x86_64__)
+// Not under ThreadSanitizer: the loader runs the ifunc resolvers before the sanitizer's runtime is up, and
+// instrumented resolvers crash the program (those builds only run tests, on the baseline body).
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define AUTOBW_NO_CLONES 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(AUTOBW_NO_CLONES)
 #define WIDEST_VECTORS __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define WIDEST_VECTORS
