@@ -30,6 +30,7 @@ struct HeadlessRun {
         Interruption.install()
         var started: TrainingSession?
         do {
+            if isLeader { try [checkpointPath, dumpPath].compactMap { $0 }.forEach(TrainerError.checkWritable) }
             let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0, group: group) }
                 ?? TrainingSession(configuration, group: group)
             session.overlapsCommunication = overlapsCommunication

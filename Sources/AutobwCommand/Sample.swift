@@ -9,13 +9,13 @@ struct Sample: ParsableCommand {
     @Option(help: "A checkpoint written by `autobw train --preset char-lstm --checkpoint`.")
     var checkpoint: String
 
-    @Option(help: "Characters to sample.")
+    @Option(parsing: .unconditional, help: "Characters to sample.")
     var length = 500
 
-    @Option(help: "1 samples the model's own distribution; lower is more conservative.")
+    @Option(parsing: .unconditional, help: "1 samples the model's own distribution; lower is more conservative.")
     var temperature: Float = 1
 
-    @Option(help: "Text to start from (its characters must occur in the training text).")
+    @Option(parsing: .unconditional, help: "Text to start from (its characters must occur in the training text).")
     var prime = ""
 
     @Option(help: "Seed for the draws.")

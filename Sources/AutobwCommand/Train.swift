@@ -19,13 +19,13 @@ struct Train: ParsableCommand {
     @Option(help: "The CSV label column, by header name or 1-based position (default: the last).")
     var labelColumn: String?
 
-    @Option(help: "The fraction of a CSV's rows held out for validation (mlp).")
+    @Option(parsing: .unconditional, help: "The fraction of a CSV's rows held out for validation (mlp).")
     var valFraction: Double?
 
-    @Option(help: "Evaluate on the held-out rows every N steps (adds val_loss, val_accuracy); 0 for never.")
+    @Option(parsing: .unconditional, help: "Evaluate on the held-out rows every N steps (adds val_loss, val_accuracy); 0 for never.")
     var evalEvery = 0
 
-    @Option(help: "Train until this many steps are done (a resumed run counts the steps before it).")
+    @Option(parsing: .unconditional, help: "Train until this many steps are done (a resumed run counts the steps before it).")
     var steps = 1000
 
     @Option(help: "Seed for initialisation, data order and sampling; equal seeds give equal metrics.")
@@ -40,13 +40,13 @@ struct Train: ParsableCommand {
     @Option(help: "Also write the metrics as CSV to this file.")
     var csv: String?
 
-    @Option(help: "Log metrics every N steps.")
+    @Option(parsing: .unconditional, help: "Log metrics every N steps.")
     var logEvery = 1
 
     @Option(help: "Save a checkpoint here (atomically) at the end, on SIGINT/SIGTERM, and every --checkpoint-every steps.")
     var checkpoint: String?
 
-    @Option(help: "Also save the checkpoint every N steps (0: only at the end and on interruption).")
+    @Option(parsing: .unconditional, help: "Also save the checkpoint every N steps (0: only at the end and on interruption).")
     var checkpointEvery = 0
 
     @Option(help: "Continue the run saved in this checkpoint: the same metrics as if it had never stopped.")
@@ -55,28 +55,28 @@ struct Train: ParsableCommand {
     @Option(help: "Write the last step's tape (or the diverging step's) here as JSON, for `autobw replay`.")
     var dumpTape: String?
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads = 1
 
-    @Option(help: "Learning rate (default: the preset's; char-lstm 2e-3, rnn-sine 0.05, mlp 0.01, coin-flip 0.1).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: the preset's; char-lstm 2e-3, rnn-sine 0.05, mlp 0.01, coin-flip 0.1).")
     var lr: Float?
 
     @Option(help: "Optimizer: sgd, momentum, rmsprop, adagrad, adam, adamw (default: the preset's).")
     var optimizer: OptimizerKind?
 
-    @Option(help: "Sequences (char-lstm) or examples per step (default: the preset's; char-lstm 50).")
+    @Option(parsing: .unconditional, help: "Sequences (char-lstm) or examples per step (default: the preset's; char-lstm 50).")
     var batchSize: Int?
 
-    @Option(help: "Hidden units per layer (default: the preset's; char-lstm 128).")
+    @Option(parsing: .unconditional, help: "Hidden units per layer (default: the preset's; char-lstm 128).")
     var hidden: Int?
 
-    @Option(help: "Layers (default: the preset's; char-lstm 2).")
+    @Option(parsing: .unconditional, help: "Layers (default: the preset's; char-lstm 2).")
     var layers: Int?
 
-    @Option(help: "Characters per sequence for char-lstm (default 50).")
+    @Option(parsing: .unconditional, help: "Characters per sequence for char-lstm (default 50).")
     var seqLength: Int?
 
-    @Option(help: "Gradient clipping: element-wise for char-lstm (default 5), global norm otherwise; 0 for none.")
+    @Option(parsing: .unconditional, help: "Gradient clipping: element-wise for char-lstm (default 5), global norm otherwise; 0 for none.")
     var clip: Float?
 
     @Option(help: "Under mpirun: start each parameter's gradient all-reduce as soon as the replay completes it (overlap), or all after the replay (after).")
@@ -148,6 +148,7 @@ struct Train: ParsableCommand {
         try TerminalUI.requireTerminal()
         let session: TrainingSession
         do {
+            try checkpoint.map(TrainerError.checkWritable)
             session = try resume.map { try TrainingSession(trainingConfiguration, resumingFrom: $0) }
                 ?? TrainingSession(trainingConfiguration)
         } catch let error as TrainerError {

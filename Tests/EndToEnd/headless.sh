@@ -176,7 +176,8 @@ expect_exit 64 "--dump-tape writes files of a headless run" train --dump-tape "$
 expect_exit 64 "--headless" replay "$work/t.json"
 expect_exit 64 "--headless" watch "$work/m.jsonl"
 expect_exit 64 "--steps" train --headless --steps 0
-expect_exit 64 "--steps" train --headless --steps -1
+expect_exit 64 "--steps must be positive" train --headless --steps -1
+expect_exit 64 "--lr must be a positive" train --headless --lr -0.5
 expect_exit 64 "steps" train --headless --steps abc
 expect_exit 64 "--lr" train --headless --preset mlp --lr nan
 expect_exit 64 "--hidden" train --headless --hidden -4
@@ -191,6 +192,10 @@ expect_exit 66 "empty" train --headless --data ""
 expect_exit 65 "UTF-8" train --headless --data "$work/binary.bin"
 expect_exit 65 "too small" train --headless --data "$work/empty.txt"
 expect_exit 74 "cannot write" train --headless --preset mlp --steps 2 --metrics "$work/no/such/dir/m.jsonl"
+# An unwritable checkpoint or tape dump stops the run before its first step, not after the last.
+expect_exit 74 "does not exist" train --headless --preset mlp --steps 2 --checkpoint "$work/no/such/dir/c.safetensors"
+expect_exit 74 "is a directory" train --headless --preset mlp --steps 2 --checkpoint "$work"
+expect_exit 74 "does not exist" train --headless --preset mlp --steps 2 --dump-tape "$work/no/such/dir/t.json"
 expect_exit 3 "diverged" train --headless --preset rnn-sine --steps 50 --lr 1e30
 
 # SIGINT stops at a step boundary: exit 130, every metrics line whole.
