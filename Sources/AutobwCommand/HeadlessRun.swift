@@ -34,6 +34,7 @@ struct HeadlessRun {
             let session = try resumePath.map { try TrainingSession(configuration, resumingFrom: $0, group: group) }
                 ?? TrainingSession(configuration, group: group)
             session.overlapsCommunication = overlapsCommunication
+            if isLeader, let summary = session.dataSummary { say("autobw: \(summary)") }
             started = session
             let writer = try MetricsWriter(path: isLeader ? metricsPath : "/dev/null")
             try writer.write(MetricsWriter.header(configuration, steps: steps, resumedAt: resumePath == nil ? nil : session.nextStep))

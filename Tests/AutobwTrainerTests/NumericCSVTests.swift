@@ -16,7 +16,51 @@ import Testing
 
     @Test func withoutAHeaderColumnsAreNumbered() throws {
         let table = try Self.table("1,2,3\n4,5,6\n")
-        #expect(table.featureNames == ["column 1", "column 2"] && table.task == .classification(classes: 7))
+        #expect(table.featureNames == ["column 1", "column 2"] && table.features == [1, 2, 4, 5])
+    }
+
+    @Test func textLabelsAreClassesInSortedOrder() throws {
+        let table = try Self.table("a,b,species\n1,2,virginica\n3,4,setosa\n5,6,virginica\n")
+        #expect(table.task == .classification(classes: 2) && table.labels == [1, 0, 1])
+        #expect(table.classNames == ["setosa", "virginica"] && table.featureNames == ["a", "b"])
+    }
+
+    @Test func aFirstLineWithTextOnlyInTheLabelColumnIsData() throws {
+        // UCI's iris.data: no header, the class as text in every row.
+        let table = try Self.table("5.1,3.5,Iris-setosa\n4.9,3.0,Iris-versicolor\n")
+        #expect(table.rowCount == 2 && table.featureNames == ["column 1", "column 2"] && table.features == [5.1, 3.5, 4.9, 3])
+    }
+
+    @Test func semicolonsAndTabsSeparateFieldsWhenTheFirstLineUsesThem() throws {
+        let semicolons = try Self.table("\"fixed acidity\";\"quality\"\n7,4;5\n7,8;6\n")
+        #expect(semicolons.featureNames == ["fixed acidity"] && semicolons.labels == [0, 1])
+        let tabs = try Self.table("a\tb\tc\n1\t2\tx\n3\t4\ty\n")
+        #expect(tabs.features == [1, 2, 3, 4] && tabs.classNames == ["x", "y"])
+    }
+
+    @Test func wholeNumberLabelsAreClassesInSortedOrder() throws {
+        let table = try Self.table("a,label\n1,-1\n2,1\n3,-1\n")
+        #expect(table.task == .classification(classes: 2) && table.labels == [0, 1, 0] && table.classNames == ["-1", "1"])
+    }
+
+    @Test func manyDistinctWholeNumbersAreARegressionTarget() throws {
+        let rows = (0..<60).map { "\($0),\(100_000 + 997 * $0)" }.joined(separator: "\n")
+        let table = try Self.table("rooms,price\n" + rows)
+        #expect(table.task == .regression && table.labels[1] == 100_997)
+    }
+
+    @Test func aRegressionTargetIsStandardisedWithTheFeatures() throws {
+        var table = try Self.table("a,y\n1,100000.5\n2,300000.5\n3,200000.5\n")
+        table.standardize(using: [0, 1, 2])
+        let mean = table.labels.reduce(0, +) / 3
+        let variance = table.labels.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3
+        #expect(abs(mean) < 1e-6 && abs(variance - 1) < 1e-5)
+    }
+
+    @Test func aConstantColumnIsCentredNotBlownUp() throws {
+        var table = try Self.table("a,b,label\n1000000.5,1,0\n1000000.5,2,1\n1000000.5,3,0\n")
+        table.standardize(using: [0, 1, 2])
+        #expect(table.row(0).first == 0 && table.row(2).first == 0)
     }
 
     @Test func theLabelColumnCanBeNamedOrNumbered() throws {
@@ -38,8 +82,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "empty"), ("a,b\n", "no data rows"), ("a,b\n1,0\n2\n", "line 3"), ("a,b\n1,x\n", "line 2, column 2"),
-        ("a,b\n1,0\ninf,1\n", "not a finite number"), ("a,b\n1,-2\n", "class labels"), ("a,b\n1,0\n2,0\n", "single class"),
+        ("", "empty"), ("a,b\n", "no data rows"), ("a,b\n1,0\n2\n", "line 3"), ("a,b,c\n1,x,0\n", "line 2, column 2"),
+        ("a,b\n1,0\n2,dog\n", "mixes numbers (line 2) and text (line 3)"), ("a,b,c\n1,,0\n2,3,1\n", "missing value"),
+        ("a,b,c\n1,NA,0\n2,3,1\n", "'NA' (a missing value)"),
+        ("a,b\n1,0\ninf,1\n", "not a finite number"), ("a,b\n1,x\n2,x\n", "single class"), ("a,b\n1,0\n2,0\n", "single class"),
         ("a,b\n1,0\n\"2,1\n", "not closed"), ("5\n", "column"),
     ])
     func malformedFilesNameTheProblem(_ text: String, _ expected: String) throws {

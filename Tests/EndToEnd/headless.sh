@@ -81,18 +81,46 @@ evaluated = [l for l in lines if "val_loss" in l]
 assert len(evaluated) == 3, len(evaluated)
 assert evaluated[-1]["val_accuracy"] > 0.9 and lines[-1]["loss"] < 0.5 * lines[0]["loss"], evaluated[-1]
 PY
+# Real data sets' shapes: class names as text in a headerless, semicolon-separated file (like UCI's iris.data
+# exported in Europe), and prices in the hundred thousands as a regression target.
+python3 - "$work/flowers.csv" "$work/houses.csv" <<'PY'
+import random, sys
+random.seed(5)
+with open(sys.argv[1], "w") as f:
+    for i in range(150):
+        c = i % 3
+        f.write(f"{5 + c + random.random():.1f};{3 + random.random():.1f};{1 + 2 * c + random.random():.1f};Iris-{['setosa', 'versicolor', 'virginica'][c]}\n")
+with open(sys.argv[2], "w") as f:
+    f.write("rooms,age,price\n")
+    for i in range(1000):
+        rooms, age = random.uniform(1, 8), random.uniform(0, 50)
+        f.write(f"{rooms:.2f},{age:.1f},{50000 * rooms - 1000 * age + random.gauss(0, 5000):.0f}\n")
+PY
+"$autobw" train --headless --preset mlp --data "$work/flowers.csv" --steps 200 --eval-every 100 > "$work/flowers.jsonl" \
+    2> "$work/flowers.err" || fail "mlp on text class labels failed: $(head -c 300 "$work/flowers.err")"
+grep -q "150 rows, 3 features, 3 classes (Iris-setosa, Iris-versicolor, Iris-virginica)" "$work/flowers.err" \
+    || fail "the data summary does not name the classes: $(head -c 300 "$work/flowers.err")"
+"$autobw" train --headless --preset mlp --data "$work/houses.csv" --steps 300 --eval-every 100 > "$work/houses.jsonl" \
+    2> "$work/houses.err" || fail "mlp on prices failed: $(head -c 300 "$work/houses.err")"
+grep -q "a regression target" "$work/houses.err" || fail "prices were not read as a regression target"
+python3 - "$work/flowers.jsonl" "$work/houses.jsonl" <<'PY' || fail "mlp did not learn the flowers or the prices"
+import json, sys
+flowers, houses = ([r for r in map(json.loads, open(p)) if "step" in r] for p in sys.argv[1:])
+assert flowers[-1]["val_accuracy"] > 0.9, flowers[-1]
+assert houses[-1]["val_loss"] < 0.1, houses[-1]  # standardised: 1 is what predicting the mean scores
+PY
 printf 'a,b,label\n' > "$work/header-only.csv"
 printf 'a,b,label\n1,2,0\n3,4\n' > "$work/ragged.csv"
 printf 'a,b,label\n1,2,0\n3,x,1\n' > "$work/text.csv"
 printf 'a,b,label\n1,2,0\n3,nan,1\n' > "$work/nan.csv"
-printf 'a,b,label\n1,2,0\n3,4,-1\n' > "$work/negative.csv"
+printf 'a,b,label\n1,2,0\n3,4,cat\n' > "$work/mixed-labels.csv"
 printf 'a,b,label\n1,2,0\n3,4,1\n' > "$work/good.csv"
 expect_exit 65 "empty" train --headless --preset mlp --data "$work/empty.txt"
 expect_exit 65 "no data rows" train --headless --preset mlp --data "$work/header-only.csv"
 expect_exit 65 "line 3" train --headless --preset mlp --data "$work/ragged.csv"
 expect_exit 65 "line 3, column 2" train --headless --preset mlp --data "$work/text.csv"
 expect_exit 65 "not a finite number" train --headless --preset mlp --data "$work/nan.csv"
-expect_exit 65 "class labels" train --headless --preset mlp --data "$work/negative.csv"
+expect_exit 65 "mixes numbers (line 2) and text (line 3)" train --headless --preset mlp --data "$work/mixed-labels.csv"
 expect_exit 65 "line" train --headless --preset mlp --data "$work/binary.bin"
 expect_exit 65 "no label column" train --headless --preset mlp --data "$work/good.csv" --label-column nope
 expect_exit 64 "--val-fraction" train --headless --preset mlp --val-fraction 1.5

@@ -16,9 +16,11 @@ public struct LabeledTable: Sendable {
     /// Row-major features, `rowCount x featureCount`.
     public private(set) var features: [Float]
     /// One label per row: a class index (classification) or a target value (regression).
-    public let labels: [Float]
+    public private(set) var labels: [Float]
     /// Classification or regression.
     public let task: Task
+    /// What each class index stood for in the file (`setosa`, `-1`), when the file named them.
+    public let classNames: [String]?
 
     /// The number of rows.
     public var rowCount: Int { labels.count }
@@ -26,11 +28,24 @@ public struct LabeledTable: Sendable {
     public var featureCount: Int { featureNames.count }
 
     /// A table from its parts; `features` holds `labels.count * featureNames.count` values.
-    public init(featureNames: [String], features: [Float], labels: [Float], task: Task) {
+    public init(featureNames: [String], features: [Float], labels: [Float], task: Task, classNames: [String]? = nil) {
         self.featureNames = featureNames
         self.features = features
         self.labels = labels
         self.task = task
+        self.classNames = classNames
+    }
+
+    /// `150 rows, 4 features, 3 classes (setosa, versicolor, virginica)`, or `..., a regression target`.
+    public var summary: String {
+        let shape = "\(rowCount) rows, \(featureCount) features, "
+        switch task {
+        case .regression: return shape + "a regression target (standardised: loss 1 = predicting the mean)"
+        case .classification(let classes):
+            guard let classNames else { return shape + "\(classes) classes" }
+            let shown = classNames.prefix(8).joined(separator: ", ") + (classNames.count > 8 ? ", ..." : "")
+            return shape + "\(classes) classes (\(shown))"
+        }
     }
 
     /// The features of `row`.
@@ -38,24 +53,32 @@ public struct LabeledTable: Sendable {
         features[(row * featureCount)..<((row + 1) * featureCount)]
     }
 
-    /// Standardises every feature to mean 0 and deviation 1, using the statistics of `rows` only (the training
-    /// split), so columns of wildly different scales train with one learning rate. Constant columns are centred.
+    /// Standardises every feature, and a regression target, to mean 0 and deviation 1, using the statistics of
+    /// `rows` only (the training split), so columns of wildly different scales train with one learning rate and
+    /// a target in the hundred thousands (a price) does not blow the first step up. The loss is then in units of
+    /// the target's variance: 1 is what predicting the mean scores. Constant columns are centred.
     public mutating func standardize(using rows: [Int]) {
         guard !rows.isEmpty else { return }
         for column in 0..<featureCount {
-            var sum = 0.0, squares = 0.0
-            for row in rows {
-                let x = Double(features[row * featureCount + column])
-                sum += x
-                squares += x * x
-            }
-            let mean = sum / Double(rows.count)
-            let deviation = max(squares / Double(rows.count) - mean * mean, 0).squareRoot()
-            let scale = deviation > 1e-12 ? 1 / deviation : 1
-            for row in 0..<rowCount {
-                let index = row * featureCount + column
-                features[index] = Float((Double(features[index]) - mean) * scale)
-            }
+            Self.standardize(&features, rows: rows, count: rowCount, offset: column, stride: featureCount)
+        }
+        if task == .regression { Self.standardize(&labels, rows: rows, count: rowCount, offset: 0, stride: 1) }
+    }
+
+    /// Standardises the column of `values` at `offset` (element `row * stride + offset` for each row).
+    private static func standardize(_ values: inout [Float], rows: [Int], count: Int, offset: Int, stride: Int) {
+        // Two passes, and a spread below Float32's resolution counts as none: a constant column must not turn its
+        // rounding noise into values of order 1.
+        let mean = rows.reduce(0.0) { $0 + Double(values[$1 * stride + offset]) } / Double(rows.count)
+        let variance = rows.reduce(0.0) { sum, row in
+            let difference = Double(values[row * stride + offset]) - mean
+            return sum + difference * difference
+        } / Double(rows.count)
+        let deviation = variance.squareRoot()
+        let scale = deviation > max(1e-12, 1e-6 * abs(mean)) ? 1 / deviation : 1
+        for row in 0..<count {
+            let index = row * stride + offset
+            values[index] = Float((Double(values[index]) - mean) * scale)
         }
     }
 }

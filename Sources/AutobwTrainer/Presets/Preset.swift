@@ -15,7 +15,7 @@ public enum Preset: String, CaseIterable, Sendable {
         switch self {
         case .charLSTM: return "char-rnn's 2-layer LSTM language model; data: the embedded corpus or --data TEXT_FILE"
         case .rnnSine: return "a vanilla RNN predicting the next point of a sine wave; data: built in"
-        case .mlp: return "a multi-layer perceptron; data: two spirals built in, or --data a numeric CSV file"
+        case .mlp: return "a multi-layer perceptron; data: two spirals built in, or --data a CSV file (numeric features, a label)"
         case .coinFlip: return "the seed's coin-flip graph, a tiny tape to step through; data: built in"
         }
     }

@@ -12,6 +12,7 @@ final class TableProblem: TrainingProblem {
     let batchSize: Int
     let shard: Shard
     var samplesPerStep: Int { batchSize }
+    let dataSummary: String?
 
     init(_ configuration: TrainingConfiguration) throws {
         var generator = SeededGenerator(seed: configuration.seed)
@@ -27,6 +28,7 @@ final class TableProblem: TrainingProblem {
         trainingRows = Array(order.dropFirst(validationCount))
         table.standardize(using: trainingRows)
         self.table = table
+        dataSummary = configuration.dataPath.map { "\($0): \(table.summary)" }
         batchSize = min(configuration.batchSize ?? min(trainingRows.count, 400), trainingRows.count)
         shard = configuration.shard
         guard batchSize % shard.count == 0 else {

@@ -24,6 +24,9 @@ protocol TrainingProblem: AnyObject {
     var carriedState: [String: Tensor] { get }
     /// `carriedState` of every process of `group` together, as one process would hold it (for checkpoints).
     func gatheredState(_ group: ProcessGroup) throws -> [String: Tensor]
+    /// One line on what the data turned out to be (rows, features, the label and its classes), for data read
+    /// from a file; nil otherwise.
+    var dataSummary: String? { get }
     /// Restores state saved from `carriedState`.
     /// - Throws: `TrainerError.badData` when it does not fit.
     func restore(_ state: [String: Tensor]) throws
@@ -37,6 +40,7 @@ extension TrainingProblem {
     func gatheredState(_ group: ProcessGroup) throws -> [String: Tensor] { carriedState }
     func restore(_ state: [String: Tensor]) throws {}
     func sample(length: Int, seed: UInt64) throws -> String? { nil }
+    var dataSummary: String? { nil }
 }
 
 extension Preset {

@@ -61,6 +61,9 @@ public final class TrainingSession {
         }
     }
 
+    /// What the data file turned out to be (rows, features, label classes), for presets that read one.
+    public var dataSummary: String? { problem.dataSummary }
+
     /// The trained model's parameters, by name.
     public var namedParameters: [(name: String, parameter: Parameter)] { parameters }
 

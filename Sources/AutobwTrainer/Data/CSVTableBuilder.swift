@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Collects a CSV file's data rows, once the header question is settled, and turns them into a `LabeledTable`:
+/// features as numbers, the label column as numbers or as class names.
+struct CSVTableBuilder {
+    let separator: Separator
+    let bad: (String) -> TrainerError
+    private(set) var label: Int?
+    private var names: [String] = []
+    private var columns = 0
+    private var features: [Float] = []
+    private var numericLabels: [Float] = []
+    private var textLabels: [String] = []
+    /// The first line whose label was a number, and the first whose label was text: both at once is an error.
+    private var firstNumericLabelLine: Int?, firstTextLabelLine: Int?
+
+    init(separator: Separator, bad: @escaping (String) -> TrainerError) {
+        self.separator = separator
+        self.bad = bad
+    }
+
+    /// Fixes the columns: their names (from `header`, or `column 1`, ...) and which one is the label.
+    mutating func begin(header: [String]?, columns: Int, labelColumn: String?) throws {
+        self.columns = columns
+        names = header ?? (1...columns).map { "column \($0)" }
+        label = try Self.labelIndex(labelColumn, names: names, hasHeader: header != nil, bad: bad)
+    }
+
+    /// Appends one data row of already split fields.
+    mutating func append(_ fields: [Substring], line: Int) throws {
+        guard let label else { return }
+        guard fields.count == columns else {
+            throw bad("line \(line) has \(fields.count) fields, expected \(columns) (a ragged row)")
+        }
+        for (column, field) in fields.enumerated() {
+            let text = field.trimmingCharacters(in: .whitespaces)
+            let value = NumericCSV.number(field, decimalComma: separator.usesDecimalComma)
+            if column == label {
+                try appendLabel(value, text: text, line: line)
+                continue
+            }
+            guard let value else {
+                let missing = text.isEmpty || ["na", "n/a", "nan", "?", "null", "none"].contains(text.lowercased())
+                throw bad("line \(line), column \(column + 1): "
+                    + (text.isEmpty ? "an empty field" : "'\(text.prefix(40))'")
+                    + (missing ? " (a missing value): fill in or drop such rows" : " is not a number"))
+            }
+            guard value.isFinite else { throw bad("line \(line), column \(column + 1): \(text) is not a finite number") }
+            features.append(value)
+        }
+    }
+
+    private mutating func appendLabel(_ value: Float?, text: String, line: Int) throws {
+        if let value, value.isFinite {
+            firstNumericLabelLine = firstNumericLabelLine ?? line
+            numericLabels.append(value)
+        } else if value != nil {
+            throw bad("line \(line), column \((label ?? 0) + 1): \(text) is not a finite number")
+        } else {
+            guard !text.isEmpty else { throw bad("line \(line), column \((label ?? 0) + 1): the label is empty") }
+            firstTextLabelLine = firstTextLabelLine ?? line
+            textLabels.append(text)
+        }
+        if let numeric = firstNumericLabelLine, let text = firstTextLabelLine {
+            throw bad("label column '\(names[label ?? 0])' mixes numbers (line \(numeric)) and text (line \(text))")
+        }
+    }
+
+    /// The fast path for a data row of plain numbers: parsed straight from the bytes. Returns false to leave the
+    /// row to the general path (quotes, text, anything unusual), which also words the errors.
+    mutating func appendPlainRow(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, line: Int) throws -> Bool {
+        guard let label, firstTextLabelLine == nil else { return false }
+        let mark = features.count
+        var fieldStart = range.lowerBound, column = 0
+        var labelValue: Float = 0
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        for index in range.lowerBound...range.upperBound {
+            let atEnd = index == range.upperBound
+            let byte = atEnd ? separator.byte : bytes[index]
+            if byte == UInt8(ascii: "\"") { break }
+            guard byte == separator.byte else { continue }
+            var first = fieldStart, last = index
+            while first < last && (bytes[first] == 0x20 || bytes[first] == 0x09) { first += 1 }
+            while last > first && (bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09) { last -= 1 }
+            let length = last - first
+            guard length > 0, length < MemoryLayout.size(ofValue: buffer), column < columns else { break }
+            let parsed = withUnsafeMutableBytes(of: &buffer) { text -> Float? in
+                guard let base = text.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
+                for k in 0..<length { base[k] = CChar(bitPattern: bytes[first + k]) }
+                base[length] = 0
+                var end: UnsafeMutablePointer<CChar>?
+                let value = strtof(base, &end)
+                guard let end, end == base + length else { return nil }
+                return value
+            }
+            guard let value = parsed, value.isFinite else { break }
+            if column == label { labelValue = value } else { features.append(value) }
+            column += 1
+            fieldStart = index + 1
+            if atEnd {
+                guard column == columns else { break }
+                firstNumericLabelLine = firstNumericLabelLine ?? line
+                numericLabels.append(labelValue)
+                return true
+            }
+        }
+        features.removeSubrange(mark...)
+        return false
+    }
+
+    /// The table, with the task its labels imply.
+    func table() throws -> LabeledTable {
+        guard let label else { throw bad("there is a header but no data rows") }
+        let column = names[label]
+        let featureNames = names.enumerated().filter { $0.offset != label }.map(\.element)
+        if !textLabels.isEmpty {
+            let classes = Array(Set(textLabels)).sorted()
+            try checkClassCount(classes.count, column: column)
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Float($0)) })
+            return LabeledTable(
+                featureNames: featureNames, features: features, labels: textLabels.map { index[$0] ?? 0 },
+                task: .classification(classes: classes.count), classNames: classes)
+        }
+        let distinct = Array(Set(numericLabels)).sorted()
+        let fewValues = distinct.count <= min(NumericCSV.maximumClasses, max(20, numericLabels.count / 2))
+        guard numericLabels.allSatisfy({ $0 == $0.rounded() }), fewValues else {
+            return LabeledTable(featureNames: featureNames, features: features, labels: numericLabels, task: .regression)
+        }
+        try checkClassCount(distinct.count, column: column)
+        let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Float($0)) })
+        return LabeledTable(
+            featureNames: featureNames, features: features, labels: numericLabels.map { index[$0] ?? 0 },
+            task: .classification(classes: distinct.count), classNames: distinct.map { String(Int($0)) })
+    }
+
+    private func checkClassCount(_ count: Int, column: String) throws {
+        guard count >= 2 else { throw bad("label column '\(column)' holds a single class") }
+        guard count <= NumericCSV.maximumClasses else {
+            throw bad("label column '\(column)' has \(count) distinct texts, more than \(NumericCSV.maximumClasses)"
+                + " classes; is it an id or a name? Choose the label with --label-column")
+        }
+    }
+
+    private static func labelIndex(
+        _ requested: String?, names: [String], hasHeader: Bool, bad: (String) -> TrainerError
+    ) throws -> Int {
+        guard let requested else { return names.count - 1 }
+        if hasHeader, let index = names.firstIndex(of: requested) { return index }
+        if let position = Int(requested), (1...names.count).contains(position) { return position - 1 }
+        throw bad("no label column '\(requested)' (columns: \(names.prefix(12).joined(separator: ", ")))")
+    }
+}
