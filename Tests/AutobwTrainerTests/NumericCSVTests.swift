@@ -19,6 +19,11 @@ import Testing
         #expect(table.featureNames == ["column 1", "column 2"] && table.features == [1, 2, 4, 5])
     }
 
+    @Test func aHeaderColumnNamedLabelIsTheLabelWhereverItStands() throws {
+        let table = try Self.table("Label,p1,p2\n3,0,255\n7,12,0\n")
+        #expect(table.featureNames == ["p1", "p2"] && table.classNames == ["3", "7"] && table.features == [0, 255, 12, 0])
+    }
+
     @Test func textLabelsAreClassesInSortedOrder() throws {
         let table = try Self.table("a,b,species\n1,2,virginica\n3,4,setosa\n5,6,virginica\n")
         #expect(table.task == .classification(classes: 2) && table.labels == [1, 0, 1])

@@ -144,10 +144,17 @@ struct CSVTableBuilder {
         }
     }
 
+    /// Header names that mark the label column when `--label-column` is not given.
+    static let labelNames: Set<String> = ["label", "labels", "target", "class", "y"]
+
     private static func labelIndex(
         _ requested: String?, names: [String], hasHeader: Bool, bad: (String) -> TrainerError
     ) throws -> Int {
-        guard let requested else { return names.count - 1 }
+        guard let requested else {
+            // A header column that calls itself the label is it, wherever it stands (MNIST's CSV puts it first).
+            let named = names.indices.filter { labelNames.contains(names[$0].lowercased()) }
+            return hasHeader && named.count == 1 ? named[0] : names.count - 1
+        }
         if hasHeader, let index = names.firstIndex(of: requested) { return index }
         if let position = Int(requested), (1...names.count).contains(position) { return position - 1 }
         throw bad("no label column '\(requested)' (columns: \(names.prefix(12).joined(separator: ", ")))")
