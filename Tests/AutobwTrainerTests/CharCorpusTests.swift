@@ -47,9 +47,22 @@ import Testing
 
     @Test func invalidUTF8IsAClearError() throws {
         let path = NSTemporaryDirectory() + "autobw-bad-\(UUID().uuidString).txt"
-        try Data([0x61, 0xFF, 0xFE, 0x62]).write(to: URL(fileURLWithPath: path))
-        #expect(throws: CorpusError.notUTF8(path: path)) { try CharCorpus.load(path: path) }
+        try Data([0x61, 0x0A, 0x62, 0xE9, 0x62]).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: CorpusError.self) { try CharCorpus.load(path: path) }
+        #expect(error == CorpusError.notUTF8(path: path, line: 2, byte: 0xE9, looksBinary: false))
+        #expect(error?.description.contains("line 2 has byte 0xE9 (Latin-1") == true, "\(String(describing: error))")
         #expect(throws: CorpusError.self) { try CharCorpus.load(path: path + ".missing") }
+    }
+
+    @Test func utf16WithAByteOrderMarkAndAUTF8MarkAreRead() throws {
+        let text = "First Citizen:\nSpeak, speak.\n"
+        let utf16 = try #require(text.data(using: .utf16))
+        for (encoded, name) in [(Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8), "utf8-bom"), (utf16, "utf16")] {
+            let path = NSTemporaryDirectory() + "autobw-\(name)-\(UUID().uuidString).txt"
+            try encoded.write(to: URL(fileURLWithPath: path))
+            let corpus = try CharCorpus.load(path: path)
+            #expect(corpus.decode(corpus.ids) == text, "\(name)")
+        }
     }
 
     @Test func theEmbeddedCorpusFillsCharRNNBatches() throws {

@@ -217,7 +217,10 @@ expect_exit 66 "directory" train --headless --data "$work"
 expect_exit 66 "character device" train --headless --data /dev/null
 expect_exit 66 "FIFO" train --headless --data "$work/fifo"
 expect_exit 66 "empty" train --headless --data ""
-expect_exit 65 "UTF-8" train --headless --data "$work/binary.bin"
+printf '\x7fELF\x02\x01\x01\x00\x00\x00\xc3\x28' > "$work/program.bin"
+expect_exit 65 "a binary file" train --headless --data "$work/program.bin"
+printf 'caf\xe9\n' > "$work/latin1.txt"
+expect_exit 65 "line 1 has byte 0xE9 (Latin-1" train --headless --data "$work/latin1.txt"
 expect_exit 65 "too small" train --headless --data "$work/empty.txt"
 expect_exit 74 "cannot write" train --headless --preset mlp --steps 2 --metrics "$work/no/such/dir/m.jsonl"
 # An unwritable checkpoint or tape dump stops the run before its first step, not after the last.

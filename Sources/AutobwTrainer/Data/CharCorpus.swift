@@ -5,8 +5,9 @@ import Foundation
 public enum CorpusError: Error, Equatable, CustomStringConvertible {
     /// The file could not be read.
     case unreadable(path: String, reason: String)
-    /// The file is not valid UTF-8.
-    case notUTF8(path: String)
+    /// The file is not valid UTF-8: its first bad byte, the line it is on, and whether the file looks binary
+    /// (NUL bytes near its start) rather than text in another encoding.
+    case notUTF8(path: String, line: Int, byte: UInt8, looksBinary: Bool)
     /// The text is too short or has too few distinct characters to train on.
     case tooSmall(detail: String)
     /// The text has more distinct characters than a character model can take.
@@ -15,11 +16,21 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
-        case .notUTF8(let path): return "\(path) is not valid UTF-8 text"
+        case .notUTF8(let path, let line, let byte, let looksBinary):
+            return "\(path) is not valid UTF-8 text: \(Self.utf8Detail(line: line, byte: byte, looksBinary: looksBinary))"
         case .tooSmall(let detail): return "the text is too small to train on: \(detail)"
         case .tooManyCharacters(let count, let limit):
             return "\(count) distinct characters, more than the \(limit) a character model takes (is this a binary file?)"
         }
+    }
+
+    /// Where the first bad byte is, and the likely cure: most such files are Latin-1 or Windows-1252 text.
+    static func utf8Detail(line: Int, byte: UInt8, looksBinary: Bool) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        let hint = looksBinary
+            ? " (it holds NUL bytes: a binary file, not text)"
+            : " (Latin-1 or Windows-1252 text? convert it: iconv -f CP1252 -t UTF-8 FILE)"
+        return "line \(line) has byte 0x\(hex.count < 2 ? "0" + hex : hex)" + hint
     }
 }
 
@@ -80,12 +91,26 @@ public struct CharCorpus: Sendable {
             switch decoder.decode(&iterator) {
             case .scalarValue(let scalar): body(scalar)
             case .emptyInput: return
-            case .error: throw CorpusError.notUTF8(path: path)
+            case .error: throw firstInvalidByte(in: bytes, path: path)
             }
         }
     }
 
-    /// The corpus in the UTF-8 file at `path`.
+    /// The error naming the first byte of `bytes` that is not valid UTF-8, found again on the (rare) failing path.
+    private static func firstInvalidByte(in bytes: UnsafeRawBufferPointer, path: String) -> CorpusError {
+        var iterator = bytes.makeIterator()
+        var decoder = Unicode.UTF8()
+        var offset = 0, line = 1
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            if scalar == "\n" { line += 1 }
+            offset += UTF8.width(scalar)
+        }
+        return .notUTF8(
+            path: path, line: line, byte: offset < bytes.count ? bytes[offset] : 0,
+            looksBinary: bytes.prefix(4096).contains(0))
+    }
+
+    /// The corpus in the UTF-8 (or, with a byte-order mark, UTF-16) file at `path`.
     /// - Throws: `CorpusError` when the file is missing, unreadable, not UTF-8 or too small.
     public static func load(path: String) throws -> CharCorpus {
         if let problem = InputFile.problem(with: path) { throw CorpusError.unreadable(path: path, reason: problem) }
@@ -95,7 +120,17 @@ public struct CharCorpus: Sendable {
         } catch {
             throw CorpusError.unreadable(path: path, reason: "reading failed (\(error.localizedDescription))")
         }
-        return try data.withUnsafeBytes { try CharCorpus(utf8: $0, path: path) }
+        // Windows editors save "Unicode" as UTF-16 with a byte-order mark, and UTF-8 with a mark of its own.
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: data, encoding: .utf16) else {
+                throw CorpusError.notUTF8(path: path, line: 1, byte: data[data.startIndex], looksBinary: false)
+            }
+            return try CharCorpus(text: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        }
+        let markLength = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return try data.withUnsafeBytes { bytes in
+            try CharCorpus(utf8: UnsafeRawBufferPointer(rebasing: bytes[markLength...]), path: path)
+        }
     }
 
     /// The text of `ids` (ids outside the vocabulary are skipped).

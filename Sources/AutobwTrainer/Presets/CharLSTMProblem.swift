@@ -56,7 +56,9 @@ final class CharLSTMProblem: TrainingProblem {
         } catch let error as CorpusError {
             switch error {
             case .unreadable(_, let reason): throw TrainerError.unreadableInput(path: path, reason: reason)
-            case .notUTF8: throw TrainerError.badData(path: path, detail: "not valid UTF-8 text")
+            case .notUTF8(_, let line, let byte, let looksBinary):
+                throw TrainerError.badData(
+                    path: path, detail: "not valid UTF-8 text: " + CorpusError.utf8Detail(line: line, byte: byte, looksBinary: looksBinary))
             case .tooSmall(let detail): throw TrainerError.badData(path: path, detail: "too small to train on: \(detail)")
             case .tooManyCharacters: throw TrainerError.badData(path: path, detail: error.description)
             }
