@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Autobw
 
@@ -31,5 +32,25 @@ import Testing
     @Test func hugeFiniteElementsDoNotOverflowTheNorm() throws {
         let stats = Tensor([Float](repeating: 1e20, count: 2048)).statistics()
         #expect(stats.isFinite && stats.norm.isFinite && abs(stats.norm / 1e20 - Float(2048).squareRoot()) < 1e-3)
+    }
+
+    @Test func decodingRefusesCountsNoTensorCouldHave() throws {
+        let valid = #"{"count":4,"min":0,"max":1,"mean":0.5,"norm":1,"nanCount":1,"positiveInfinityCount":0,"negativeInfinityCount":0,"zeroCount":1}"#
+        #expect(try JSONDecoder().decode(TensorStatistics.self, from: Data(valid.utf8)).nonFiniteCount == 1)
+        for damaged in [
+            valid.replacingOccurrences(of: #""nanCount":1"#, with: #""nanCount":-1"#),
+            valid.replacingOccurrences(of: #""zeroCount":1"#, with: #""zeroCount":4"#),
+            valid.replacingOccurrences(of: #""nanCount":1,"positiveInfinityCount":0"#,
+                                       with: #""nanCount":4611686018427387904,"positiveInfinityCount":4611686018427387904"#),
+        ] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(TensorStatistics.self, from: Data(damaged.utf8)) }
+        }
+    }
+
+    @Test func theNonFiniteCountOfHandBuiltStatisticsSaturatesInsteadOfTrapping() {
+        let statistics = TensorStatistics(
+            count: 1, min: 0, max: 0, mean: 0, norm: 0, nanCount: Int.max, positiveInfinityCount: Int.max,
+            negativeInfinityCount: 0, zeroCount: 0)
+        #expect(statistics.nonFiniteCount == Int.max && !statistics.isFinite)
     }
 }

@@ -9,7 +9,7 @@ autobw="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 work="$(mktemp -d)"
 socket="autobw-tui-test-$$"
 tmux_() { tmux -u -L "$socket" "$@"; }
-trap 'tmux_ kill-server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'tmux_ kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 fail() {
     echo "FAIL: $*" >&2
@@ -166,6 +166,31 @@ press n
 wait_for "replayed 2 entries"
 press q
 finished replay 0
+
+echo "tui: a dump with absurd values (every number at 2^62 or -3e38, counts 0) is shown, stepped and quit" >&2
+python3 - "$work/tape.json" "$work/absurd-tape.json" <<'PY'
+import json, sys
+counts = {"count", "nanCount", "positiveInfinityCount", "negativeInfinityCount", "zeroCount"}
+def absurd(value, key=None):
+    if isinstance(value, dict):
+        return {k: absurd(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [absurd(v) for v in value]
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return 0 if key in counts else 2**62
+    return -3e38
+json.dump(absurd(json.load(open(sys.argv[1]))), open(sys.argv[2], "w"))
+PY
+start absurd replay "$work/absurd-tape.json"
+wait_for "before the first entry"
+press n
+press n
+press p
+press c
+press q
+finished absurd 0
 
 echo "tui: autobw watch follows a headless run's metrics file" >&2
 "$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"

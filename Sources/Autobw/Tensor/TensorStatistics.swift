@@ -38,11 +38,47 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
         self.zeroCount = zeroCount
     }
 
-    /// NaN and infinities together.
-    public var nonFiniteCount: Int { nanCount + positiveInfinityCount + negativeInfinityCount }
+    /// NaN and infinities together (saturating: statistics built by hand may hold any counts).
+    public var nonFiniteCount: Int {
+        let (partial, overflowA) = nanCount.addingReportingOverflow(positiveInfinityCount)
+        let (total, overflowB) = partial.addingReportingOverflow(negativeInfinityCount)
+        return overflowA || overflowB ? Int.max : total
+    }
 
     /// True when every element is finite.
     public var isFinite: Bool { nonFiniteCount == 0 }
+}
+
+extension TensorStatistics {
+    private enum CodingKeys: String, CodingKey {
+        case count, min, max, mean, norm, nanCount, positiveInfinityCount, negativeInfinityCount, zeroCount
+    }
+
+    /// Reads statistics back (from a tape dump), refusing counts that no tensor could have: negative, or
+    /// together more than its elements. A damaged file is an error here, not a trap in whatever adds them up.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let count = try container.decode(Int.self, forKey: .count)
+        let counts = try [CodingKeys.nanCount, .positiveInfinityCount, .negativeInfinityCount, .zeroCount].map {
+            try container.decode(Int.self, forKey: $0)
+        }
+        var total = 0
+        for part in counts {
+            let (sum, overflow) = total.addingReportingOverflow(part)
+            guard count >= 0, part >= 0, !overflow, sum <= count else {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(
+                        codingPath: container.codingPath,
+                        debugDescription: "element counts \(counts) do not fit a tensor of \(count) elements"))
+            }
+            total = sum
+        }
+        self.init(
+            count: count, min: try container.decode(Float.self, forKey: .min),
+            max: try container.decode(Float.self, forKey: .max), mean: try container.decode(Float.self, forKey: .mean),
+            norm: try container.decode(Float.self, forKey: .norm), nanCount: counts[0], positiveInfinityCount: counts[1],
+            negativeInfinityCount: counts[2], zeroCount: counts[3])
+    }
 }
 
 extension Tensor {
