@@ -48,5 +48,11 @@ struct Watch: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
         if try TerminalUI.show(follower) == .interrupted { throw ExitCode(130) }
+        // A file that turned out not to be metrics (it was waited for, so this shows only now).
+        let final = follower.snapshot()
+        if let code = final.exitCode {
+            if case .failed(let message) = final.state { say("autobw: \(message)") }
+            throw ExitCode(code)
+        }
     }
 }

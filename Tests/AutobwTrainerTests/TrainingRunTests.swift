@@ -143,6 +143,25 @@ import Testing
         #expect(follower.snapshot().losses == [9])
     }
 
+    @Test func aMetricsFileThatDoesNotExistYetIsWaitedFor() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("later-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let follower = try MetricsFollower(path: path)
+        #expect(follower.snapshot().state == .starting && follower.snapshot().preset.hasPrefix("waiting for"))
+        try Data("{\"autobw\":\"0\",\"preset\":\"mlp\"}\n{\"step\":0,\"loss\":2}\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(follower.snapshot().state == .running && follower.snapshot().losses == [2])
+    }
+
+    @Test func aWaitedForFileThatTurnsOutNotToBeMetricsFailsTheWatch() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data().write(to: URL(fileURLWithPath: path))
+        let follower = try MetricsFollower(path: path)
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(follower.snapshot().exitCode == 65)
+        #expect(throws: TrainerError.self) { try MetricsFollower(path: "/no/such/folder/metrics.jsonl") }
+    }
+
     @Test func aFollowedRunIsFinishedAtTheLastStepItsHeaderNames() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("done-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -201,4 +201,12 @@ wait_for "─ Loss"
 press q
 finished watch 0
 
+echo "tui: autobw watch started before the run waits for its metrics file" >&2
+start early watch "$work/later.jsonl"
+wait_for "waiting for later.jsonl"
+"$autobw" train --headless --preset mlp --steps 30 --metrics "$work/later.jsonl" 2>/dev/null || fail "headless mlp failed"
+wait_for "step 30/30"
+press q
+finished early 0
+
 echo "tui: all passed" >&2

@@ -10,32 +10,67 @@ public final class MetricsFollower: RunSource {
         var pending = Data()
         var lastStepTime: Date?
         var skippedLines = 0
+        /// False until the run's header line has been read (the file may not exist yet).
+        var headerRead = false
     }
 
     private let path: String
     private let progress: Mutex<Progress>
 
-    /// Reads what `path` holds so far.
+    /// Reads what `path` holds so far. A file that does not exist yet (in a folder that does) or is still empty
+    /// is waited for, as `tail -F` would: `autobw watch` may well start before the run writes its header.
     /// - Throws: `TrainerError.unreadableInput` when it cannot be read, `.badData` when its first line is not an
     ///   autobw metrics header.
     public init(path: String) throws {
         self.path = path
-        let data = try TrainerError.readInput(path)
-        guard let firstLine = data.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first,
-            let header = try? JSONSerialization.jsonObject(with: Data(firstLine)) as? [String: Any],
-            header["autobw"] != nil
-        else {
-            throw TrainerError.badData(path: path, detail: "not an autobw metrics file (its first line is not the run's header)")
+        var progress = Progress(snapshot: Self.waiting(for: path))
+        if !Self.isNotWrittenYet(path) {
+            let data = try TrainerError.readInput(path)
+            if let error = Self.takeHeader(from: data, into: &progress, path: path) { throw error }
         }
+        self.progress = Mutex(progress)
+    }
+
+    /// The snapshot shown until the header arrives.
+    private static func waiting(for path: String) -> RunSnapshot {
+        var snapshot = RunSnapshot(preset: "waiting for \(URL(fileURLWithPath: path).lastPathComponent)", totalSteps: 0)
+        snapshot.source = path
+        snapshot.blasCore = ""
+        return snapshot
+    }
+
+    /// True for a file that is absent from an existing folder, or empty.
+    private static func isNotWrittenYet(_ path: String) -> Bool {
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
+            return (attributes[.type] as? FileAttributeType) == .typeRegular && (attributes[.size] as? Int) == 0
+        }
+        var isFolder: ObjCBool = false
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
+    }
+
+    /// Reads the header from the file's first bytes `data` and takes in the lines after it. Returns nil once
+    /// read, or while the first line is still incomplete; the error when the first line is not a header.
+    private static func takeHeader(from data: Data, into progress: inout Progress, path: String) -> TrainerError? {
+        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
+            return data.count > 1 << 20 ? notMetrics(path) : nil
+        }
+        guard let header = try? JSONSerialization.jsonObject(with: Data(data[..<newline])) as? [String: Any],
+            header["autobw"] != nil
+        else { return notMetrics(path) }
         var snapshot = RunSnapshot(preset: header["preset"] as? String ?? "?", totalSteps: header["steps"] as? Int ?? 0)
         snapshot.source = path
         snapshot.blasCore = header["blas_core"] as? String ?? ""
         snapshot.firstStep = header["resumed_at_step"] as? Int ?? 0
         snapshot.state = .running
+        progress = Progress(snapshot: snapshot, headerRead: true)
         // What was read to check the header is taken in as it is, not read a second time.
-        var progress = Progress(snapshot: snapshot)
-        Self.take(data, into: &progress)
-        self.progress = Mutex(progress)
+        take(data, into: &progress)
+        return nil
+    }
+
+    private static func notMetrics(_ path: String) -> TrainerError {
+        .badData(path: path, detail: "not an autobw metrics file (its first line is not the run's header)")
     }
 
     /// Reads whatever was appended since the last call.
@@ -43,11 +78,19 @@ public final class MetricsFollower: RunSource {
         progress.withLock { progress in
             guard let handle = FileHandle(forReadingAtPath: path) else { return }
             defer { try? handle.close() }
-            // A new run that replaced the file starts it over: follow it from its beginning.
-            if let size = try? handle.seekToEnd(), size < progress.offset {
-                progress = Progress(snapshot: RunSnapshot(preset: progress.snapshot.preset, totalSteps: progress.snapshot.totalSteps))
-                progress.snapshot.source = path
-                progress.snapshot.state = .running
+            // A new run that replaced the file starts it over: follow it from its header.
+            if progress.headerRead, let size = try? handle.seekToEnd(), size < progress.offset {
+                progress = Progress(snapshot: Self.waiting(for: path))
+            }
+            guard progress.headerRead else {
+                guard case .starting = progress.snapshot.state, (try? handle.seek(toOffset: 0)) != nil,
+                    let data = try? handle.readToEnd()
+                else { return }
+                if let error = Self.takeHeader(from: data, into: &progress, path: path) {
+                    progress.snapshot.state = .failed(error.description)
+                    progress.snapshot.exitCode = error.exitCode
+                }
+                return
             }
             guard (try? handle.seek(toOffset: progress.offset)) != nil, let data = try? handle.readToEnd() else { return }
             Self.take(data, into: &progress)
