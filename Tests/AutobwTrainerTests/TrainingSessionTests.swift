@@ -109,13 +109,13 @@ import Testing
         let directory = NSTemporaryDirectory() + "autobw-session-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let binary = directory + "/binary.bin", empty = directory + "/empty.txt", wide = directory + "/wide.txt"
-        try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: URL(fileURLWithPath: binary))
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x00, 0x00, 0xC3, 0x28]).write(to: URL(fileURLWithPath: binary))
         try Data().write(to: URL(fileURLWithPath: empty))
         let many = String(String.UnicodeScalarView((0x4E00..<(0x4E00 + 20_000)).compactMap(Unicode.Scalar.init)))
         try Data(many.utf8).write(to: URL(fileURLWithPath: wide))
         let expectations: [(String, Int32, String)] = [
             (directory + "/missing.txt", 66, "no such file"), (directory, 66, "directory"), ("/dev/null", 66, "character device"),
-            (binary, 65, "UTF-8"), (empty, 65, "too small"), (wide, 65, "distinct characters"),
+            (binary, 65, "a binary file"), (empty, 65, "too small"), (wide, 65, "distinct characters"),
         ]
         for (path, code, text) in expectations {
             var configuration = Self.configuration(.charLSTM)

@@ -122,8 +122,9 @@ public struct CharCorpus: Sendable {
         }
         // Windows editors save "Unicode" as UTF-16 with a byte-order mark, and UTF-8 with a mark of its own.
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            guard let text = String(data: data, encoding: .utf16) else {
-                throw CorpusError.notUTF8(path: path, line: 1, byte: data[data.startIndex], looksBinary: false)
+            // Binary data after two bytes that happen to look like a mark decodes too, but with NUL characters.
+            guard let text = String(data: data, encoding: .utf16), !text.unicodeScalars.contains("\u{0}") else {
+                throw CorpusError.notUTF8(path: path, line: 1, byte: data[data.startIndex], looksBinary: true)
             }
             return try CharCorpus(text: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         }
