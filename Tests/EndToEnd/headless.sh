@@ -121,7 +121,7 @@ expect_exit 65 "line 3" train --headless --preset mlp --data "$work/ragged.csv"
 expect_exit 65 "line 3, column 2" train --headless --preset mlp --data "$work/text.csv"
 expect_exit 65 "not a finite number" train --headless --preset mlp --data "$work/nan.csv"
 expect_exit 65 "mixes numbers (line 2) and text (line 3)" train --headless --preset mlp --data "$work/mixed-labels.csv"
-expect_exit 65 "line" train --headless --preset mlp --data "$work/binary.bin"
+expect_exit 65 "line 1 is not UTF-8 text (a binary file?" train --headless --preset mlp --data "$work/binary.bin"
 expect_exit 65 "no label column" train --headless --preset mlp --data "$work/good.csv" --label-column nope
 expect_exit 64 "--val-fraction" train --headless --preset mlp --val-fraction 1.5
 
@@ -214,6 +214,8 @@ expect_exit 64 "unknown" train --headless --no-such-flag
 expect_exit 64 "preset" train --headless --preset nope
 expect_exit 66 "no such file" train --headless --data "$work/missing.txt"
 expect_exit 66 "directory" train --headless --data "$work"
+mkdir -p "$work/no-mnist"
+expect_exit 66 "a folder without MNIST's train-images-idx3-ubyte" train --headless --preset mlp --data "$work/no-mnist"
 expect_exit 66 "character device" train --headless --data /dev/null
 expect_exit 66 "FIFO" train --headless --data "$work/fifo"
 expect_exit 66 "empty" train --headless --data ""

@@ -8,13 +8,12 @@ public enum IDXFile {
     /// MNIST's file names inside a folder.
     static let imagesName = "train-images-idx3-ubyte", labelsName = "train-labels-idx1-ubyte"
 
-    /// Whether `path` looks like IDX data: a folder with MNIST's training files, or a file starting with an
-    /// IDX magic number of unsigned bytes.
+    /// Whether `path` looks like IDX data: a folder (MNIST's files), or a file starting with an IDX magic
+    /// number of unsigned bytes.
     static func recognizes(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return locate(imagesName, in: path) != nil
-        }
+        // Any folder: only IDX data comes as one, and `read` says what is missing from it.
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return true }
         guard let handle = FileHandle(forReadingAtPath: path), InputFile.problem(with: path) == nil else { return false }
         defer { try? handle.close() }
         var head = (try? handle.read(upToCount: 4)) ?? Data()
@@ -29,6 +28,10 @@ public enum IDXFile {
     public static func read(images path: String, labels labelsPath: String?) throws -> LabeledTable {
         var imagesPath = path, labelsPath = labelsPath
         if labelsPath == nil {
+            guard locate(imagesName, in: path) != nil || locate(labelsName, in: path) != nil else {
+                throw TrainerError.unreadableInput(
+                    path: path, reason: "a folder without MNIST's \(imagesName) and \(labelsName) (plain or .gz)")
+            }
             imagesPath = locate(imagesName, in: path) ?? path + "/" + imagesName
             labelsPath = locate(labelsName, in: path) ?? path + "/" + labelsName
         }

@@ -45,7 +45,10 @@ public enum NumericCSV {
             guard lineEnd > start else { continue }
             if reader.label != nil, try reader.appendPlainRow(bytes, start..<lineEnd, line: lineNumber) { continue }
             guard let line = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<lineEnd]), as: UTF8.self)
-            else { throw bad("line \(lineNumber) is not UTF-8 text") }
+            else {
+                throw bad("line \(lineNumber) is not UTF-8 text"
+                    + (lineNumber == 1 ? " (a binary file? the mlp preset reads CSV text or MNIST's IDX files)" : ""))
+            }
             if line.allSatisfy(\.isWhitespace) { continue }
             fields.removeAll(keepingCapacity: true)
             try split(line, separator: separator.character, into: &fields, line: lineNumber, bad: bad)
