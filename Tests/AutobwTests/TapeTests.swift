@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Autobw
 
@@ -144,5 +145,45 @@ import Testing
         }
         try tape.backward(from: y)
         #expect(try tape.gradient(of: x)?.scalars == [2, 4])
+    }
+
+    // Elementwise rules compute in the incoming gradient's buffer when nothing else holds it; these pin down
+    // that nothing anyone can still see is ever written.
+
+    @Test func aSeedGradientIsNeverWrittenByTheReplay() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([0.5, -1, 2]))
+        let y = try tape.record { try -((x * 3).tanh() * 2) }
+        let seed = Tensor([1, 2, 3])
+        try tape.backward(from: y, seed: seed)
+        #expect(seed.scalars == [1, 2, 3])
+        let expected = [Float](zip([0.5, -1, 2] as [Float], [1, 2, 3] as [Float]).map { x, g in
+            let t = Foundation.tanh(3 * x)
+            return -2 * g * (1 - t * t) * 3
+        })
+        let gradient = try #require(try tape.gradient(of: x))
+        #expect(zip(gradient.scalars, expected).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test func gradientsAStepShowedKeepTheirValuesWhileTheReplayGoesOn() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([0.5, -1, 2]))
+        let loss = try tape.record { try (x.tanh() * 3).sigmoid().sum() }
+        let replay = try tape.replay(from: loss)
+        var shown = [(step: ReplayStep, values: [[Float]])]()
+        while let step = try replay.step() { shown.append((step, step.incoming.map(\.scalars) + step.sent.compactMap { $0?.scalars })) }
+        #expect(shown.count == 4)
+        for (step, values) in shown { #expect(step.incoming.map(\.scalars) + step.sent.compactMap { $0?.scalars } == values) }
+    }
+
+    @Test func aGradientSentToTwoInputsIsNotOverwrittenThroughEither() throws {
+        // y = tanh(x) + x*x, the sum's gradient reaches both terms: each rule must leave the other's alone.
+        let tape = Tape()
+        let x = tape.watch(Tensor([0.3, -0.7]))
+        let loss = try tape.record { try (x.tanh() + (x * x)).sum() }
+        try tape.backward(from: loss)
+        let gradient = try #require(try tape.gradient(of: x))
+        let expected = [Float]([0.3, -0.7].map { v in 1 - Foundation.tanh(v) * Foundation.tanh(v) + 2 * v })
+        #expect(zip(gradient.scalars, expected).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 }

@@ -10,6 +10,28 @@ enum Elementwise {
         return out
     }
 
+    /// `f` applied to every element of `x`, written over `x`'s own elements when nothing else holds them (the
+    /// incoming gradient of a backward rule, which the replay hands over), else into a new tensor: an allocation
+    /// and a free fewer per elementwise rule on the replay.
+    @inline(__always)
+    static func mapReusing(_ x: inout Tensor, _ f: (Float) -> Float) -> Tensor {
+        guard isKnownUniquelyReferenced(&x.storage) else { return map(x, f) }
+        x.storage.version &+= 1
+        let p = x.pointer
+        for i in 0..<x.count { p[i] = f(p[i]) }
+        return x
+    }
+
+    /// `zipSame`, written over `a`'s elements when nothing else holds them (see `mapReusing`).
+    @inline(__always)
+    static func zipSameReusing(_ a: inout Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        guard isKnownUniquelyReferenced(&a.storage), a.count == b.count else { return zipSame(a, b, f) }
+        a.storage.version &+= 1
+        let pa = a.pointer, pb = b.pointer
+        for i in 0..<a.count { pa[i] = f(pa[i], pb[i]) }
+        return a
+    }
+
     /// `f` applied pairwise to two tensors of the same element count; the result has `a`'s shape.
     @inline(__always)
     static func zipSame(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {

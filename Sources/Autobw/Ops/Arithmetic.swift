@@ -50,7 +50,7 @@ extension Tensor {
     /// Elementwise negation.
     public static prefix func - (x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { -$0 }.recorded(
-            .neg, inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
+            .neg, inputs: Operands(x), backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
     }
 
     /// `x + c` for every element.
@@ -67,13 +67,13 @@ extension Tensor {
     /// `c - x` for every element.
     public static func - (c: Float, x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { c - $0 }.recorded(
-            .rsubScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { -$0 }) })
+            .rsubScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
     }
 
     /// `x * c` for every element.
     public static func * (x: Tensor, c: Float) throws -> Tensor {
         try Elementwise.map(x) { $0 * c }.recorded(
-            .mulScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.map(ctx.grad) { $0 * c }) })
+            .mulScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { $0 * c }) })
     }
 
     /// `c * x` for every element.

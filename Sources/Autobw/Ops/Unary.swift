@@ -7,14 +7,14 @@ extension Tensor {
         let y = Elementwise.map(self, FastMath.exp)
         return try y.recorded(
             .exp, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
-            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y }) })
+            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * y }) })
     }
 
     /// Natural logarithm.
     public func log(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.log($0) }.recorded(
             .log, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
-            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g / x }) })
+            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g / x }) })
     }
 
     /// Square root.
@@ -22,7 +22,7 @@ extension Tensor {
         let y = Elementwise.map(self) { $0.squareRoot() }
         return try y.recorded(
             .sqrt, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
-            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }) })
+            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }) })
     }
 
     /// `x^exponent` for every element.
@@ -30,7 +30,7 @@ extension Tensor {
         try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
             .pow, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
             backward: { ctx in
-                Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) })
+                Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) })
             })
     }
 
@@ -39,7 +39,7 @@ extension Tensor {
         let y = Elementwise.map(self, FastMath.tanh)
         return try y.recorded(
             .tanh, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
-            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
+            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
     }
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.
@@ -47,7 +47,7 @@ extension Tensor {
         let y = Elementwise.map(self, Activation.sigmoid)
         return try y.recorded(
             .sigmoid, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
-            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }) })
+            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }) })
     }
 
     /// `max(x, 0)`.
@@ -55,7 +55,7 @@ extension Tensor {
         let y = Elementwise.map(self) { Swift.max($0, 0) }
         return try y.recorded(
             .relu, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
-            backward: { ctx in Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }) })
+            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }) })
     }
 
     /// Every element limited to `lower...upper`; the gradient passes only where the input was inside.
@@ -69,7 +69,7 @@ extension Tensor {
         return try Elementwise.map(self) { Swift.min(Swift.max($0, lower), upper) }.recorded(
             .clamp, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
             backward: { ctx in
-                Operands(Elementwise.zipSame(ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 })
+                Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 })
             })
     }
 }

@@ -103,8 +103,8 @@ struct ReplayCursor {
             needsMask |= 1 << UInt64(i)
         }
         let saved = SavedValues(values: recorded.saved[recorded.entries[index].savedRange])
-        let context = BackwardContext(grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask)
-        return try recorded.entries[index].backward(context)
+        var context = BackwardContext(grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask)
+        return try recorded.entries[index].backward(&context)
     }
 
     /// One step for `ReverseReplay.step()`: the entry replayed, its gradients, and the parameters among its

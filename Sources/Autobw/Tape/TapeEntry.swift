@@ -1,10 +1,14 @@
 /// A backward rule: given the gradients of an entry's outputs, the gradients it sends to each input.
-public typealias Backward = @Sendable (BackwardContext) throws -> InputGradients
+///
+/// The context is `inout` so that a rule can take the incoming gradient over (`takeGradient()`) and, when
+/// nothing else holds it, compute its result in the same buffer instead of allocating another.
+public typealias Backward = @Sendable (inout BackwardContext) throws -> InputGradients
 
 /// What a backward rule receives for one entry.
 public struct BackwardContext: Sendable {
-    /// The gradient of the first (usually only) output; zeros when no gradient reached it.
-    public let grad: Tensor
+    /// The gradient of the first (usually only) output; zeros when no gradient reached it. Settable inside the
+    /// engine, so an elementwise rule can compute its result in this buffer when nothing else holds it.
+    public internal(set) var grad: Tensor
     /// The gradients of the outputs after the first.
     let laterGrads: [Tensor?]
     /// The values the operation saved for backward, in the order it saved them.
