@@ -24,6 +24,11 @@ import Testing
         #expect(table.featureNames == ["p1", "p2"] && table.classNames == ["3", "7"] && table.features == [0, 255, 12, 0])
     }
 
+    @Test func aCoordinateNamedYIsAFeature() throws {
+        let table = try Self.table("x,y,colour\n1,2,red\n3,4,blue\n")
+        #expect(table.featureNames == ["x", "y"] && table.classNames == ["blue", "red"])
+    }
+
     @Test func textLabelsAreClassesInSortedOrder() throws {
         let table = try Self.table("a,b,species\n1,2,virginica\n3,4,setosa\n5,6,virginica\n")
         #expect(table.task == .classification(classes: 2) && table.labels == [1, 0, 1])

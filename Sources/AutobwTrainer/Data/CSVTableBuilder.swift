@@ -144,8 +144,9 @@ struct CSVTableBuilder {
         }
     }
 
-    /// Header names that mark the label column when `--label-column` is not given.
-    static let labelNames: Set<String> = ["label", "labels", "target", "class", "y"]
+    /// Header names that mark the label column when `--label-column` is not given. Not `y`: in `x,y,colour` it
+    /// is a coordinate.
+    static let labelNames: Set<String> = ["label", "labels", "target", "class"]
 
     private static func labelIndex(
         _ requested: String?, names: [String], hasHeader: Bool, bad: (String) -> TrainerError
