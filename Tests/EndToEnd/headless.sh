@@ -166,6 +166,9 @@ import gzip
 os.makedirs(f"{folder}-gz")
 for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"]:
     gzip.open(f"{folder}-gz/{name}.gz", "wb").write(open(f"{folder}/{name}", "rb").read())
+os.makedirs(f"{folder}-test-dots")  # a mirror's naming: only the test set, dots before "idx"
+for name, dotted in [("train-images-idx3-ubyte", "t10k-images.idx3-ubyte"), ("train-labels-idx1-ubyte", "t10k-labels.idx1-ubyte")]:
+    open(f"{folder}-test-dots/{dotted}", "wb").write(open(f"{folder}/{name}", "rb").read())
 whole = gzip.compress(open(f"{folder}/train-images-idx3-ubyte", "rb").read())
 open(f"{folder}/truncated.gz", "wb").write(whole[: len(whole) // 2])
 PY
@@ -178,6 +181,11 @@ python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.e
 cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') \
     <(tail -n +2 "$work/mnist-gz.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') \
     || fail "gzipped IDX files train differently from the same files unpacked"
+"$autobw" train --headless --preset mlp --data "$work/mnist-test-dots" --steps 60 --eval-every 60 2>/dev/null \
+    | tail -n +2 | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//' > "$work/mnist-dots.jsonl" \
+    || fail "mlp on a folder of t10k files named with dots failed"
+cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') "$work/mnist-dots.jsonl" \
+    || fail "t10k files named with dots train differently from the same files under MNIST's training names"
 images="$work/mnist/train-images-idx3-ubyte"
 expect_exit 65 "truncated gzip" train --headless --preset mlp --data "$work/mnist/truncated.gz" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "truncated" train --headless --preset mlp --data "$work/mnist/truncated" --labels "$work/mnist/train-labels-idx1-ubyte"

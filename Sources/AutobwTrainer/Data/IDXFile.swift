@@ -8,6 +8,19 @@ public enum IDXFile {
     /// MNIST's file names inside a folder.
     static let imagesName = "train-images-idx3-ubyte", labelsName = "train-labels-idx1-ubyte"
 
+    /// The images and labels files of a folder in MNIST's layout: the training set, else the test set (`t10k`,
+    /// all a Fashion-MNIST test download holds), named with a dash or, as some mirrors do, a dot
+    /// (`train-images.idx3-ubyte`), each plain or `.gz`. Nil when the folder holds no images file.
+    static func locateFiles(in folder: String) -> (images: String, labels: String)? {
+        for set in ["train", "t10k"] {
+            let names = ["-", "."].map { (images: "\(set)-images\($0)idx3-ubyte", labels: "\(set)-labels\($0)idx1-ubyte") }
+            guard let images = names.lazy.compactMap({ locate($0.images, in: folder) }).first else { continue }
+            let labels = names.lazy.compactMap { locate($0.labels, in: folder) }.first
+            return (images, labels ?? folder + "/" + "\(set)-labels-idx1-ubyte")
+        }
+        return nil
+    }
+
     /// Whether `path` looks like IDX data: a folder (MNIST's files), or a file starting with an IDX magic
     /// number of unsigned bytes.
     static func recognizes(_ path: String) -> Bool {
@@ -28,12 +41,11 @@ public enum IDXFile {
     public static func read(images path: String, labels labelsPath: String?) throws -> LabeledTable {
         var imagesPath = path, labelsPath = labelsPath
         if labelsPath == nil {
-            guard locate(imagesName, in: path) != nil || locate(labelsName, in: path) != nil else {
+            guard let files = locateFiles(in: path) else {
                 throw TrainerError.unreadableInput(
                     path: path, reason: "a folder without MNIST's \(imagesName) and \(labelsName) (plain or .gz)")
             }
-            imagesPath = locate(imagesName, in: path) ?? path + "/" + imagesName
-            labelsPath = locate(labelsName, in: path) ?? path + "/" + labelsName
+            (imagesPath, labelsPath) = files
         }
         let labelsFile = labelsPath ?? ""
         let (imageShape, pixels) = try array(imagesPath)
