@@ -54,7 +54,7 @@ enum Elementwise {
         } else if a.count == 1 {
             let s = pa[0]
             for i in 0..<out.count { dst[i] = f(s, pb[i]) }
-        } else if shape == a.shape, b.shape.count <= a.shape.count, Array(a.shape.suffix(b.shape.count)) == b.shape {
+        } else if b.count > 0, shape == a.shape, b.shape.count <= a.shape.count, Array(a.shape.suffix(b.shape.count)) == b.shape {
             // b repeats along a's leading dimensions (a bias added to every row): contiguous rows.
             let width = b.count
             for row in 0..<(a.count / width) {
@@ -74,6 +74,8 @@ enum Elementwise {
     static func sum(_ x: Tensor, to shape: [Int]) -> Tensor {
         if x.shape == shape { return x }
         let out = Tensor.filled(0, shape)
+        // Nothing to sum into (an empty shape): also keeps the row loops below from dividing by zero.
+        guard out.count > 0 else { return out }
         let src = x.pointer, dst = out.pointer
         if out.count == 1 {
             var total: Float = 0

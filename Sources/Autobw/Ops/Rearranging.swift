@@ -146,7 +146,13 @@ extension Tensor {
         }
         // Seen as [c0, d0, c1, d1, ...] with the counts broadcast, tiling is an expand and a reshape.
         let interleaved = shape.flatMap { [1, $0] }, target = zip(counts, shape).flatMap { [$0, $1] }
-        let tiled = zip(counts, shape).map { $0 * $1 }
+        let tiled = try zip(counts, shape).map { count, length in
+            let (product, overflow) = count.multipliedReportingOverflow(by: length)
+            guard !overflow else {
+                throw TensorError.invalidArgument(op: "repeat", detail: "counts \(counts) make a shape too large for memory")
+            }
+            return product
+        }
         _ = try Shape.validatedCount(tiled, op: "repeat", argument: "result shape")
         return try reshaped(interleaved, file: file, line: line).expanded(to: target, file: file, line: line)
             .reshaped(tiled, file: file, line: line)

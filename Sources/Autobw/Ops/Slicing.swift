@@ -42,7 +42,9 @@ extension Tensor {
         _ count: Int, axis: Int, file: StaticString = #fileID, line: UInt = #line
     ) throws -> [Tensor] {
         let resolved = try Shape.axis(axis, rank: rank, op: "chunk")
-        guard count > 0, shape[resolved] % count == 0 else {
+        // At most one chunk per element (one empty chunk of an empty axis): a count of 2^40 must not become an
+        // array of 2^40 empty tensors.
+        guard count > 0, count <= Swift.max(shape[resolved], 1), shape[resolved] % count == 0 else {
             throw TensorError.invalidArgument(
                 op: "chunk", detail: "axis \(resolved) of length \(shape[resolved]) does not split into \(count)")
         }
