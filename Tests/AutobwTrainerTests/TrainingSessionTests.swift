@@ -153,6 +153,17 @@ import Testing
         #expect(missing?.exitCode == 66)
     }
 
+    @Test func settingsThatCannotFitInMemoryAreRefusedBeforeAnythingIsBuilt() throws {
+        var configuration = Self.configuration(.mlp)
+        configuration.hiddenSize = 8192
+        configuration.layerCount = 64
+        let error = #expect(throws: TrainerError.self) { try TrainingSession(configuration) }
+        #expect(error?.exitCode == 64 && error?.description.contains("GiB to train") == true, "\(String(describing: error))")
+        configuration.layerCount = 2
+        configuration.hiddenSize = 512
+        _ = try TrainingSession(configuration)
+    }
+
     @Test func aDumpingStepLeavesBitIdenticalParametersAndDescribesEveryEntry() throws {
         let plain = try TrainingSession(Self.configuration(.charLSTM)), dumping = try TrainingSession(Self.configuration(.charLSTM))
         let expected = try plain.step()

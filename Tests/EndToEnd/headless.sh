@@ -218,6 +218,7 @@ expect_exit 64 "steps" train --headless --steps abc
 expect_exit 64 "--lr" train --headless --preset mlp --lr nan
 expect_exit 64 "--hidden" train --headless --hidden -4
 expect_exit 64 "--hidden" train --headless --hidden 100000000
+expect_exit 64 "GiB to train, more than this machine" train --headless --preset mlp --hidden 8192 --layers 64
 expect_exit 64 "unknown" train --headless --no-such-flag
 expect_exit 64 "preset" train --headless --preset nope
 expect_exit 66 "no such file" train --headless --data "$work/missing.txt"

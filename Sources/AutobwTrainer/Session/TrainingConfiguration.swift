@@ -36,8 +36,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The defaults.
     public init() {}
 
-    /// Largest accepted sizes: far beyond what trains on one machine in reasonable time, small enough that no
-    /// model built from them exhausts memory before the first step.
+    /// Largest accepted sizes, one at a time: far beyond what trains on one machine in reasonable time. Together
+    /// they could still exceed memory; `checkFitsInMemory` refuses those.
     static let maximumSize = 1 << 16
     static let maximumHidden = 8192
 
@@ -70,6 +70,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if dataPath != nil && !preset.acceptsData {
             throw TrainerError.usage("the \(preset.rawValue) preset takes no --data")
         }
+        try checkFitsInMemory()
     }
 }
 
