@@ -1,7 +1,7 @@
 /// A backward rule: given the gradients of an entry's outputs, the gradients it sends to each input.
 ///
-/// The context is `inout` so that a rule can take the incoming gradient over (`takeGradient()`) and, when
-/// nothing else holds it, compute its result in the same buffer instead of allocating another.
+/// The context is `inout` so that an elementwise rule can compute its result in the incoming gradient's buffer
+/// when nothing else holds it, instead of allocating another.
 public typealias Backward = @Sendable (inout BackwardContext) throws -> InputGradients
 
 /// What a backward rule receives for one entry.

@@ -70,7 +70,8 @@ struct CSVTableBuilder {
     }
 
     /// The fast path for a data row of plain numbers: parsed straight from the bytes. Returns false to leave the
-    /// row to the general path (quotes, text, anything unusual), which also words the errors.
+    /// row to the general path (before the columns are fixed, quotes, text, anything unusual), which also words
+    /// the errors.
     mutating func appendPlainRow(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, line: Int) throws -> Bool {
         guard let label, firstTextLabelLine == nil else { return false }
         let mark = features.count

@@ -8,11 +8,12 @@ import Foundation
 ///
 /// The separator is whichever of comma, semicolon and tab the first line holds most of (outside quotes). The
 /// first line is a header when some column holds text there and a number on the next line. The label is the
-/// last column unless `labelColumn` names one (by header name, or by 1-based position). Labels may be text
-/// (`setosa`, `M`): each distinct text is a class, in sorted order. Numeric labels that are all whole numbers,
-/// with at most `maximumClasses` distinct values, are classes too (sorted: `-1, 1` are classes 0 and 1);
-/// anything else is a regression target. Fields may be quoted; blank lines are skipped. Every problem is an
-/// error naming the file, line and column.
+/// column `labelColumn` names (by header name, or by 1-based position), else the one headed `label`, `target`
+/// or `class`, else the last. Labels may be text (`setosa`, `M`): each distinct text is a class, in sorted
+/// order. Whole-number labels with few distinct values (at most 20, or one per two rows, and never more than
+/// `maximumClasses`) are classes too (sorted: `-1, 1` are classes 0 and 1); anything else is a regression
+/// target. Fields may be quoted; blank lines are skipped. Every problem is an error naming the file, line and
+/// column.
 ///
 /// A small reader of its own rather than a CSV package: it parses numbers straight from the mapped bytes
 /// (100 MB of numbers in a few seconds here) and adds no dependency to every build.
@@ -43,7 +44,7 @@ public enum NumericCSV {
             if lineEnd > start && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             defer { start = end + 1 }
             guard lineEnd > start else { continue }
-            if reader.label != nil, try reader.appendPlainRow(bytes, start..<lineEnd, line: lineNumber) { continue }
+            if try reader.appendPlainRow(bytes, start..<lineEnd, line: lineNumber) { continue }
             guard let line = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<lineEnd]), as: UTF8.self)
             else {
                 throw bad("line \(lineNumber) is not UTF-8 text"

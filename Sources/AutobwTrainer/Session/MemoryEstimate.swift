@@ -6,20 +6,21 @@ extension TrainingConfiguration {
     /// gradients during the replay). Data sizes not known yet (a text's vocabulary, a table's columns) count as
     /// small; what matters is the hidden size and the layers, which grow it quadratically.
     var estimatedTrainingBytes: Double {
-        let hidden = Double(hiddenSize ?? 0), layers = Double(layerCount ?? 2)
-        let batch = Double(batchSize ?? 0), steps = Double(sequenceLength ?? 50)
+        let layers = Double(layerCount ?? 2), steps = Double(sequenceLength ?? 50)
+        // The preset's own defaults where a size is not given.
+        func size(_ value: Int?, _ fallback: Int) -> Double { Double(value ?? fallback) }
         let parameters: Double, activations: Double
         switch preset {
         case .charLSTM:
-            let h = hiddenSize == nil ? 128 : hidden, vocabulary = 256.0, b = batchSize == nil ? 50 : batch
+            let h = size(hiddenSize, 128), b = size(batchSize, 50), vocabulary = 256.0
             parameters = layers * 8 * h * h + 5 * h * vocabulary
             activations = layers * b * steps * h * 8 + b * steps * vocabulary * 2
         case .mlp:
-            let h = hiddenSize == nil ? 64 : hidden, b = batchSize == nil ? 400 : batch
+            let h = size(hiddenSize, 64), b = size(batchSize, 400)
             parameters = Swift.max(layers - 1, 0) * h * h + 2 * h * 1024
             activations = layers * b * h * 3
         case .rnnSine:
-            let h = hiddenSize == nil ? 25 : hidden, b = batchSize == nil ? 15 : batch
+            let h = size(hiddenSize, 25), b = size(batchSize, 15)
             parameters = 2 * h * h
             activations = b * h * 4 * Double(SineProblem.window)
         case .coinFlip:
