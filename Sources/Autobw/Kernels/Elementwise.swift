@@ -4,7 +4,7 @@ enum Elementwise {
     /// `f` applied to every element of `x`.
     @inline(__always)
     static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
-        let out = Tensor.uninitialized(x.shape)
+        let out = Tensor.uninitialized(x.dimensions)
         let src = x.pointer, dst = out.pointer
         for i in 0..<x.count { dst[i] = f(src[i]) }
         return out
@@ -35,7 +35,7 @@ enum Elementwise {
     /// `f` applied pairwise to two tensors of the same element count; the result has `a`'s shape.
     @inline(__always)
     static func zipSame(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        let out = Tensor.uninitialized(a.shape)
+        let out = Tensor.uninitialized(a.dimensions)
         let pa = a.pointer, pb = b.pointer, dst = out.pointer
         for i in 0..<min(a.count, b.count) { dst[i] = f(pa[i], pb[i]) }
         return out
@@ -44,7 +44,7 @@ enum Elementwise {
     /// `f` applied pairwise with NumPy broadcasting.
     @inline(__always)
     static func zip(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
-        if a.shape == b.shape { return zipSame(a, b, f) }
+        if a.dimensions == b.dimensions { return zipSame(a, b, f) }
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         let out = Tensor.uninitialized(shape)
         let pa = a.pointer, pb = b.pointer, dst = out.pointer

@@ -50,12 +50,12 @@ extension Tensor {
     /// Elementwise negation.
     public static prefix func - (x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { -$0 }.recorded(
-            .neg, inputs: Operands(x), backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
+            .neg, input: x, backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
     }
 
     /// `x + c` for every element.
     public static func + (x: Tensor, c: Float) throws -> Tensor {
-        try Elementwise.map(x) { $0 + c }.recorded(.addScalar, inputs: Operands(x), backward: { ctx in Operands(ctx.grad) })
+        try Elementwise.map(x) { $0 + c }.recorded(.addScalar, input: x, backward: { ctx in Operands(ctx.grad) })
     }
 
     /// `c + x` for every element.
@@ -67,13 +67,13 @@ extension Tensor {
     /// `c - x` for every element.
     public static func - (c: Float, x: Tensor) throws -> Tensor {
         try Elementwise.map(x) { c - $0 }.recorded(
-            .rsubScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
+            .rsubScalar, input: x, backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
     }
 
     /// `x * c` for every element.
     public static func * (x: Tensor, c: Float) throws -> Tensor {
         try Elementwise.map(x) { $0 * c }.recorded(
-            .mulScalar, inputs: Operands(x), backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { $0 * c }) })
+            .mulScalar, input: x, backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { $0 * c }) })
     }
 
     /// `c * x` for every element.

@@ -12,7 +12,7 @@ extension Tensor {
         let out = Tensor.uninitialized(lanes.keptShape)
         for (k, at) in winners.enumerated() { out.pointer[k] = pointer[at] }
         return try out.reshapedUntracked(lanes.outputShape(keepingDimension)).recorded(
-            .minAxis, at: CallSite(file, line), inputs: Operands(self),
+            .minAxis, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in
                 let grad = Tensor.filled(0, shape)
                 for (k, at) in winners.enumerated() { grad.pointer[at] = ctx.grad.pointer[k] }
@@ -72,7 +72,7 @@ extension Tensor {
         let out = Tensor.uninitialized(lanes.keptShape)
         lanes.forEachLane(self) { k, lane in out.pointer[k] = lane.reduce(1, *) }
         return try out.reshapedUntracked(lanes.outputShape(keepingDimension)).recorded(
-            .prod, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
+            .prod, at: CallSite(file, line), input: self, saving: .input,
             backward: { ctx in
                 let x = ctx.saved[0]
                 let grad = Tensor.uninitialized(x.shape)
@@ -95,7 +95,7 @@ extension Tensor {
         let out = Tensor.uninitialized(lanes.keptShape)
         lanes.forEachLane(self) { k, lane in out.pointer[k] = lane.reduce(0) { $0 + ($1 - means[k]) * ($1 - means[k]) } / divisor }
         return try out.reshapedUntracked(lanes.outputShape(keepingDimension)).recorded(
-            .variance, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
+            .variance, at: CallSite(file, line), input: self, saving: .input,
             backward: { ctx in
                 let x = ctx.saved[0]
                 return Operands(lanes.spread(ctx.grad, like: x) { k, index in 2 * (x.pointer[index] - means[k]) / divisor })

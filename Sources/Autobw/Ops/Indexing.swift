@@ -16,7 +16,7 @@ extension Tensor {
             (out.pointer + r * width).update(from: pointer + index * width, count: width)
         }
         return try out.recorded(
-            .gather, at: CallSite(file, line), inputs: Operands(self),
+            .gather, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in
                 let grad = Tensor.filled(0, shape)
                 for (r, index) in indices.enumerated() {

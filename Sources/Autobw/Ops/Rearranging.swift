@@ -11,7 +11,7 @@ extension Tensor {
         var inverse = [Int](repeating: 0, count: rank)
         for (i, axis) in resolved.enumerated() { inverse[axis] = i }
         return try Tensor.permute(self, resolved).recorded(
-            .permute, at: CallSite(file, line), inputs: Operands(self),
+            .permute, at: CallSite(file, line), input: self,
             backward: { [inverse] ctx in Operands(Tensor.permute(ctx.grad, inverse)) })
     }
 
@@ -74,7 +74,7 @@ extension Tensor {
                 op: "expand", detail: "\(Shape.describe(self.shape)) does not broadcast to \(Shape.describe(shape))")
         }
         return try Elementwise.expand(self, to: shape).recorded(
-            .expand, at: CallSite(file, line), inputs: Operands(self),
+            .expand, at: CallSite(file, line), input: self,
             backward: { [own = self.shape] ctx in Operands(Elementwise.sum(ctx.grad, to: own)) })
     }
 
@@ -105,7 +105,7 @@ extension Tensor {
             }
         }
         return try out.recorded(
-            .indexSelect, at: CallSite(file, line), inputs: Operands(self),
+            .indexSelect, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in
                 let grad = Tensor.filled(0, shape)
                 for o in 0..<outer {
@@ -132,7 +132,7 @@ extension Tensor {
         ]
         _ = try Shape.validatedCount(Tensor.resized(shape, axis: at, to: before + length + after), op: "pad")
         return try Tensor.join(parts, axis: at).recorded(
-            .pad, at: CallSite(file, line), inputs: Operands(self),
+            .pad, at: CallSite(file, line), input: self,
             backward: { ctx in Operands(try Tensor.cut(ctx.grad, axis: at, sizes: [before, length, after])[1]) })
     }
 }
@@ -185,7 +185,7 @@ extension Tensor {
         let out = Tensor.uninitialized(indexShape)
         for (k, from) in source.enumerated() { out.pointer[k] = pointer[from] }
         return try out.recorded(
-            .gatherAxis, at: CallSite(file, line), inputs: Operands(self),
+            .gatherAxis, at: CallSite(file, line), input: self,
             backward: { [shape, source] ctx in
                 let grad = Tensor.filled(0, shape)
                 for (k, from) in source.enumerated() { grad.pointer[from] += ctx.grad.pointer[k] }

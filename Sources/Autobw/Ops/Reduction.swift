@@ -6,7 +6,7 @@ extension Tensor {
         let src = pointer
         for i in 0..<count { total += src[i] }
         return try Tensor(scalar: total).recorded(
-            .sum, at: CallSite(file, line), inputs: Operands(self),
+            .sum, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in Operands(Tensor.filled(ctx.grad.pointer[0], shape)) })
     }
 
@@ -35,7 +35,7 @@ extension Tensor {
         var outShape = kept
         if !keepingDimension { outShape.remove(at: axis) }
         return try out.reshapedUntracked(outShape).recorded(
-            .sumAxis, at: CallSite(file, line), inputs: Operands(self),
+            .sumAxis, at: CallSite(file, line), input: self,
             backward: { [shape, kept] ctx in Operands(Elementwise.expand(ctx.grad.reshapedUntracked(kept), to: shape)) })
     }
 
@@ -74,7 +74,7 @@ extension Tensor {
         var outShape = kept
         if !keepingDimension { outShape.remove(at: axis) }
         return try out.reshapedUntracked(outShape).recorded(
-            .maxAxis, at: CallSite(file, line), inputs: Operands(self),
+            .maxAxis, at: CallSite(file, line), input: self,
             backward: { [shape, winners] ctx in
                 let grad = Tensor.filled(0, shape)
                 for (k, at) in winners.enumerated() { grad.pointer[at] = ctx.grad.pointer[k] }

@@ -5,7 +5,7 @@ extension Tensor {
     public func reshaped(_ newShape: [Int], file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let resolved = try Tensor.resolve(newShape, count: count)
         return try reshapedUntracked(resolved).recorded(
-            .reshape, at: CallSite(file, line), inputs: Operands(self),
+            .reshape, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in Operands(ctx.grad.reshapedUntracked(shape)) })
     }
 
@@ -40,7 +40,7 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "transpose", detail: "needs rank 2 or more, got \(rank)")
         }
         return try Tensor.swapLastTwo(self).recorded(
-            .transpose, at: CallSite(file, line), inputs: Operands(self), backward: { ctx in Operands(Tensor.swapLastTwo(ctx.grad)) })
+            .transpose, at: CallSite(file, line), input: self, backward: { ctx in Operands(Tensor.swapLastTwo(ctx.grad)) })
     }
 
     private static func swapLastTwo(_ x: Tensor) -> Tensor {

@@ -13,7 +13,7 @@ extension Tensor {
         }
         let pieces = try Tensor.cut(self, axis: axis, sizes: [start, length, shape[axis] - start - length])
         return try pieces[1].recorded(
-            .narrow, at: CallSite(file, line), inputs: Operands(self),
+            .narrow, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in
                 let before = Tensor.filled(0, Tensor.resized(shape, axis: axis, to: start))
                 let after = Tensor.filled(0, Tensor.resized(shape, axis: axis, to: shape[axis] - start - length))

@@ -7,7 +7,7 @@ extension Tensor {
         guard rank >= 1 else { throw TensorError.invalidArgument(op: "softmax", detail: "needs rank 1 or more") }
         let y = Softmax.probabilities(self)
         return try y.recorded(
-            .softmax, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .softmax, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in
                 // dx = y * (g - sum(g * y)) per row
                 let (y, g) = (ctx.saved[0], ctx.grad)
@@ -32,7 +32,7 @@ extension Tensor {
             for i in 0..<width { dst[i] = x[i] - logSum }
         }
         return try y.recorded(
-            .logSoftmax, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .logSoftmax, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in
                 // dx = g - softmax * sum(g) per row
                 let (y, g) = (ctx.saved[0], ctx.grad)

@@ -6,14 +6,14 @@ extension Tensor {
     public func exp(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self, FastMath.exp)
         return try y.recorded(
-            .exp, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .exp, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * y }) })
     }
 
     /// Natural logarithm.
     public func log(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.log($0) }.recorded(
-            .log, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
+            .log, at: CallSite(file, line), input: self, saving: .input,
             backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g / x }) })
     }
 
@@ -21,14 +21,14 @@ extension Tensor {
     public func sqrt(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self) { $0.squareRoot() }
         return try y.recorded(
-            .sqrt, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .sqrt, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }) })
     }
 
     /// `x^exponent` for every element.
     public func pow(_ exponent: Float, file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
-            .pow, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
+            .pow, at: CallSite(file, line), input: self, saving: .input,
             backward: { ctx in
                 Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) })
             })
@@ -38,7 +38,7 @@ extension Tensor {
     public func tanh(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self, FastMath.tanh)
         return try y.recorded(
-            .tanh, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .tanh, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
     }
 
@@ -46,7 +46,7 @@ extension Tensor {
     public func sigmoid(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self, Activation.sigmoid)
         return try y.recorded(
-            .sigmoid, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .sigmoid, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }) })
     }
 
@@ -54,7 +54,7 @@ extension Tensor {
     public func relu(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         let y = Elementwise.map(self) { Swift.max($0, 0) }
         return try y.recorded(
-            .relu, at: CallSite(file, line), inputs: Operands(self), saving: Operands(y),
+            .relu, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }) })
     }
 
@@ -67,7 +67,7 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "clamp", detail: "lower bound \(lower) > upper bound \(upper)")
         }
         return try Elementwise.map(self) { Swift.min(Swift.max($0, lower), upper) }.recorded(
-            .clamp, at: CallSite(file, line), inputs: Operands(self), saving: Operands(self),
+            .clamp, at: CallSite(file, line), input: self, saving: .input,
             backward: { ctx in
                 Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in x >= lower && x <= upper ? g : 0 })
             })

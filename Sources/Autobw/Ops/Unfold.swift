@@ -38,7 +38,7 @@ extension Tensor {
             }
         }
         return try out.recorded(
-            .unfold1d, at: CallSite(file, line), inputs: Operands(self),
+            .unfold1d, at: CallSite(file, line), input: self,
             backward: { [shape, source] ctx in
                 let grad = Tensor.filled(0, shape)
                 for (at, from) in source.enumerated() where from >= 0 { grad.pointer[from] += ctx.grad.pointer[at] }

@@ -73,7 +73,7 @@ extension Tensor {
             denominator += w[target]
         }
         return try Tensor.reduced(losses, reduction, denominator: denominator).recorded(
-            .negativeLogLikelihood, at: CallSite(file, line), inputs: Operands(self),
+            .negativeLogLikelihood, at: CallSite(file, line), input: self,
             backward: { [shape, denominator] ctx in
                 let grad = Tensor.filled(0, shape)
                 for (r, target) in targets.enumerated() where target != ignoredIndex {
@@ -103,7 +103,7 @@ extension Tensor {
         let p = positiveWeight
         let losses = zip(z, t).map { z, t in p * t * softplus(-z) + (1 - t) * softplus(z) }
         return try Tensor.reduced(losses, reduction, denominator: Float(losses.count), shape: shape).recorded(
-            .binaryCrossEntropyWithLogits, at: CallSite(file, line), inputs: Operands(self),
+            .binaryCrossEntropyWithLogits, at: CallSite(file, line), input: self,
             backward: { [shape] ctx in
                 let grad = Tensor.uninitialized(shape)
                 for i in 0..<z.count {

@@ -18,150 +18,150 @@ public struct OpName: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
 
 extension OpName {
     /// `a + b`, broadcasting.
-    public static let add: OpName = "add"
+    public static var add: OpName { "add" }
     /// `x + c` for a scalar `c`.
-    public static let addScalar: OpName = "add_scalar"
+    public static var addScalar: OpName { "add_scalar" }
     /// `a - b`, broadcasting.
-    public static let sub: OpName = "sub"
+    public static var sub: OpName { "sub" }
     /// `c - x` for a scalar `c`.
-    public static let rsubScalar: OpName = "rsub_scalar"
+    public static var rsubScalar: OpName { "rsub_scalar" }
     /// `a * b`, broadcasting.
-    public static let mul: OpName = "mul"
+    public static var mul: OpName { "mul" }
     /// `x * c` for a scalar `c`.
-    public static let mulScalar: OpName = "mul_scalar"
+    public static var mulScalar: OpName { "mul_scalar" }
     /// `a / b`, broadcasting.
-    public static let div: OpName = "div"
+    public static var div: OpName { "div" }
     /// `-x`.
-    public static let neg: OpName = "neg"
+    public static var neg: OpName { "neg" }
     /// `e^x`.
-    public static let exp: OpName = "exp"
+    public static var exp: OpName { "exp" }
     /// Natural logarithm.
-    public static let log: OpName = "log"
+    public static var log: OpName { "log" }
     /// Square root.
-    public static let sqrt: OpName = "sqrt"
+    public static var sqrt: OpName { "sqrt" }
     /// `x^p` for a scalar `p`.
-    public static let pow: OpName = "pow"
+    public static var pow: OpName { "pow" }
     /// Hyperbolic tangent.
-    public static let tanh: OpName = "tanh"
+    public static var tanh: OpName { "tanh" }
     /// Logistic sigmoid.
-    public static let sigmoid: OpName = "sigmoid"
+    public static var sigmoid: OpName { "sigmoid" }
     /// `max(x, 0)`.
-    public static let relu: OpName = "relu"
+    public static var relu: OpName { "relu" }
     /// Limiting to a range.
-    public static let clamp: OpName = "clamp"
+    public static var clamp: OpName { "clamp" }
     /// Sum of all elements.
-    public static let sum: OpName = "sum"
+    public static var sum: OpName { "sum" }
     /// Sum along one axis.
-    public static let sumAxis: OpName = "sum_axis"
+    public static var sumAxis: OpName { "sum_axis" }
     /// Maximum along one axis.
-    public static let maxAxis: OpName = "max_axis"
+    public static var maxAxis: OpName { "max_axis" }
     /// A new shape over the same elements.
-    public static let reshape: OpName = "reshape"
+    public static var reshape: OpName { "reshape" }
     /// The last two axes swapped.
-    public static let transpose: OpName = "transpose"
+    public static var transpose: OpName { "transpose" }
     /// A range along one axis.
-    public static let narrow: OpName = "narrow"
+    public static var narrow: OpName { "narrow" }
     /// Pieces along one axis.
-    public static let split: OpName = "split"
+    public static var split: OpName { "split" }
     /// Tensors joined along one axis.
-    public static let concatenate: OpName = "concatenate"
+    public static var concatenate: OpName { "concatenate" }
     /// Rows selected by index.
-    public static let gather: OpName = "gather"
+    public static var gather: OpName { "gather" }
     /// A (batched) matrix product.
-    public static let matmul: OpName = "matmul"
+    public static var matmul: OpName { "matmul" }
     /// Softmax along the last axis.
-    public static let softmax: OpName = "softmax"
+    public static var softmax: OpName { "softmax" }
     /// Log-softmax along the last axis.
-    public static let logSoftmax: OpName = "log_softmax"
+    public static var logSoftmax: OpName { "log_softmax" }
     /// Softmax cross-entropy against class indices.
-    public static let softmaxCrossEntropy: OpName = "softmax_cross_entropy"
+    public static var softmaxCrossEntropy: OpName { "softmax_cross_entropy" }
     /// Mean squared error.
-    public static let meanSquaredError: OpName = "mean_squared_error"
+    public static var meanSquaredError: OpName { "mean_squared_error" }
     /// One fused LSTM step.
-    public static let lstmCell: OpName = "lstm_cell"
+    public static var lstmCell: OpName { "lstm_cell" }
     /// A fused LSTM layer over a sequence.
-    public static let lstmLayer: OpName = "lstm_layer"
+    public static var lstmLayer: OpName { "lstm_layer" }
 
     /// `|x|`.
-    public static let abs: OpName = "abs"
+    public static var abs: OpName { "abs" }
     /// Sine.
-    public static let sin: OpName = "sin"
+    public static var sin: OpName { "sin" }
     /// Cosine.
-    public static let cos: OpName = "cos"
+    public static var cos: OpName { "cos" }
     /// `log(1 + x)`.
-    public static let log1p: OpName = "log1p"
+    public static var log1p: OpName { "log1p" }
     /// `e^x - 1`.
-    public static let expm1: OpName = "expm1"
+    public static var expm1: OpName { "expm1" }
     /// `x^2`.
-    public static let square: OpName = "square"
+    public static var square: OpName { "square" }
     /// `1 / sqrt(x)`.
-    public static let rsqrt: OpName = "rsqrt"
+    public static var rsqrt: OpName { "rsqrt" }
     /// `1 / x`.
-    public static let reciprocal: OpName = "reciprocal"
+    public static var reciprocal: OpName { "reciprocal" }
     /// -1, 0 or 1.
-    public static let sign: OpName = "sign"
+    public static var sign: OpName { "sign" }
     /// GELU, exact.
-    public static let gelu: OpName = "gelu"
+    public static var gelu: OpName { "gelu" }
     /// GELU, tanh approximation.
-    public static let geluTanh: OpName = "gelu_tanh"
+    public static var geluTanh: OpName { "gelu_tanh" }
     /// Leaky ReLU.
-    public static let leakyReLU: OpName = "leaky_relu"
+    public static var leakyReLU: OpName { "leaky_relu" }
     /// ELU.
-    public static let elu: OpName = "elu"
+    public static var elu: OpName { "elu" }
     /// `log(1 + e^x)`.
-    public static let softplus: OpName = "softplus"
+    public static var softplus: OpName { "softplus" }
     /// `x * sigmoid(x)`.
-    public static let silu: OpName = "silu"
+    public static var silu: OpName { "silu" }
     /// `log(sigmoid(x))`.
-    public static let logSigmoid: OpName = "log_sigmoid"
+    public static var logSigmoid: OpName { "log_sigmoid" }
 
     /// Minimum along one axis.
-    public static let minAxis: OpName = "min_axis"
+    public static var minAxis: OpName { "min_axis" }
     /// `log(sum(exp(x)))` along one axis.
-    public static let logSumExp: OpName = "logsumexp"
+    public static var logSumExp: OpName { "logsumexp" }
     /// Product along one axis.
-    public static let prod: OpName = "prod"
+    public static var prod: OpName { "prod" }
     /// Variance along one axis.
-    public static let variance: OpName = "var"
+    public static var variance: OpName { "var" }
     /// Standard deviation along one axis.
-    public static let standardDeviation: OpName = "std"
+    public static var standardDeviation: OpName { "std" }
     /// Euclidean norm along one axis.
-    public static let norm: OpName = "norm"
+    public static var norm: OpName { "norm" }
 
     /// Axes reordered.
-    public static let permute: OpName = "permute"
+    public static var permute: OpName { "permute" }
     /// Broadcast to a shape.
-    public static let expand: OpName = "expand"
+    public static var expand: OpName { "expand" }
     /// Slices selected along an axis.
-    public static let indexSelect: OpName = "index_select"
+    public static var indexSelect: OpName { "index_select" }
     /// Constant padding along an axis.
-    public static let pad: OpName = "pad"
+    public static var pad: OpName { "pad" }
 
     /// Cross-entropy with weights, label smoothing and an ignored index.
-    public static let crossEntropy: OpName = "cross_entropy"
+    public static var crossEntropy: OpName { "cross_entropy" }
     /// Negative log-likelihood.
-    public static let negativeLogLikelihood: OpName = "nll_loss"
+    public static var negativeLogLikelihood: OpName { "nll_loss" }
     /// Binary cross-entropy on logits.
-    public static let binaryCrossEntropyWithLogits: OpName = "binary_cross_entropy_with_logits"
+    public static var binaryCrossEntropyWithLogits: OpName { "binary_cross_entropy_with_logits" }
     /// Huber loss.
-    public static let huberLoss: OpName = "huber_loss"
+    public static var huberLoss: OpName { "huber_loss" }
 
     /// The larger of two tensors.
-    public static let maximum: OpName = "maximum"
+    public static var maximum: OpName { "maximum" }
     /// The smaller of two tensors.
-    public static let minimum: OpName = "minimum"
+    public static var minimum: OpName { "minimum" }
     /// `x^p` with a tensor exponent.
-    public static let powTensor: OpName = "pow_tensor"
+    public static var powTensor: OpName { "pow_tensor" }
     /// A choice between two tensors by a condition.
-    public static let `where`: OpName = "where"
+    public static var `where`: OpName { "where" }
     /// `c / x` for a scalar `c`.
-    public static let rdivScalar: OpName = "rdiv_scalar"
+    public static var rdivScalar: OpName { "rdiv_scalar" }
 
     /// im2col for a 1-d convolution.
-    public static let unfold1d: OpName = "unfold1d"
+    public static var unfold1d: OpName { "unfold1d" }
 
     /// PyTorch's `gather` along any axis.
-    public static let gatherAxis: OpName = "gather_axis"
+    public static var gatherAxis: OpName { "gather_axis" }
 
     /// Every built-in operation's name.
     public static let builtIn: [OpName] = [

@@ -6,7 +6,8 @@
 public struct Operands: ~Copyable, Sendable {
     private var first: Tensor?
     private var second: Tensor?
-    private var rest: [Tensor?]
+    /// The elements after the second; nil for lists of two or fewer, so taking from them never touches an array.
+    private var rest: [Tensor?]?
     /// The number of elements.
     public let count: Int
 
@@ -14,7 +15,7 @@ public struct Operands: ~Copyable, Sendable {
     public init() {
         first = nil
         second = nil
-        rest = []
+        rest = nil
         count = 0
     }
 
@@ -22,7 +23,7 @@ public struct Operands: ~Copyable, Sendable {
     public init(_ a: consuming Tensor?) {
         first = a
         second = nil
-        rest = []
+        rest = nil
         count = 1
     }
 
@@ -30,7 +31,7 @@ public struct Operands: ~Copyable, Sendable {
     public init(_ a: consuming Tensor?, _ b: consuming Tensor?) {
         first = a
         second = b
-        rest = []
+        rest = nil
         count = 2
     }
 
@@ -39,7 +40,7 @@ public struct Operands: ~Copyable, Sendable {
         count = list.count
         first = list.first ?? nil
         second = list.count > 1 ? list[1] : nil
-        rest = list.count > 2 ? Array(list[2...]) : []
+        rest = list.count > 2 ? Array(list[2...]) : nil
     }
 
     /// Any number of elements.
@@ -50,7 +51,7 @@ public struct Operands: ~Copyable, Sendable {
         switch index {
         case 0: return first
         case 1: return second
-        default: return rest[index - 2]
+        default: return rest?[index - 2] ?? nil
         }
     }
 
@@ -58,7 +59,7 @@ public struct Operands: ~Copyable, Sendable {
     public var list: [Tensor?] { (0..<count).map { self[$0] } }
 
     /// A copyable copy of the list, still inline (no array for two elements or fewer).
-    var inlineCopy: InlineTensors { InlineTensors(first: first, second: second, rest: rest, count: count) }
+    var inlineCopy: InlineTensors { InlineTensors(first: first, second: second, rest: rest ?? [], count: count) }
 }
 
 /// A copyable, immutable short list of tensors, stored like `Operands` (the first two inline), so a replay step
@@ -84,16 +85,16 @@ extension Operands {
         switch index {
         case 0: return first?.trace
         case 1: return second?.trace
-        default: return rest[index - 2]?.trace
+        default: return rest?[index - 2]?.trace
         }
     }
 
-    /// The shape of element `index`, nil for a nil element.
-    func shape(at index: Int) -> [Int]? {
+    /// The dimensions of element `index`, nil for a nil element.
+    func dimensions(at index: Int) -> Dimensions? {
         switch index {
-        case 0: return first?.shape
-        case 1: return second?.shape
-        default: return rest[index - 2]?.shape
+        case 0: return first?.dimensions
+        case 1: return second?.dimensions
+        default: return rest?[index - 2]?.dimensions
         }
     }
 
@@ -102,7 +103,7 @@ extension Operands {
         switch index {
         case 0: return first?.storage
         case 1: return second?.storage
-        default: return rest[index - 2]?.storage
+        default: return rest?[index - 2]?.storage
         }
     }
 
@@ -112,7 +113,7 @@ extension Operands {
         switch index {
         case 0: swap(&taken, &first)
         case 1: swap(&taken, &second)
-        default: swap(&taken, &rest[index - 2])
+        default: if rest != nil { swap(&taken, &rest![index - 2]) }
         }
         return taken
     }
@@ -128,7 +129,7 @@ extension Operands {
         switch index {
         case 0: marked(&first)
         case 1: marked(&second)
-        default: marked(&rest[index - 2])
+        default: if rest != nil { marked(&rest![index - 2]) }
         }
     }
 }

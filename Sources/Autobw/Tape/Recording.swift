@@ -25,6 +25,15 @@ final class RecordingContext: Sendable {
     func isRecording(serial: UInt64) -> Bool { tapes.contains { $0.serial == serial } }
 }
 
+/// What an operation with one input keeps for its backward rule.
+enum OneInputSaved {
+    case nothing
+    /// The input, read back as `ctx.saved[0]`.
+    case input
+    /// The output, read back as `ctx.saved[0]`.
+    case output
+}
+
 enum Recording {
     @TaskLocal static var context: RecordingContext?
 
@@ -65,7 +74,7 @@ enum Recording {
         for tape in context.tapes {
             let first = tape.append(
                 op: op, scope: context.scope, site: site, inputs: inputs, outputCount: outputs.count,
-                outputShape: { outputs.shape(at: $0) ?? [] }, saved: saved, backward: backward)
+                outputShape: { outputs.dimensions(at: $0) ?? .scalar }, saved: saved, backward: backward)
             guard let first else { continue }
             for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
             if tape.options.contains(.recordsOutputStatistics) {
@@ -89,15 +98,35 @@ enum Recording {
         try checkInputsAreRecordedHere(op: op, inputs: inputs, context: context)
         let site = resolved(site, in: context)
         for tape in context.tapes {
-            let shape = output.shape
+            let shape = output.dimensions
             let slot = tape.append(
                 op: op, scope: context.scope, site: site, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
                 saved: saved, backward: backward)
             guard let slot else { continue }
-            output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
-            if tape.options.contains(.recordsOutputStatistics) { tape.noteStatistics(of: output, index: 0, firstOutput: slot) }
-            if tape.options.contains(.stopsAtNonFinite) { try tape.checkFinite(output, index: 0, firstOutput: slot) }
+            try mark(&output, slot: slot, on: tape)
         }
+    }
+
+    /// `append` for an operation with one input and one output.
+    static func append(
+        op: OpName, site: CallSite?, input: Tensor, output: inout Tensor, saving saved: OneInputSaved,
+        backward: @escaping Backward, context: RecordingContext
+    ) throws {
+        if input.trace.isRecordedOnlyOutside(context.isRecording) { throw TensorError.valueFromInactiveTape(op: op.rawValue) }
+        let site = resolved(site, in: context)
+        for tape in context.tapes {
+            let slot = tape.append(
+                op: op, scope: context.scope, site: site, input: input, output: output, saving: saved, backward: backward)
+            guard let slot else { continue }
+            try mark(&output, slot: slot, on: tape)
+        }
+    }
+
+    /// Marks `output` as the value in `slot` of `tape`, and applies the tape's checks to it.
+    private static func mark(_ output: inout Tensor, slot: Int32, on tape: Tape) throws {
+        output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
+        if tape.options.contains(.recordsOutputStatistics) { tape.noteStatistics(of: output, index: 0, firstOutput: slot) }
+        if tape.options.contains(.stopsAtNonFinite) { try tape.checkFinite(output, index: 0, firstOutput: slot) }
     }
 
     /// The op's own site when it was called from outside the engine, else the innermost module call's.
@@ -170,6 +199,23 @@ extension Tensor {
         let inputs = inputs(), saved = saving()
         try Recording.append(
             op: op, site: site, inputs: inputs, output: &output, saved: saved, backward: backward(), context: context)
+        return output
+    }
+
+    /// `recorded` for an operation with one input, which most are: the input is read where it is, not copied
+    /// into a list, and `saving` names the one value kept for backward, if any.
+    consuming func recorded(
+        _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing,
+        backward: @autoclosure () -> Backward
+    ) throws -> Tensor {
+        guard let context = Recording.context else {
+            try Recording.checkNotRecordingElsewhere(op: op, inputs: { Operands(input) })
+            return self
+        }
+        guard !context.tapes.isEmpty else { return self }
+        var output = self
+        try Recording.append(
+            op: op, site: site, input: input, output: &output, saving: saving, backward: backward(), context: context)
         return output
     }
 

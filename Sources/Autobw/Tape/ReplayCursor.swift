@@ -67,11 +67,11 @@ struct ReplayCursor {
         for (i, position) in inputs.enumerated() {
             let slot = recorded.inputSlots[position]
             guard slot >= 0, let gradient = sent.take(i) else { continue }
-            guard gradient.shape == recorded.inputShapes[position] else {
+            guard gradient.dimensions == recorded.inputShapes[position] else {
                 throw TensorError.badCustomGradient(
                     op: recorded.entries[index].op.rawValue,
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
-                        + " \(Shape.describe(recorded.inputShapes[position]))")
+                        + " \(Shape.describe(recorded.inputShapes[position].array))")
             }
             if checksFinite {
                 let statistics = gradient.statistics()

@@ -25,7 +25,7 @@ public final class Tape: Sendable {
         var values: [RecordedValue] = []
         /// Every entry's input slots (-1 for an untraced input) and shapes, back to back.
         var inputSlots: [Int32] = []
-        var inputShapes: [[Int]] = []
+        var inputShapes: [Dimensions] = []
         /// Every entry's saved values and their storage versions when saved, back to back.
         var saved: [Tensor] = []
         var savedVersions: [UInt32] = []
@@ -86,7 +86,7 @@ public final class Tape: Sendable {
     /// tape views (`input 1`, `input 2`, ... by default).
     public func watch(_ x: Tensor, name: String? = nil) -> Tensor {
         let slot = state.withLock { state -> Int32 in
-            state.values.append(RecordedValue(shape: x.shape, parameter: nil))
+            state.values.append(RecordedValue(shape: x.dimensions, parameter: nil))
             let slot = Int32(state.values.count - 1)
             state.watchedNames[slot] = name ?? "input \(state.watchedNames.count + 1)"
             return slot
@@ -152,9 +152,9 @@ public final class Tape: Sendable {
                     detail: "output \(Shape.describe(output.shape)) has \(output.count) elements: reduce it to one"
                         + " (e.g. sum()) or pass a seed gradient of its shape")
             }
-            return Tensor.filled(1, output.shape)
+            return Tensor.filled(1, output.dimensions)
         }
-        guard given.shape == output.shape else {
+        guard given.dimensions == output.dimensions else {
             throw TensorError.shapeMismatch(
                 op: "backward",
                 detail: "seed \(Shape.describe(given.shape)) for output \(Shape.describe(output.shape))")
@@ -179,17 +179,14 @@ public final class Tape: Sendable {
     /// was recorded.
     func append(
         op: OpName, scope: String, site: CallSite?, inputs: borrowing Operands, outputCount: Int,
-        outputShape: (Int) -> [Int], saved: borrowing Operands, backward: @escaping Backward
+        outputShape: (Int) -> Dimensions, saved: borrowing Operands, backward: @escaping Backward
     ) -> Int32? {
         state.withLock { state -> Int32? in
             let inputStart = state.inputSlots.count
             var anyTraced = false
             for i in 0..<inputs.count {
-                guard let trace = inputs.trace(at: i), let shape = inputs.shape(at: i) else { continue }
-                var slot = trace.slot(onTape: serial) ?? -1
-                if slot < 0, let parameter = trace.parameter {
-                    slot = state.slot(for: parameter)
-                }
+                guard let trace = inputs.trace(at: i), let shape = inputs.dimensions(at: i) else { continue }
+                let slot = state.slot(of: trace, onTape: serial)
                 anyTraced = anyTraced || slot >= 0
                 state.inputSlots.append(slot)
                 state.inputShapes.append(shape)
@@ -199,29 +196,39 @@ public final class Tape: Sendable {
                 state.inputShapes.removeSubrange(inputStart...)
                 return nil
             }
-            let firstOutput = Int32(state.values.count)
-            for i in 0..<outputCount {
-                state.values.append(RecordedValue(shape: outputShape(i), parameter: nil))
-            }
             let savedStart = state.saved.count
             for i in 0..<saved.count {
-                guard let shape = saved.shape(at: i), let storage = saved.storage(at: i) else { continue }
-                state.saved.append(Tensor(shape: shape, storage: storage))
-                state.savedVersions.append(storage.version)
+                guard let shape = saved.dimensions(at: i), let storage = saved.storage(at: i) else { continue }
+                state.save(shape: shape, storage: storage)
             }
-            state.entries.append(
-                TapeEntry(
-                    op: op, scope: scope, site: site,
-                    inputStart: Int32(inputStart), inputCount: Int32(state.inputSlots.count - inputStart),
-                    firstOutput: firstOutput, outputCount: Int32(outputCount),
-                    savedStart: Int32(savedStart), savedCount: Int32(state.saved.count - savedStart),
-                    backward: backward))
-            if options.contains(.timesForward) {
-                let now = Clock.nanoseconds()
-                state.forwardNanoseconds.append(now &- state.lastMark)
-                state.lastMark = now
+            return state.appendEntry(
+                op: op, scope: scope, site: site, inputStart: inputStart, outputCount: outputCount,
+                outputShape: outputShape, savedStart: savedStart, backward: backward, timed: options.contains(.timesForward))
+        }
+    }
+
+    /// `append` for an operation with one input and one output, which most are: the input and the saved value
+    /// are read where they are, not copied into lists first.
+    func append(
+        op: OpName, scope: String, site: CallSite?, input: Tensor, output: Tensor, saving saved: OneInputSaved,
+        backward: @escaping Backward
+    ) -> Int32? {
+        state.withLock { state -> Int32? in
+            let slot = state.slot(of: input.trace, onTape: serial)
+            guard slot >= 0 else { return nil }
+            let inputStart = state.inputSlots.count
+            state.inputSlots.append(slot)
+            state.inputShapes.append(input.dimensions)
+            let savedStart = state.saved.count
+            switch saved {
+            case .nothing: break
+            case .input: state.save(shape: input.dimensions, storage: input.storage)
+            case .output: state.save(shape: output.dimensions, storage: output.storage)
             }
-            return firstOutput
+            return state.appendEntry(
+                op: op, scope: scope, site: site, inputStart: inputStart, outputCount: 1,
+                outputShape: { _ in output.dimensions }, savedStart: savedStart, backward: backward,
+                timed: options.contains(.timesForward))
         }
     }
 
@@ -248,11 +255,49 @@ public final class Tape: Sendable {
 }
 
 extension Tape.State {
+    /// The slot of a value with `trace` on the tape `serial` (registering a parameter on first use), or -1 for
+    /// a value the tape does not know: an untraced input.
+    mutating func slot(of trace: Trace, onTape serial: UInt64) -> Int32 {
+        if let slot = trace.slot(onTape: serial) { return slot }
+        if let parameter = trace.parameter { return slot(for: parameter) }
+        return -1
+    }
+
+    /// Keeps a value for backward, with its storage's version now.
+    mutating func save(shape: Dimensions, storage: TensorStorage) {
+        saved.append(Tensor(dimensions: shape, storage: storage))
+        savedVersions.append(storage.version)
+    }
+
+    /// Appends the entry whose inputs and saved values were appended from `inputStart` and `savedStart` on, and
+    /// its outputs; returns the first output's slot.
+    mutating func appendEntry(
+        op: OpName, scope: String, site: CallSite?, inputStart: Int, outputCount: Int, outputShape: (Int) -> Dimensions,
+        savedStart: Int, backward: @escaping Backward, timed: Bool
+    ) -> Int32 {
+        let firstOutput = Int32(values.count)
+        for i in 0..<outputCount { values.append(RecordedValue(shape: outputShape(i), parameter: nil)) }
+        entries.append(
+            TapeEntry(
+                op: op, scope: scope, site: site,
+                inputStart: Int32(inputStart), inputCount: Int32(inputSlots.count - inputStart),
+                firstOutput: firstOutput, outputCount: Int32(outputCount),
+                savedStart: Int32(savedStart), savedCount: Int32(saved.count - savedStart), backward: backward))
+        if timed {
+            let now = Clock.nanoseconds()
+            forwardNanoseconds.append(now &- lastMark)
+            lastMark = now
+        }
+        return firstOutput
+    }
+}
+
+extension Tape.State {
     /// The leaf slot of `parameter` on this tape, registering it on first use.
     mutating func slot(for parameter: Parameter) -> Int32 {
         let key = ObjectIdentifier(parameter)
         if let slot = parameterSlots[key] { return slot }
-        values.append(RecordedValue(shape: parameter.shape, parameter: parameter))
+        values.append(RecordedValue(shape: Dimensions(parameter.shape), parameter: parameter))
         let slot = Int32(values.count - 1)
         parameterSlots[key] = slot
         return slot
@@ -272,7 +317,7 @@ extension Tape.State {
         return TapeEntryInfo(
             index: index, op: entry.op, scope: entry.scope, site: entry.site?.site,
             inputSources: inputSlots[entry.inputs].map { source(ofSlot: $0) },
-            inputShapes: Array(inputShapes[entry.inputs]), outputShapes: entry.outputs.map { values[$0].shape },
+            inputShapes: inputShapes[entry.inputs].map(\.array), outputShapes: entry.outputs.map { values[$0].shape.array },
             savedShapes: savedShapes,
             forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil,
             outputStatistics: outputStatistics[index])

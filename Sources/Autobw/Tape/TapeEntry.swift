@@ -43,7 +43,7 @@ struct TapeEntry: Sendable {
 
 /// What the tape knows about one recorded value.
 struct RecordedValue: Sendable {
-    let shape: [Int]
+    let shape: Dimensions
     /// Set when the value is a parameter leaf: its gradient is also accumulated into the parameter.
     let parameter: Parameter?
 }

@@ -6,15 +6,22 @@
 /// Sendable because storage is only written when uniquely referenced (copy-on-write), or deliberately through
 /// `Parameter.update`, which the tape's version check guards.
 public struct Tensor: @unchecked Sendable {
-    /// The size of each dimension, outermost first. A scalar has shape `[]`.
-    public let shape: [Int]
+    /// The shape, as plain data: the engine's hot paths read this instead of `shape`, which builds an array.
+    let dimensions: Dimensions
     var storage: TensorStorage
     /// Which recorded value (or parameter) this tensor is, if any.
     var trace: Trace = .untracked
 
-    init(shape: [Int], storage: TensorStorage) {
-        self.shape = shape
+    /// The size of each dimension, outermost first. A scalar has shape `[]`.
+    public var shape: [Int] { dimensions.array }
+
+    init(dimensions: Dimensions, storage: TensorStorage) {
+        self.dimensions = dimensions
         self.storage = storage
+    }
+
+    init(shape: [Int], storage: TensorStorage) {
+        self.init(dimensions: Dimensions(shape), storage: storage)
     }
 
     /// A tensor of `shape` holding `scalars` in row-major order.
@@ -73,16 +80,26 @@ public struct Tensor: @unchecked Sendable {
         Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape), repeating: value))
     }
 
+    /// `value` everywhere, for dimensions the engine derived from existing tensors.
+    static func filled(_ value: Float, _ dimensions: Dimensions) -> Tensor {
+        Tensor(dimensions: dimensions, storage: TensorStorage.make(count: dimensions.elementCount, repeating: value))
+    }
+
     /// An uninitialised tensor for kernels that write every element; the shape is already valid.
     static func uninitialized(_ shape: [Int]) -> Tensor {
         Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
+    }
+
+    /// An uninitialised tensor for kernels that write every element, with dimensions of an existing tensor.
+    static func uninitialized(_ dimensions: Dimensions) -> Tensor {
+        Tensor(dimensions: dimensions, storage: TensorStorage.make(count: dimensions.elementCount))
     }
 
     /// The number of elements.
     public var count: Int { storage.count }
 
     /// The number of dimensions.
-    public var rank: Int { shape.count }
+    public var rank: Int { dimensions.rank }
 
     /// All elements in row-major order.
     public var scalars: [Float] { Array(storage.buffer) }
@@ -111,7 +128,7 @@ public struct Tensor: @unchecked Sendable {
     public var isRecorded: Bool { !trace.isUntracked }
 
     /// The same values, cut off from every tape: operations on the result are not traced back through it.
-    public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
+    public func detached() -> Tensor { Tensor(dimensions: dimensions, storage: storage) }
 
     /// Calls `body` with the elements for reading.
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
@@ -136,7 +153,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// The same values in storage of their own, untracked: a snapshot that no later write anywhere can change.
-    public func copied() -> Tensor { Tensor(shape: shape, storage: storage.copy()) }
+    public func copied() -> Tensor { Tensor(dimensions: dimensions, storage: storage.copy()) }
 
     var pointer: UnsafeMutablePointer<Float> { storage.pointer }
 }
