@@ -134,23 +134,23 @@ struct ReplayCursor {
         guard nextReachedEntry() == nil else { return nil }
         var leaves = [Int32: Tensor]()
         for (slot, gradient) in grads.enumerated() {
-            if let gradient, recorded.values[slot].parameter == nil { leaves[Int32(slot)] = gradient }
+            if let gradient, recorded.values[slot].parameterIndex < 0 { leaves[Int32(slot)] = gradient }
         }
         return leaves
     }
 
     /// The gradient accumulated so far for `slot`, if it is a parameter leaf that a gradient reached.
     func parameterGradient(slot: Int32) -> ParameterGradient? {
-        guard slot >= 0, let gradient = grads[Int(slot)],
-            let parameter = recorded.values.withUnsafeBufferPointer({ $0[Int(slot)].parameter })
-        else { return nil }
+        guard slot >= 0, let gradient = grads[Int(slot)], let parameter = recorded.parameter(inSlot: slot) else {
+            return nil
+        }
         return ParameterGradient(name: parameter.name, gradient: gradient)
     }
 
     private mutating func accumulate(_ gradient: consuming Tensor, into slot: Int) {
         // A rule may hand back a recorded value (a custom op returning what it saved): keep only the numbers.
         gradient.trace = .untracked
-        recorded.values[slot].parameter?.accumulate(gradient)
+        recorded.parameter(inSlot: Int32(slot))?.accumulate(gradient)
         if var existing = grads.take(slot) {
             existing.addInPlace(gradient)
             grads[slot] = existing

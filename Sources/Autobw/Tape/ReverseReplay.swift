@@ -17,7 +17,12 @@ public final class ReverseReplay {
     }
 
     deinit {
-        if !cursor.keepsSaved { TapeStatePool.give(cursor.recorded) }
+        guard !cursor.keepsSaved else { return }
+        // Moved out, not copied: the pool then empties arrays that nothing else holds, in place, keeping their
+        // capacity (a copy made it allocate new ones and free these).
+        var recorded = Tape.State()
+        swap(&recorded, &cursor.recorded)
+        TapeStatePool.give(recorded)
     }
 
     /// The number of recorded entries, replayed or not.

@@ -30,6 +30,8 @@ public final class Tape: Sendable {
         var saved: [Tensor] = []
         var savedVersions: [UInt32] = []
         var parameterSlots: [ObjectIdentifier: Int32] = [:]
+        /// The parameters that are leaves of this tape, in the order they were first used.
+        var parameters: [Parameter] = []
         /// The names given to `watch`, by slot.
         var watchedNames: [Int32: String] = [:]
         /// With `TapeOptions.timesForward`: each entry's forward time in nanoseconds, and when the last one ended.
@@ -86,7 +88,7 @@ public final class Tape: Sendable {
     /// tape views (`input 1`, `input 2`, ... by default).
     public func watch(_ x: Tensor, name: String? = nil) -> Tensor {
         let slot = state.withLock { state -> Int32 in
-            state.values.append(RecordedValue(shape: x.dimensions, parameter: nil))
+            state.values.append(RecordedValue(shape: x.dimensions))
             let slot = Int32(state.values.count - 1)
             state.watchedNames[slot] = name ?? "input \(state.watchedNames.count + 1)"
             return slot
@@ -276,7 +278,7 @@ extension Tape.State {
         savedStart: Int, backward: @escaping Backward, timed: Bool
     ) -> Int32 {
         let firstOutput = Int32(values.count)
-        for i in 0..<outputCount { values.append(RecordedValue(shape: outputShape(i), parameter: nil)) }
+        for i in 0..<outputCount { values.append(RecordedValue(shape: outputShape(i))) }
         entries.append(
             TapeEntry(
                 op: op, scope: scope, site: site,
@@ -297,10 +299,19 @@ extension Tape.State {
     mutating func slot(for parameter: Parameter) -> Int32 {
         let key = ObjectIdentifier(parameter)
         if let slot = parameterSlots[key] { return slot }
-        values.append(RecordedValue(shape: Dimensions(parameter.shape), parameter: parameter))
+        parameters.append(parameter)
+        values.append(RecordedValue(shape: Dimensions(parameter.shape), parameterIndex: Int32(parameters.count - 1)))
         let slot = Int32(values.count - 1)
         parameterSlots[key] = slot
         return slot
+    }
+}
+
+extension Tape.State {
+    /// The parameter whose value is in `slot`, if it holds one.
+    func parameter(inSlot slot: Int32) -> Parameter? {
+        let index = values.withUnsafeBufferPointer { $0[Int(slot)].parameterIndex }
+        return index >= 0 ? parameters[Int(index)] : nil
     }
 }
 
@@ -328,7 +339,7 @@ extension Tape.State {
     /// Where the value in `slot` came from (-1: an untraced input).
     func source(ofSlot slot: Int32) -> ValueSource {
         guard slot >= 0, Int(slot) < values.count else { return .constant }
-        if let parameter = values[Int(slot)].parameter { return .parameter(name: parameter.name) }
+        if let parameter = parameter(inSlot: slot) { return .parameter(name: parameter.name) }
         if let name = watchedNames[slot] { return .watched(name: name) }
         // Entries are in slot order: find the last one whose outputs start at or before `slot`.
         var low = 0, high = entries.count

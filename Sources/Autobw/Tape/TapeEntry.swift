@@ -41,11 +41,18 @@ struct TapeEntry: Sendable {
     var savedRange: Range<Int> { Int(savedStart)..<Int(savedStart + savedCount) }
 }
 
-/// What the tape knows about one recorded value.
+/// What the tape knows about one recorded value. Plain data, so the tape's list of values is appended to and
+/// freed without reference counting.
 struct RecordedValue: Sendable {
     let shape: Dimensions
-    /// Set when the value is a parameter leaf: its gradient is also accumulated into the parameter.
-    let parameter: Parameter?
+    /// For a parameter leaf, its index in `Tape.State.parameters` (its gradient is also accumulated into the
+    /// parameter); -1 otherwise.
+    let parameterIndex: Int32
+
+    init(shape: Dimensions, parameterIndex: Int32 = -1) {
+        self.shape = shape
+        self.parameterIndex = parameterIndex
+    }
 }
 
 /// A read-only description of a recorded entry, for display and debugging.

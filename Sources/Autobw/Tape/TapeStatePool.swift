@@ -17,6 +17,7 @@ enum TapeStatePool {
         state.saved.removeAll(keepingCapacity: true)
         state.savedVersions.removeAll(keepingCapacity: true)
         state.parameterSlots.removeAll(keepingCapacity: true)
+        state.parameters.removeAll(keepingCapacity: true)
         state.watchedNames.removeAll(keepingCapacity: true)
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.outputStatistics = [:]
