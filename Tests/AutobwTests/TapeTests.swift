@@ -186,4 +186,25 @@ import Testing
         let expected = [Float]([0.3, -0.7].map { v in 1 - Foundation.tanh(v) * Foundation.tanh(v) + 2 * v })
         #expect(zip(gradient.scalars, expected).allSatisfy { abs($0 - $1) < 1e-5 })
     }
+
+    @Test func aReplayAfterALongerOneSeesOnlyItsOwnGradients() throws {
+        // Replays reuse one list of gradient slots; nothing of the first replay may reach the second.
+        for _ in 0..<3 {
+            let long = Tape()
+            let x = long.watch(Tensor([0.5, -1, 2]))
+            let longLoss = try long.record { () throws -> Tensor in
+                var y = x
+                for _ in 0..<50 { y = try y.tanh() * 1.5 }
+                return try y.sum()
+            }
+            try long.backward(from: longLoss)
+            #expect(try long.gradient(of: x) != nil)
+
+            let short = Tape()
+            let z = short.watch(Tensor([1, 2, 3]))
+            let shortLoss = try short.record { try (z * 2).sum() }
+            try short.backward(from: shortLoss)
+            #expect(try short.gradient(of: z)?.scalars == [2, 2, 2])
+        }
+    }
 }

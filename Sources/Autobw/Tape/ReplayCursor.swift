@@ -2,7 +2,9 @@
 /// without per-access exclusivity checks.
 struct ReplayCursor {
     var recorded: Tape.State
-    /// The gradient accumulated so far for each recorded value, by slot.
+    /// The gradient accumulated so far for each recorded value, by slot. It may be longer than the list of
+    /// values: it is reused from replay to replay (`Tape.State.spareGradientSlots`), because allocating, filling
+    /// and freeing a list the size of the tape every step cost more than the small ops' replay itself.
     var grads: [Tensor?]
     /// The next entry to replay, counting down; -1 when finished.
     var next: Int
@@ -19,7 +21,11 @@ struct ReplayCursor {
         self.recorded = recorded
         self.keepsSaved = keepsSaved
         self.checksFinite = checksFinite
-        grads = [Tensor?](repeating: nil, count: recorded.values.count)
+        grads = []
+        swap(&grads, &self.recorded.spareGradientSlots)
+        if grads.count < recorded.values.count {
+            grads.append(contentsOf: repeatElement(nil, count: recorded.values.count - grads.count))
+        }
         grads[Int(start)] = seed
         next = recorded.entries.lastIndex { $0.outputs.contains(Int(start)) } ?? -1
     }
@@ -133,10 +139,20 @@ struct ReplayCursor {
     mutating func leafGradientsIfFinished() -> [Int32: Tensor]? {
         guard nextReachedEntry() == nil else { return nil }
         var leaves = [Int32: Tensor]()
-        for (slot, gradient) in grads.enumerated() {
+        for (slot, gradient) in grads.prefix(recorded.values.count).enumerated() {
             if let gradient, recorded.values[slot].parameterIndex < 0 { leaves[Int32(slot)] = gradient }
         }
         return leaves
+    }
+
+    /// Empties the gradient list (leaf gradients were handed over when the replay finished) and keeps it in the
+    /// recording for the next replay. Clearing slot by slot is inlined; emptying the list would destroy every
+    /// element through a generic call each.
+    mutating func keepGradientSlotsForReuse() {
+        grads.withUnsafeMutableBufferPointer { slots in
+            for i in slots.indices where slots[i] != nil { slots[i] = nil }
+        }
+        swap(&grads, &recorded.spareGradientSlots)
     }
 
     /// The gradient accumulated so far for `slot`, if it is a parameter leaf that a gradient reached.

@@ -20,6 +20,7 @@ public final class ReverseReplay {
         guard !cursor.keepsSaved else { return }
         // Moved out, not copied: the pool then empties arrays that nothing else holds, in place, keeping their
         // capacity (a copy made it allocate new ones and free these).
+        cursor.keepGradientSlotsForReuse()
         var recorded = Tape.State()
         swap(&recorded, &cursor.recorded)
         TapeStatePool.give(recorded)

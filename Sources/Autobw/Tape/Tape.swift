@@ -41,6 +41,8 @@ public final class Tape: Sendable {
         var lastMark: UInt64 = 0
         /// Gradients of watched leaves from the latest replay.
         var leafGradients: [Int32: Tensor] = [:]
+        /// A finished replay's per-slot gradient list, all nil, kept for the next replay (see `ReplayCursor`).
+        var spareGradientSlots: [Tensor?] = []
         var released = false
     }
 
