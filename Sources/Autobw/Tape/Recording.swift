@@ -12,15 +12,21 @@ final class RecordingContext: Sendable {
     let scope: String
     /// Where the innermost module (or `withScope`) was called from.
     let site: CallSite?
+    /// True only for `outside`.
+    let isOutside: Bool
 
-    init(tapes: [Tape], scope: String, site: CallSite?) {
+    init(tapes: [Tape], scope: String, site: CallSite?, isOutside: Bool = false) {
         self.tapes = tapes
         self.scope = scope
         self.site = site
+        self.isOutside = isOutside
     }
 
     /// Inside `withoutRecording`: nothing records, on purpose.
     static let off = RecordingContext(tapes: [], scope: "", site: nil)
+
+    /// Outside every `record` and `withoutRecording`.
+    static let outside = RecordingContext(tapes: [], scope: "", site: nil, isOutside: true)
 
     func isRecording(serial: UInt64) -> Bool { tapes.contains { $0.serial == serial } }
 }
@@ -35,7 +41,15 @@ enum OneInputSaved {
 }
 
 enum Recording {
-    @TaskLocal static var context: RecordingContext?
+    /// The context, `RecordingContext.outside` for none. Not optional: reading a task-local optional copies it
+    /// through generic value witnesses, about 100 instructions on every recorded op (callgrind, W3).
+    @TaskLocal static var current: RecordingContext = .outside
+
+    /// The context of the innermost `record`, `withoutRecording` or `withScope` around this code, if any.
+    static var context: RecordingContext? {
+        let context = current
+        return context.isOutside ? nil : context
+    }
 
     /// The serials of tapes whose `record` is running somewhere in the process, with their nesting depth.
     private static let active = Locked<[UInt64: Int]>([:])
@@ -163,7 +177,7 @@ enum Recording {
 /// Runs `body` with no tape recording: operations inside produce untracked values.
 public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
     if Recording.context === RecordingContext.off { return try body() }
-    return try Recording.$context.withValue(.off) { try body() }
+    return try Recording.$current.withValue(.off) { try body() }
 }
 
 /// Runs `body` with tape entries labelled by `name` appended to the current module scope (`outer.name`).
@@ -176,7 +190,7 @@ public func withScope<R>(
     guard let context = Recording.context, !context.tapes.isEmpty else { return try body() }
     let scope = context.scope.isEmpty ? name : context.scope + "." + name
     let site = Recording.resolved(CallSite(file, line), in: context)
-    return try Recording.$context.withValue(RecordingContext(tapes: context.tapes, scope: scope, site: site)) {
+    return try Recording.$current.withValue(RecordingContext(tapes: context.tapes, scope: scope, site: site)) {
         try body()
     }
 }

@@ -65,7 +65,7 @@ public final class Tape: Sendable {
         if let outer, outer.isRecording(serial: serial) { return try body() }
         let context = enter(outer, site: CallSite(file, line))
         defer { Recording.end(serial) }
-        return try Recording.$context.withValue(context) { try body() }
+        return try Recording.$current.withValue(context) { try body() }
     }
 
     /// The `async` form of `record(_:)`; the recording follows the task, not the thread.
@@ -74,7 +74,7 @@ public final class Tape: Sendable {
         if let outer, outer.isRecording(serial: serial) { return try await body() }
         let context = enter(outer, site: CallSite(file, line))
         defer { Recording.end(serial) }
-        return try await Recording.$context.withValue(context) { try await body() }
+        return try await Recording.$current.withValue(context) { try await body() }
     }
 
     private func enter(_ outer: RecordingContext?, site: CallSite) -> RecordingContext {
