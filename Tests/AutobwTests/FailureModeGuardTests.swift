@@ -76,6 +76,16 @@ import Testing
         #expect(ok.isRecorded)
     }
 
+    @Test func aOneInputOpOnLastStepsValueIsAnErrorToo() throws {
+        // One-input ops record through their own path; it guards the same way.
+        let first = Tape()
+        let x = first.watch(Tensor([1]))
+        let hidden = try first.record { try x.tanh() }
+        let second = Tape()
+        #expect(throws: TensorError.valueFromInactiveTape(op: "tanh")) { try second.record { try hidden.tanh() } }
+        #expect(throws: TensorError.valueFromInactiveTape(op: "mul_scalar")) { try second.record { try hidden * 2 } }
+    }
+
     @Test func backwardFromAValueTheTapeDidNotRecordIsAnError() throws {
         let tape = Tape()
         let x = tape.watch(Tensor([1]))

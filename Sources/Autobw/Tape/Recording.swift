@@ -33,6 +33,7 @@ final class RecordingContext: Sendable {
 
 /// What an operation with one input keeps for its backward rule.
 enum OneInputSaved {
+    /// Nothing: the rule needs only the incoming gradient (and what its closure captured).
     case nothing
     /// The input, read back as `ctx.saved[0]`.
     case input
