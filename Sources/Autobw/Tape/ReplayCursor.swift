@@ -71,13 +71,13 @@ struct ReplayCursor {
         }
         reporter.sent(sent)
         for (i, position) in inputs.enumerated() {
-            let slot = recorded.inputSlots[position]
+            let slot = recorded.inputs[position].slot
             guard slot >= 0, let gradient = sent.take(i) else { continue }
-            guard gradient.dimensions == recorded.inputShapes[position] else {
+            guard gradient.dimensions == recorded.inputs[position].shape else {
                 throw TensorError.badCustomGradient(
                     op: recorded.entries[index].op.rawValue,
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
-                        + " \(Shape.describe(recorded.inputShapes[position].array))")
+                        + " \(Shape.describe(recorded.inputs[position].shape.array))")
             }
             if checksFinite {
                 let statistics = gradient.statistics()
@@ -105,7 +105,7 @@ struct ReplayCursor {
     ) throws -> InputGradients {
         let inputs = recorded.entries[index].inputs
         var needsMask: UInt64 = 0
-        for (i, slot) in recorded.inputSlots[inputs].enumerated() where slot >= 0 && i < 64 {
+        for (i, input) in recorded.inputs[inputs].enumerated() where input.slot >= 0 && i < 64 {
             needsMask |= 1 << UInt64(i)
         }
         let saved = SavedValues(values: recorded.saved[recorded.entries[index].savedRange])
@@ -127,10 +127,12 @@ struct ReplayCursor {
     /// The gradient accumulated so far in each parameter among entry `index`'s inputs; no array for an entry
     /// that touches none, the common case.
     private func parameterGradients(touchedBy index: Int) -> [ParameterGradient] {
-        let inputs = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
-        return recorded.inputSlots.withUnsafeBufferPointer { slots in
+        let positions = recorded.entries.withUnsafeBufferPointer { $0[index].inputs }
+        return recorded.inputs.withUnsafeBufferPointer { inputs in
             var touched = [ParameterGradient]()
-            for position in inputs { if let gradient = parameterGradient(slot: slots[position]) { touched.append(gradient) } }
+            for position in positions {
+                if let gradient = parameterGradient(slot: inputs[position].slot) { touched.append(gradient) }
+            }
             return touched
         }
     }

@@ -24,8 +24,7 @@ public final class Tape: Sendable {
         var entries: [TapeEntry] = []
         var values: [RecordedValue] = []
         /// Every entry's input slots (-1 for an untraced input) and shapes, back to back.
-        var inputSlots: [Int32] = []
-        var inputShapes: [Dimensions] = []
+        var inputs: [RecordedInput] = []
         /// Every entry's saved values and their storage versions when saved, back to back.
         var saved: [Tensor] = []
         var savedVersions: [UInt32] = []
@@ -186,18 +185,16 @@ public final class Tape: Sendable {
         outputShape: (Int) -> Dimensions, saved: borrowing Operands, backward: @escaping Backward
     ) -> Int32? {
         state.withLock { state -> Int32? in
-            let inputStart = state.inputSlots.count
+            let inputStart = state.inputs.count
             var anyTraced = false
             for i in 0..<inputs.count {
                 guard let trace = inputs.trace(at: i), let shape = inputs.dimensions(at: i) else { continue }
                 let slot = state.slot(of: trace, onTape: serial)
                 anyTraced = anyTraced || slot >= 0
-                state.inputSlots.append(slot)
-                state.inputShapes.append(shape)
+                state.inputs.append(RecordedInput(slot: slot, shape: shape))
             }
             guard anyTraced else {
-                state.inputSlots.removeSubrange(inputStart...)
-                state.inputShapes.removeSubrange(inputStart...)
+                state.inputs.removeSubrange(inputStart...)
                 return nil
             }
             let savedStart = state.saved.count
@@ -220,9 +217,8 @@ public final class Tape: Sendable {
         state.withLock { state -> Int32? in
             let slot = state.slot(of: input.trace, onTape: serial)
             guard slot >= 0 else { return nil }
-            let inputStart = state.inputSlots.count
-            state.inputSlots.append(slot)
-            state.inputShapes.append(input.dimensions)
+            let inputStart = state.inputs.count
+            state.inputs.append(RecordedInput(slot: slot, shape: input.dimensions))
             let savedStart = state.saved.count
             switch saved {
             case .nothing: break
@@ -284,7 +280,7 @@ extension Tape.State {
         entries.append(
             TapeEntry(
                 op: op, scope: scope, site: site,
-                inputStart: Int32(inputStart), inputCount: Int32(inputSlots.count - inputStart),
+                inputStart: Int32(inputStart), inputCount: Int32(inputs.count - inputStart),
                 firstOutput: firstOutput, outputCount: Int32(outputCount),
                 savedStart: Int32(savedStart), savedCount: Int32(saved.count - savedStart), backward: backward))
         if timed {
@@ -329,8 +325,8 @@ extension Tape.State {
         let entry = entries[index]
         return TapeEntryInfo(
             index: index, op: entry.op, scope: entry.scope, site: entry.site?.site,
-            inputSources: inputSlots[entry.inputs].map { source(ofSlot: $0) },
-            inputShapes: inputShapes[entry.inputs].map(\.array), outputShapes: entry.outputs.map { values[$0].shape.array },
+            inputSources: inputs[entry.inputs].map { source(ofSlot: $0.slot) },
+            inputShapes: inputs[entry.inputs].map(\.shape.array), outputShapes: entry.outputs.map { values[$0].shape.array },
             savedShapes: savedShapes,
             forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil,
             outputStatistics: outputStatistics[index])

@@ -28,7 +28,7 @@ struct TapeEntry: Sendable {
     let op: OpName
     let scope: String
     let site: CallSite?
-    /// Range into `Tape.State.inputSlots` / `inputShapes`.
+    /// Range into `Tape.State.inputs`.
     let inputStart: Int32, inputCount: Int32
     /// The outputs are the consecutive slots `firstOutput ..< firstOutput + outputCount`.
     let firstOutput: Int32, outputCount: Int32
@@ -39,6 +39,12 @@ struct TapeEntry: Sendable {
     var inputs: Range<Int> { Int(inputStart)..<Int(inputStart + inputCount) }
     var outputs: Range<Int> { Int(firstOutput)..<Int(firstOutput + outputCount) }
     var savedRange: Range<Int> { Int(savedStart)..<Int(savedStart + savedCount) }
+}
+
+/// One input of a recorded entry: the slot of the value it reads (-1 for an untraced input) and its shape.
+struct RecordedInput: Sendable {
+    let slot: Int32
+    let shape: Dimensions
 }
 
 /// What the tape knows about one recorded value. Plain data, so the tape's list of values is appended to and

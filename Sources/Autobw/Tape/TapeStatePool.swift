@@ -12,8 +12,7 @@ enum TapeStatePool {
         var state = state
         state.entries.removeAll(keepingCapacity: true)
         state.values.removeAll(keepingCapacity: true)
-        state.inputSlots.removeAll(keepingCapacity: true)
-        state.inputShapes.removeAll(keepingCapacity: true)
+        state.inputs.removeAll(keepingCapacity: true)
         state.saved.removeAll(keepingCapacity: true)
         state.savedVersions.removeAll(keepingCapacity: true)
         state.parameterSlots.removeAll(keepingCapacity: true)
