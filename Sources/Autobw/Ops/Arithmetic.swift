@@ -73,7 +73,11 @@ extension Tensor {
     /// `x * c` for every element.
     public static func * (x: Tensor, c: Float) throws -> Tensor {
         try Elementwise.map(x) { $0 * c }.recorded(
-            .mulScalar, input: x, backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { $0 * c }) })
+            .mulScalar, input: x, constant: c,
+            backward: { ctx in
+                let c = ctx.constant
+                return Operands(Elementwise.mapReusing(&ctx.grad) { $0 * c })
+            })
     }
 
     /// `c * x` for every element.

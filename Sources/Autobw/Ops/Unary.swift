@@ -28,9 +28,10 @@ extension Tensor {
     /// `x^exponent` for every element.
     public func pow(_ exponent: Float, file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
-            .pow, at: CallSite(file, line), input: self, saving: .input,
+            .pow, at: CallSite(file, line), input: self, saving: .input, constant: exponent,
             backward: { ctx in
-                Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g * exponent * Foundation.pow(x, exponent - 1) })
+                let p = ctx.constant
+                return Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g * p * Foundation.pow(x, p - 1) })
             })
     }
 

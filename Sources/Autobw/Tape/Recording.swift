@@ -125,13 +125,14 @@ enum Recording {
     /// `append` for an operation with one input and one output.
     static func append(
         op: OpName, site: CallSite?, input: Tensor, output: inout Tensor, saving saved: OneInputSaved,
-        backward: @escaping Backward, context: RecordingContext
+        constant: Float, backward: @escaping Backward, context: RecordingContext
     ) throws {
         if input.trace.isRecordedOnlyOutside(context.isRecording) { throw TensorError.valueFromInactiveTape(op: op.rawValue) }
         let site = resolved(site, in: context)
         for tape in context.tapes {
             let slot = tape.append(
-                op: op, scope: context.scope, site: site, input: input, output: output, saving: saved, backward: backward)
+                op: op, scope: context.scope, site: site, input: input, output: output, saving: saved, constant: constant,
+                backward: backward)
             guard let slot else { continue }
             try mark(&output, slot: slot, on: tape)
         }
@@ -218,9 +219,10 @@ extension Tensor {
     }
 
     /// `recorded` for an operation with one input, which most are: the input is read where it is, not copied
-    /// into a list, and `saving` names the one value kept for backward, if any.
+    /// into a list, `saving` names the one value kept for backward, if any, and `constant` is a number the rule
+    /// reads back as `ctx.constant` instead of capturing it.
     consuming func recorded(
-        _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing,
+        _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing, constant: Float = 0,
         backward: @autoclosure () -> Backward
     ) throws -> Tensor {
         guard let context = Recording.context else {
@@ -230,7 +232,8 @@ extension Tensor {
         guard !context.tapes.isEmpty else { return self }
         var output = self
         try Recording.append(
-            op: op, site: site, input: input, output: &output, saving: saving, backward: backward(), context: context)
+            op: op, site: site, input: input, output: &output, saving: saving, constant: constant, backward: backward(),
+            context: context)
         return output
     }
 

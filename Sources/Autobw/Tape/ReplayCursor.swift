@@ -109,7 +109,9 @@ struct ReplayCursor {
             needsMask |= 1 << UInt64(i)
         }
         let saved = SavedValues(values: recorded.saved[recorded.entries[index].savedRange])
-        var context = BackwardContext(grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask)
+        var context = BackwardContext(
+            grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask,
+            constant: recorded.entries[index].constant)
         return try recorded.entries[index].backward(&context)
     }
 
