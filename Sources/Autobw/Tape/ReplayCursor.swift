@@ -108,7 +108,9 @@ struct ReplayCursor {
         for (i, input) in recorded.inputs[inputs].enumerated() where input.slot >= 0 && i < 64 {
             needsMask |= 1 << UInt64(i)
         }
-        let saved = SavedValues(values: recorded.saved[recorded.entries[index].savedRange])
+        // Most entries save nothing: then no slice of the tape's array (a retain and a release of it).
+        let savedRange = recorded.entries[index].savedRange
+        let saved = SavedValues(values: savedRange.isEmpty ? [] : recorded.saved[savedRange])
         var context = BackwardContext(
             grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask,
             constant: recorded.entries[index].constant)
