@@ -6,7 +6,7 @@
 /// two words it is two moves, and the tape's lists of shapes are freed without a loop. Two words and no more:
 /// a wider shape made `Tensor` too large for the compiler to copy it in registers, which cost more than the
 /// reference counting saved (callgrind, W3).
-struct Dimensions: Hashable, Sendable {
+struct Dimensions: Equatable, Sendable {
     /// Bits 0-29 and 30-59: dimensions 0 and 1; bits 60-63: the rank, or `internedRank`.
     private let low: UInt64
     /// Bits 0-29 and 30-59: dimensions 2 and 3; for an interned shape, its index in `Dimensions.interned`.

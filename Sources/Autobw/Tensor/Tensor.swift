@@ -76,9 +76,7 @@ public struct Tensor: @unchecked Sendable {
     public static func ones(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
 
     /// `value` everywhere, for a shape the engine derived from existing tensors (so already valid).
-    static func filled(_ value: Float, _ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape), repeating: value))
-    }
+    static func filled(_ value: Float, _ shape: [Int]) -> Tensor { filled(value, Dimensions(shape)) }
 
     /// `value` everywhere, for dimensions the engine derived from existing tensors.
     static func filled(_ value: Float, _ dimensions: Dimensions) -> Tensor {
@@ -86,9 +84,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// An uninitialised tensor for kernels that write every element; the shape is already valid.
-    static func uninitialized(_ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, storage: TensorStorage.make(count: Shape.count(shape)))
-    }
+    static func uninitialized(_ shape: [Int]) -> Tensor { uninitialized(Dimensions(shape)) }
 
     /// An uninitialised tensor for kernels that write every element, with dimensions of an existing tensor.
     static func uninitialized(_ dimensions: Dimensions) -> Tensor {
