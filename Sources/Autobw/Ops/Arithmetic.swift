@@ -49,13 +49,12 @@ extension Tensor {
 
     /// Elementwise negation.
     public static prefix func - (x: Tensor) throws -> Tensor {
-        try Elementwise.map(x) { -$0 }.recorded(
-            .neg, input: x, backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
+        try Elementwise.map(x) { -$0 }.recorded(.neg, input: x, pointwise: { g, _, n, _ in Pointwise.negate(g, n) })
     }
 
     /// `x + c` for every element.
     public static func + (x: Tensor, c: Float) throws -> Tensor {
-        try Elementwise.map(x) { $0 + c }.recorded(.addScalar, input: x, backward: { ctx in Operands(ctx.grad) })
+        try Elementwise.map(x) { $0 + c }.recordedPassingGradientThrough(.addScalar, input: x)
     }
 
     /// `c + x` for every element.
@@ -66,18 +65,13 @@ extension Tensor {
 
     /// `c - x` for every element.
     public static func - (c: Float, x: Tensor) throws -> Tensor {
-        try Elementwise.map(x) { c - $0 }.recorded(
-            .rsubScalar, input: x, backward: { ctx in Operands(Elementwise.mapReusing(&ctx.grad) { -$0 }) })
+        try Elementwise.map(x) { c - $0 }.recorded(.rsubScalar, input: x, pointwise: { g, _, n, _ in Pointwise.negate(g, n) })
     }
 
     /// `x * c` for every element.
     public static func * (x: Tensor, c: Float) throws -> Tensor {
         try Elementwise.map(x) { $0 * c }.recorded(
-            .mulScalar, input: x, constant: c,
-            backward: { ctx in
-                let c = ctx.constant
-                return Operands(Elementwise.mapReusing(&ctx.grad) { $0 * c })
-            })
+            .mulScalar, input: x, constant: c, pointwise: { g, _, n, c in for i in 0..<n { g[i] *= c } })
     }
 
     /// `c * x` for every element.

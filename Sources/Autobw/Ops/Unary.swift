@@ -7,14 +7,14 @@ extension Tensor {
         let y = Elementwise.map(self, FastMath.exp)
         return try y.recorded(
             .exp, at: CallSite(file, line), input: self, saving: .output,
-            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * y }) })
+            pointwise: { g, y, n, _ in Pointwise.update(g, y, n) { g, y in g * y } })
     }
 
     /// Natural logarithm.
     public func log(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.log($0) }.recorded(
             .log, at: CallSite(file, line), input: self, saving: .input,
-            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g / x }) })
+            pointwise: { g, x, n, _ in Pointwise.update(g, x, n) { g, x in g / x } })
     }
 
     /// Square root.
@@ -22,17 +22,14 @@ extension Tensor {
         let y = Elementwise.map(self) { $0.squareRoot() }
         return try y.recorded(
             .sqrt, at: CallSite(file, line), input: self, saving: .output,
-            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g / (2 * y) }) })
+            pointwise: { g, y, n, _ in Pointwise.update(g, y, n) { g, y in g / (2 * y) } })
     }
 
     /// `x^exponent` for every element.
     public func pow(_ exponent: Float, file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
         try Elementwise.map(self) { Foundation.pow($0, exponent) }.recorded(
             .pow, at: CallSite(file, line), input: self, saving: .input, constant: exponent,
-            backward: { ctx in
-                let p = ctx.constant
-                return Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, x in g * p * Foundation.pow(x, p - 1) })
-            })
+            pointwise: { g, x, n, p in Pointwise.update(g, x, n) { g, x in g * p * Foundation.pow(x, p - 1) } })
     }
 
     /// Hyperbolic tangent.
@@ -40,7 +37,7 @@ extension Tensor {
         let y = Elementwise.map(self, FastMath.tanh)
         return try y.recorded(
             .tanh, at: CallSite(file, line), input: self, saving: .output,
-            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * (1 - y * y) }) })
+            pointwise: { g, y, n, _ in Pointwise.update(g, y, n) { g, y in g * (1 - y * y) } })
     }
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.
@@ -48,7 +45,7 @@ extension Tensor {
         let y = Elementwise.map(self, Activation.sigmoid)
         return try y.recorded(
             .sigmoid, at: CallSite(file, line), input: self, saving: .output,
-            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in g * y * (1 - y) }) })
+            pointwise: { g, y, n, _ in Pointwise.update(g, y, n) { g, y in g * y * (1 - y) } })
     }
 
     /// `max(x, 0)`.
@@ -56,7 +53,7 @@ extension Tensor {
         let y = Elementwise.map(self) { Swift.max($0, 0) }
         return try y.recorded(
             .relu, at: CallSite(file, line), input: self, saving: .output,
-            backward: { ctx in Operands(Elementwise.zipSameReusing(&ctx.grad, ctx.saved[0]) { g, y in y > 0 ? g : 0 }) })
+            pointwise: { g, y, n, _ in Pointwise.update(g, y, n) { g, y in y > 0 ? g : 0 } })
     }
 
     /// Every element limited to `lower...upper`; the gradient passes only where the input was inside.

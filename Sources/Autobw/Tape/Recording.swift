@@ -125,14 +125,14 @@ enum Recording {
     /// `append` for an operation with one input and one output.
     static func append(
         op: OpName, site: CallSite?, input: Tensor, output: inout Tensor, saving saved: OneInputSaved,
-        constant: Float, backward: @escaping Backward, context: RecordingContext
+        constant: Float, rule: BackwardRule, context: RecordingContext
     ) throws {
         if input.trace.isRecordedOnlyOutside(context.isRecording) { throw TensorError.valueFromInactiveTape(op: op.rawValue) }
         let site = resolved(site, in: context)
         for tape in context.tapes {
             let slot = tape.append(
                 op: op, scope: context.scope, site: site, input: input, output: output, saving: saved, constant: constant,
-                backward: backward)
+                rule: rule)
             guard let slot else { continue }
             try mark(&output, slot: slot, on: tape)
         }
@@ -225,6 +225,29 @@ extension Tensor {
         _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing, constant: Float = 0,
         backward: @autoclosure () -> Backward
     ) throws -> Tensor {
+        try recorded(op, at: site, input: input, saving: saving, constant: constant, rule: .closure(backward()))
+    }
+
+    /// `recorded` for an elementwise operation with one input whose backward rewrites the incoming gradient in
+    /// place, element by element: `gradient(g, s, n, c)` gets the gradient's elements, those of the value kept by
+    /// `saving` (the gradient's own when nothing is kept), the element count and `constant`.
+    consuming func recorded(
+        _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing, constant: Float = 0,
+        pointwise gradient: PointwiseGradient
+    ) throws -> Tensor {
+        try recorded(op, at: site, input: input, saving: saving, constant: constant, rule: .pointwise(gradient))
+    }
+
+    /// `recorded` for an operation with one input whose gradient is the incoming gradient unchanged.
+    consuming func recordedPassingGradientThrough(_ op: OpName, at site: CallSite? = nil, input: Tensor) throws -> Tensor {
+        try recorded(op, at: site, input: input, saving: .nothing, constant: 0, rule: .identity)
+    }
+
+    @inline(__always)
+    private consuming func recorded(
+        _ op: OpName, at site: CallSite?, input: Tensor, saving: OneInputSaved, constant: Float,
+        rule: @autoclosure () -> BackwardRule
+    ) throws -> Tensor {
         guard let context = Recording.context else {
             try Recording.checkNotRecordingElsewhere(op: op, inputs: { Operands(input) })
             return self
@@ -232,7 +255,7 @@ extension Tensor {
         guard !context.tapes.isEmpty else { return self }
         var output = self
         try Recording.append(
-            op: op, site: site, input: input, output: &output, saving: saving, constant: constant, backward: backward(),
+            op: op, site: site, input: input, output: &output, saving: saving, constant: constant, rule: rule(),
             context: context)
         return output
     }

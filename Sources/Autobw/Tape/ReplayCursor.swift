@@ -17,17 +17,20 @@ struct ReplayCursor {
     /// gradient is summarised once, when sent, not again when received.
     var summaries: [GradientSummary?] = []
 
-    init(recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
-        self.recorded = recorded
-        self.keepsSaved = keepsSaved
-        self.checksFinite = checksFinite
-        grads = []
-        swap(&grads, &self.recorded.spareGradientSlots)
+    init(recorded: consuming Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
+        // The spare list is taken out before the recording is stored: taken after, the caller's copy of the
+        // recording would still share it, and the first write below would copy the whole list.
+        var grads = [Tensor?]()
+        swap(&grads, &recorded.spareGradientSlots)
         if grads.count < recorded.values.count {
             grads.append(contentsOf: repeatElement(nil, count: recorded.values.count - grads.count))
         }
         grads[Int(start)] = seed
         next = recorded.entries.lastIndex { $0.outputs.contains(Int(start)) } ?? -1
+        self.grads = grads
+        self.recorded = recorded
+        self.keepsSaved = keepsSaved
+        self.checksFinite = checksFinite
     }
 
     mutating func runToEnd() throws {
@@ -103,6 +106,25 @@ struct ReplayCursor {
     private func runBackwardRule(
         of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
     ) throws -> InputGradients {
+        switch recorded.entries[index].rule {
+        case .identity:
+            return Operands(grad)
+        case .pointwise(let gradient):
+            var grad = grad
+            grad.makeUnique()
+            grad.storage.version &+= 1
+            let savedStart = Int(recorded.entries[index].savedStart)
+            let saved = recorded.entries[index].savedCount > 0 ? recorded.saved[savedStart].storage : grad.storage
+            gradient(grad.pointer, UnsafePointer(saved.pointer), min(grad.count, saved.count), recorded.entries[index].constant)
+            return Operands(grad)
+        case .closure(let backward):
+            return try runBackwardClosure(backward, of: index, grad: grad, laterGrads: laterGrads)
+        }
+    }
+
+    private func runBackwardClosure(
+        _ backward: Backward, of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
+    ) throws -> InputGradients {
         let inputs = recorded.entries[index].inputs
         var needsMask: UInt64 = 0
         for (i, input) in recorded.inputs[inputs].enumerated() where input.slot >= 0 && i < 64 {
@@ -114,7 +136,7 @@ struct ReplayCursor {
         var context = BackwardContext(
             grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask,
             constant: recorded.entries[index].constant)
-        return try recorded.entries[index].backward(&context)
+        return try backward(&context)
     }
 
     /// One step for `ReverseReplay.step()`: the entry replayed, its gradients, and the parameters among its

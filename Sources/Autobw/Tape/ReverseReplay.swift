@@ -10,7 +10,7 @@ public final class ReverseReplay {
     @exclusivity(unchecked) private var cursor: ReplayCursor
     @exclusivity(unchecked) private var layoutStorage: RecordingLayout?
 
-    init(tape: Tape, recorded: Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
+    init(tape: Tape, recorded: consuming Tape.State, start: Int32, seed: Tensor, keepsSaved: Bool, checksFinite: Bool) {
         self.tape = tape
         cursor = ReplayCursor(
             recorded: recorded, start: start, seed: seed, keepsSaved: keepsSaved, checksFinite: checksFinite)

@@ -204,7 +204,8 @@ public final class Tape: Sendable {
             }
             return state.appendEntry(
                 op: op, scope: scope, site: site, inputStart: inputStart, outputCount: outputCount,
-                outputShape: outputShape, savedStart: savedStart, backward: backward, timed: options.contains(.timesForward))
+                outputShape: outputShape, savedStart: savedStart, rule: .closure(backward),
+                timed: options.contains(.timesForward))
         }
     }
 
@@ -212,7 +213,7 @@ public final class Tape: Sendable {
     /// are read where they are, not copied into lists first.
     func append(
         op: OpName, scope: String, site: CallSite?, input: Tensor, output: Tensor, saving saved: OneInputSaved,
-        constant: Float, backward: @escaping Backward
+        constant: Float, rule: BackwardRule
     ) -> Int32? {
         state.withLock { state -> Int32? in
             let slot = state.slot(of: input.trace, onTape: serial)
@@ -227,7 +228,7 @@ public final class Tape: Sendable {
             }
             return state.appendEntry(
                 op: op, scope: scope, site: site, inputStart: inputStart, outputCount: 1,
-                outputShape: { _ in output.dimensions }, savedStart: savedStart, constant: constant, backward: backward,
+                outputShape: { _ in output.dimensions }, savedStart: savedStart, constant: constant, rule: rule,
                 timed: options.contains(.timesForward))
         }
     }
@@ -273,7 +274,7 @@ extension Tape.State {
     /// its outputs; returns the first output's slot.
     mutating func appendEntry(
         op: OpName, scope: String, site: CallSite?, inputStart: Int, outputCount: Int, outputShape: (Int) -> Dimensions,
-        savedStart: Int, constant: Float = 0, backward: @escaping Backward, timed: Bool
+        savedStart: Int, constant: Float = 0, rule: BackwardRule, timed: Bool
     ) -> Int32 {
         let firstOutput = Int32(values.count)
         for i in 0..<outputCount { values.append(RecordedValue(shape: outputShape(i))) }
@@ -282,7 +283,7 @@ extension Tape.State {
                 op: op, scope: scope, site: site,
                 inputStart: Int32(inputStart), inputCount: Int32(inputs.count - inputStart),
                 firstOutput: firstOutput, outputCount: Int32(outputCount),
-                savedStart: Int32(savedStart), savedCount: Int32(saved.count - savedStart), backward: backward,
+                savedStart: Int32(savedStart), savedCount: Int32(saved.count - savedStart), rule: rule,
                 constant: constant))
         if timed {
             let now = Clock.nanoseconds()

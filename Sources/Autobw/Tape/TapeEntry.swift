@@ -36,7 +36,7 @@ struct TapeEntry: Sendable {
     let firstOutput: Int32, outputCount: Int32
     /// Range into `Tape.State.saved` / `savedVersions`.
     let savedStart: Int32, savedCount: Int32
-    let backward: Backward
+    let rule: BackwardRule
     /// A number the rule needs (a scalar operand), kept here so that the rule's closure captures nothing: a
     /// capturing closure is an allocation per recorded op.
     let constant: Float
