@@ -56,18 +56,22 @@ struct ReplayCursor {
     /// The gradients are moved, not copied, from slot to rule to slot: on a chain of small operations the
     /// reference counting of copies would cost more than the arithmetic.
     mutating func replay<Reporter: ReplayReporter>(_ index: Int, reporter: inout Reporter) throws {
-        let inputs = recorded.entries[index].inputs, outputs = recorded.entries[index].outputs
-        let savedRange = recorded.entries[index].savedRange
-        for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
-            throw TensorError.savedValueModified(
-                op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
+        // Fields are read through a buffer pointer: `entries[index].inputs` would copy the whole entry first.
+        let (inputs, outputs, savedRange, rule) = recorded.entries.withUnsafeBufferPointer {
+            ($0[index].inputs, $0[index].outputs, $0[index].savedRange, $0[index].rule)
+        }
+        try checkSavedValuesUnchanged(savedRange, of: index)
+        if case .closure = rule {} else {
+            return try replayElementwise(
+                index, rule: rule, input: inputs.lowerBound, output: outputs.lowerBound, saved: savedRange,
+                reporter: &reporter)
         }
         let grad = grads.take(outputs.lowerBound) ?? Tensor.filled(0, recorded.values[outputs.lowerBound].shape)
         let laterGrads: [Tensor?] = outputs.count == 1
             ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.filled(0, recorded.values[$0].shape) }
         // The reporter is a type parameter: running with `SilentReporter` compiles to no reporting code at all.
         reporter.received(grad, laterGrads, firstOutput: outputs.lowerBound, cursor: &self)
-        var sent = try runBackwardRule(of: index, grad: consume grad, laterGrads: consume laterGrads)
+        var sent = try runBackwardClosure(of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
                 op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
@@ -82,17 +86,56 @@ struct ReplayCursor {
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
                         + " \(Shape.describe(recorded.inputs[position].shape.array))")
             }
-            if checksFinite {
-                let statistics = gradient.statistics()
-                guard statistics.isFinite else {
-                    throw TensorError.nonFinite(
-                        NonFiniteValue(
-                            entry: recorded.info(ofEntry: index), location: .gradientToInput(i), statistics: statistics))
-                }
-            }
+            if checksFinite { try checkFinite(gradient, sentToInput: i, of: index) }
             reporter.accumulating(input: i, into: Int(slot), first: grads[Int(slot)] == nil, cursor: &self)
             accumulate(gradient, into: Int(slot))
         }
+        finish(index, saved: savedRange)
+    }
+
+    /// `replay` for an entry with a pointwise or pass-through rule: one input and one output of the same shape
+    /// (both guaranteed by the elementwise ops that record such rules). The incoming gradient is rewritten in
+    /// place and moved on to the input's slot, with no lists of gradients at all.
+    private mutating func replayElementwise<Reporter: ReplayReporter>(
+        _ index: Int, rule: BackwardRule, input position: Int, output: Int, saved: Range<Int>, reporter: inout Reporter
+    ) throws {
+        var gradient = grads.take(output) ?? Tensor.filled(0, recorded.values[output].shape)
+        reporter.received(gradient, [], firstOutput: output, cursor: &self)
+        if case .pointwise(let rewrite) = rule {
+            gradient.makeUnique()
+            gradient.storage.version &+= 1
+            let values = saved.isEmpty ? gradient.storage : recorded.saved[saved.lowerBound].storage
+            let constant = recorded.entries.withUnsafeBufferPointer { $0[index].constant }
+            rewrite(gradient.pointer, UnsafePointer(values.pointer), min(gradient.count, values.count), constant)
+        }
+        reporter.sent(only: gradient)
+        let slot = Int(recorded.inputs[position].slot)
+        if checksFinite { try checkFinite(gradient, sentToInput: 0, of: index) }
+        reporter.accumulating(input: 0, into: slot, first: grads[slot] == nil, cursor: &self)
+        accumulate(gradient, into: slot)
+        finish(index, saved: saved)
+    }
+
+    /// Throws when a value entry `index` saved was written after it was saved.
+    private func checkSavedValuesUnchanged(_ savedRange: Range<Int>, of index: Int) throws {
+        for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
+            throw TensorError.savedValueModified(
+                op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
+        }
+    }
+
+    /// With `TapeOptions.stopsAtNonFinite`: throws when the gradient sent to input `input` holds a NaN or an
+    /// infinity.
+    private func checkFinite(_ gradient: borrowing Tensor, sentToInput input: Int, of index: Int) throws {
+        let statistics = gradient.statistics()
+        guard statistics.isFinite else {
+            throw TensorError.nonFinite(
+                NonFiniteValue(entry: recorded.info(ofEntry: index), location: .gradientToInput(input), statistics: statistics))
+        }
+    }
+
+    /// Frees entry `index`'s saved values unless they are kept, and moves the cursor past it.
+    private mutating func finish(_ index: Int, saved savedRange: Range<Int>) {
         if !keepsSaved {
             // Free the elements; keep the shape, which the entry's description still shows.
             for i in savedRange { recorded.saved[i].releaseElements() }
@@ -101,30 +144,12 @@ struct ReplayCursor {
         stepsTaken += 1
     }
 
-    /// Calls the entry's rule. A function of its own so the context's view of the saved values is gone before
-    /// the caller releases them (otherwise releasing would copy the whole saved-value array).
-    private func runBackwardRule(
+    /// Calls the entry's rule closure. A function of its own so the context's view of the saved values is gone
+    /// before the caller releases them (otherwise releasing would copy the whole saved-value array).
+    private func runBackwardClosure(
         of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
     ) throws -> InputGradients {
-        switch recorded.entries[index].rule {
-        case .identity:
-            return Operands(grad)
-        case .pointwise(let gradient):
-            var grad = grad
-            grad.makeUnique()
-            grad.storage.version &+= 1
-            let savedStart = Int(recorded.entries[index].savedStart)
-            let saved = recorded.entries[index].savedCount > 0 ? recorded.saved[savedStart].storage : grad.storage
-            gradient(grad.pointer, UnsafePointer(saved.pointer), min(grad.count, saved.count), recorded.entries[index].constant)
-            return Operands(grad)
-        case .closure(let backward):
-            return try runBackwardClosure(backward, of: index, grad: grad, laterGrads: laterGrads)
-        }
-    }
-
-    private func runBackwardClosure(
-        _ backward: Backward, of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
-    ) throws -> InputGradients {
+        guard case .closure(let backward) = recorded.entries[index].rule else { return Operands(grad) }
         let inputs = recorded.entries[index].inputs
         var needsMask: UInt64 = 0
         for (i, input) in recorded.inputs[inputs].enumerated() where input.slot >= 0 && i < 64 {

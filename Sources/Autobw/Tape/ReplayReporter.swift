@@ -5,8 +5,14 @@ protocol ReplayReporter {
     mutating func received(_ grad: borrowing Tensor, _ later: borrowing [Tensor?], firstOutput: Int, cursor: inout ReplayCursor)
     /// What the rule sent to each input.
     mutating func sent(_ sent: borrowing InputGradients)
+    /// What a one-input rule sent to its input.
+    mutating func sent(only gradient: borrowing Tensor)
     /// Input `input`'s gradient is about to be added to `slot`; `first` when the slot had none yet.
     mutating func accumulating(input: Int, into slot: Int, first: Bool, cursor: inout ReplayCursor)
+}
+
+extension ReplayReporter {
+    mutating func sent(only gradient: borrowing Tensor) { sent(Operands(copy gradient)) }
 }
 
 /// `runToEnd()` without an observer.
@@ -15,6 +21,8 @@ struct SilentReporter: ReplayReporter {
     mutating func received(_ grad: borrowing Tensor, _ later: borrowing [Tensor?], firstOutput: Int, cursor: inout ReplayCursor) {}
     @inline(__always)
     mutating func sent(_ sent: borrowing InputGradients) {}
+    @inline(__always)
+    mutating func sent(only gradient: borrowing Tensor) {}
     @inline(__always)
     mutating func accumulating(input: Int, into slot: Int, first: Bool, cursor: inout ReplayCursor) {}
 }
