@@ -116,12 +116,17 @@ struct ReplayCursor {
         finish(index, saved: saved)
     }
 
-    /// Throws when a value entry `index` saved was written after it was saved.
+    /// Throws when a value entry `index` saved was written after it was saved. Inlined: called, it made the
+    /// caller copy the whole recording onto the stack first (a 152-byte memcpy an entry).
+    @inline(__always)
     private func checkSavedValuesUnchanged(_ savedRange: Range<Int>, of index: Int) throws {
         for i in savedRange where recorded.saved[i].storage.version != recorded.savedVersions[i] {
-            throw TensorError.savedValueModified(
-                op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
+            throw savedValueModified(index)
         }
+    }
+
+    private func savedValueModified(_ index: Int) -> TensorError {
+        .savedValueModified(op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
     }
 
     /// With `TapeOptions.stopsAtNonFinite`: throws when the gradient sent to input `input` holds a NaN or an
@@ -218,7 +223,7 @@ struct ReplayCursor {
 
     private mutating func accumulate(_ gradient: consuming Tensor, into slot: Int) {
         // A rule may hand back a recorded value (a custom op returning what it saved): keep only the numbers.
-        gradient.trace = .untracked
+        if !gradient.trace.isUntracked { gradient.trace = .untracked }
         recorded.parameter(inSlot: Int32(slot))?.accumulate(gradient)
         if var existing = grads.take(slot) {
             existing.addInPlace(gradient)
