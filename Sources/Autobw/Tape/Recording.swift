@@ -88,7 +88,7 @@ enum Recording {
         let site = resolved(site, in: context)
         for tape in context.tapes {
             let first = tape.append(
-                op: op, scope: context.scope, site: site, inputs: inputs, outputCount: outputs.count,
+                op: op, context: context, site: site, inputs: inputs, outputCount: outputs.count,
                 outputShape: { outputs.dimensions(at: $0) ?? .scalar }, saved: saved, backward: backward)
             guard let first else { continue }
             for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
@@ -115,7 +115,7 @@ enum Recording {
         for tape in context.tapes {
             let shape = output.dimensions
             let slot = tape.append(
-                op: op, scope: context.scope, site: site, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
+                op: op, context: context, site: site, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
                 saved: saved, backward: backward)
             guard let slot else { continue }
             try mark(&output, slot: slot, on: tape)
@@ -131,7 +131,7 @@ enum Recording {
         let site = resolved(site, in: context)
         for tape in context.tapes {
             let slot = tape.append(
-                op: op, scope: context.scope, site: site, input: input, output: output, saving: saved, constant: constant,
+                op: op, context: context, site: site, input: input, output: output, saving: saved, constant: constant,
                 rule: rule)
             guard let slot else { continue }
             try mark(&output, slot: slot, on: tape)

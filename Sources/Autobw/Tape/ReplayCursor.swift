@@ -126,7 +126,7 @@ struct ReplayCursor {
     }
 
     private func savedValueModified(_ index: Int) -> TensorError {
-        .savedValueModified(op: recorded.entries[index].op.rawValue, scope: recorded.entries[index].scope)
+        .savedValueModified(op: recorded.entries[index].op.rawValue, scope: recorded.scope(ofEntry: index))
     }
 
     /// With `TapeOptions.stopsAtNonFinite`: throws when the gradient sent to input `input` holds a NaN or an

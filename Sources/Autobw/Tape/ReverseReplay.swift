@@ -87,7 +87,7 @@ public final class ReverseReplay {
                 let entry = cursor.recorded.entries[index]
                 observer(
                     EntryGradientReport(
-                        entryIndex: index, op: entry.op, scope: entry.scope, incoming: reporter.incoming,
+                        entryIndex: index, op: entry.op, scope: cursor.recorded.scope(ofEntry: index), incoming: reporter.incoming,
                         sent: reporter.sent))
             }
         }

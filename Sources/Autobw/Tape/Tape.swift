@@ -33,6 +33,10 @@ public final class Tape: Sendable {
         var parameters: [Parameter] = []
         /// The names given to `watch`, by slot.
         var watchedNames: [Int32: String] = [:]
+        /// The module scopes entries were recorded in (`TapeEntry.scope` indexes this), and the recording
+        /// context whose scope is the last of them.
+        var scopes: [String] = []
+        var scopeOwner: RecordingContext?
         /// With `TapeOptions.timesForward`: each entry's forward time in nanoseconds, and when the last one ended.
         var forwardNanoseconds: [UInt64] = []
         /// With `TapeOptions.recordsOutputStatistics`: each entry's output statistics, by entry.
@@ -181,7 +185,7 @@ public final class Tape: Sendable {
     /// Appends an entry if any input is traced on this tape; returns the first output slot, or nil if nothing
     /// was recorded.
     func append(
-        op: OpName, scope: String, site: CallSite?, inputs: borrowing Operands, outputCount: Int,
+        op: OpName, context: RecordingContext, site: CallSite?, inputs: borrowing Operands, outputCount: Int,
         outputShape: (Int) -> Dimensions, saved: borrowing Operands, backward: @escaping Backward
     ) -> Int32? {
         state.withLock { state -> Int32? in
@@ -203,7 +207,7 @@ public final class Tape: Sendable {
                 state.save(shape: shape, storage: storage)
             }
             return state.appendEntry(
-                op: op, scope: scope, site: site, inputStart: inputStart, outputCount: outputCount,
+                op: op, scope: state.scopeIndex(of: context), site: site, inputStart: inputStart, outputCount: outputCount,
                 outputShape: outputShape, savedStart: savedStart, rule: .closure(backward),
                 timed: options.contains(.timesForward))
         }
@@ -212,7 +216,7 @@ public final class Tape: Sendable {
     /// `append` for an operation with one input and one output, which most are: the input and the saved value
     /// are read where they are, not copied into lists first.
     func append(
-        op: OpName, scope: String, site: CallSite?, input: Tensor, output: Tensor, saving saved: OneInputSaved,
+        op: OpName, context: RecordingContext, site: CallSite?, input: Tensor, output: Tensor, saving saved: OneInputSaved,
         constant: Float, rule: BackwardRule
     ) -> Int32? {
         state.withLock { state -> Int32? in
@@ -227,7 +231,7 @@ public final class Tape: Sendable {
             case .output: state.save(shape: output.dimensions, storage: output.storage)
             }
             return state.appendEntry(
-                op: op, scope: scope, site: site, inputStart: inputStart, outputCount: 1,
+                op: op, scope: state.scopeIndex(of: context), site: site, inputStart: inputStart, outputCount: 1,
                 outputShape: { _ in output.dimensions }, savedStart: savedStart, constant: constant, rule: rule,
                 timed: options.contains(.timesForward))
         }
@@ -273,7 +277,7 @@ extension Tape.State {
     /// Appends the entry whose inputs and saved values were appended from `inputStart` and `savedStart` on, and
     /// its outputs; returns the first output's slot.
     mutating func appendEntry(
-        op: OpName, scope: String, site: CallSite?, inputStart: Int, outputCount: Int, outputShape: (Int) -> Dimensions,
+        op: OpName, scope: Int32, site: CallSite?, inputStart: Int, outputCount: Int, outputShape: (Int) -> Dimensions,
         savedStart: Int, constant: Float = 0, rule: BackwardRule, timed: Bool
     ) -> Int32 {
         let firstOutput = Int32(values.count)
@@ -292,6 +296,20 @@ extension Tape.State {
         }
         return firstOutput
     }
+}
+
+extension Tape.State {
+    /// The index in `scopes` of `context`'s scope, added when the context changed since the last entry.
+    mutating func scopeIndex(of context: RecordingContext) -> Int32 {
+        if context !== scopeOwner {
+            if scopes.last != context.scope { scopes.append(context.scope) }
+            scopeOwner = context
+        }
+        return Int32(scopes.count - 1)
+    }
+
+    /// The module scope entry `index` was recorded in.
+    func scope(ofEntry index: Int) -> String { scopes[Int(entries[index].scope)] }
 }
 
 extension Tape.State {
@@ -326,7 +344,7 @@ extension Tape.State {
     func info(ofEntry index: Int, savedShapes: [[Int]]) -> TapeEntryInfo {
         let entry = entries[index]
         return TapeEntryInfo(
-            index: index, op: entry.op, scope: entry.scope, site: entry.site?.site,
+            index: index, op: entry.op, scope: scopes[Int(entry.scope)], site: entry.site?.site,
             inputSources: inputs[entry.inputs].map { source(ofSlot: $0.slot) },
             inputShapes: inputs[entry.inputs].map(\.shape.array), outputShapes: entry.outputs.map { values[$0].shape.array },
             savedShapes: savedShapes,

@@ -28,7 +28,9 @@ public struct BackwardContext: Sendable {
 /// holds ranges into them, which keeps recording free of per-entry array allocations.
 struct TapeEntry: Sendable {
     let op: OpName
-    let scope: String
+    /// Index into `Tape.State.scopes`: consecutive entries of one module scope share one string there, so
+    /// recording an entry retains no string.
+    let scope: Int32
     let site: CallSite?
     /// Range into `Tape.State.inputs`.
     let inputStart: Int32, inputCount: Int32

@@ -18,6 +18,8 @@ enum TapeStatePool {
         state.parameterSlots.removeAll(keepingCapacity: true)
         state.parameters.removeAll(keepingCapacity: true)
         state.watchedNames.removeAll(keepingCapacity: true)
+        state.scopes.removeAll(keepingCapacity: true)
+        state.scopeOwner = nil
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.outputStatistics = [:]
         state.leafGradients = [:]
