@@ -106,6 +106,17 @@ import Testing
         #expect(tape.entries.first?.scope == "lstm.t3")
     }
 
+    @Test func entriesKeepTheirOwnScopesWhenScopesAlternate() throws {
+        let tape = Tape()
+        let x = tape.watch(Tensor([1]))
+        _ = try tape.record { () throws -> Tensor in
+            var y = try x * 2
+            for name in ["a", "b", "a", "a"] { y = try withScope(name) { try y * 2 } }
+            return try withScope("b") { try withScope("c") { try y + 1 } }
+        }
+        #expect(tape.entries.map(\.scope) == ["", "a", "b", "a", "a", "b.c"])
+    }
+
     @Test func detachedValuesGetNoGradient() throws {
         let tape = Tape()
         let x = tape.watch(Tensor([2]))
