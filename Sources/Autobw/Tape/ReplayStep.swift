@@ -67,9 +67,10 @@ public struct ParameterGradient: Sendable {
 final class RecordingLayout: Sendable {
     let recording: Tape.State
     /// The shapes of the saved values, indexed like `Tape.State.saved`.
-    let savedShapes: [[Int]]
+    /// As plain data: building an array per saved value up front cost stepping more than the step itself.
+    let savedShapes: [Dimensions]
 
-    init(recording: Tape.State, savedShapes: [[Int]]) {
+    init(recording: Tape.State, savedShapes: [Dimensions]) {
         self.recording = recording
         self.savedShapes = savedShapes
     }

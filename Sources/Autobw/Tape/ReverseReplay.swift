@@ -67,7 +67,7 @@ public final class ReverseReplay {
     private var layout: RecordingLayout {
         if let layoutStorage { return layoutStorage }
         var recording = cursor.recorded
-        let savedShapes = recording.saved.map(\.shape)
+        let savedShapes = recording.saved.map(\.dimensions)
         recording.saved = []
         recording.savedVersions = []
         recording.leafGradients = [:]

@@ -336,18 +336,18 @@ extension Tape.State {
 extension Tape.State {
     /// The displayable description of entry `index`.
     func info(ofEntry index: Int) -> TapeEntryInfo {
-        info(ofEntry: index, savedShapes: saved[entries[index].savedRange].map(\.shape))
+        info(ofEntry: index, savedShapes: saved[entries[index].savedRange].map(\.dimensions))
     }
 
     /// The description of entry `index`, given the shapes of its saved values (which a layout snapshot of the
     /// recording does not keep).
-    func info(ofEntry index: Int, savedShapes: [[Int]]) -> TapeEntryInfo {
+    func info(ofEntry index: Int, savedShapes: [Dimensions]) -> TapeEntryInfo {
         let entry = entries[index]
         return TapeEntryInfo(
             index: index, op: entry.op, scope: scopes[Int(entry.scope)], site: entry.site?.site,
             inputSources: inputs[entry.inputs].map { source(ofSlot: $0.slot) },
             inputShapes: inputs[entry.inputs].map(\.shape.array), outputShapes: entry.outputs.map { values[$0].shape.array },
-            savedShapes: savedShapes,
+            savedShapes: savedShapes.map(\.array),
             forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil,
             outputStatistics: outputStatistics[index])
     }
