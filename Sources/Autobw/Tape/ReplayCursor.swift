@@ -61,7 +61,11 @@ struct ReplayCursor {
             ($0[index].inputs, $0[index].outputs, $0[index].savedRange, $0[index].rule)
         }
         try checkSavedValuesUnchanged(savedRange, of: index)
-        if case .closure = rule {} else {
+        let backward: Backward
+        switch rule {
+        case .closure(let closure):
+            backward = closure
+        case .identity, .pointwise:
             return try replayElementwise(
                 index, rule: rule, input: inputs.lowerBound, output: outputs.lowerBound, saved: savedRange,
                 reporter: &reporter)
@@ -71,7 +75,7 @@ struct ReplayCursor {
             ? [] : outputs.dropFirst().map { grads.take($0) ?? Tensor.filled(0, recorded.values[$0].shape) }
         // The reporter is a type parameter: running with `SilentReporter` compiles to no reporting code at all.
         reporter.received(grad, laterGrads, firstOutput: outputs.lowerBound, cursor: &self)
-        var sent = try runBackwardClosure(of: index, grad: consume grad, laterGrads: consume laterGrads)
+        var sent = try run(backward, of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
                 op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
@@ -151,10 +155,9 @@ struct ReplayCursor {
 
     /// Calls the entry's rule closure. A function of its own so the context's view of the saved values is gone
     /// before the caller releases them (otherwise releasing would copy the whole saved-value array).
-    private func runBackwardClosure(
-        of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
+    private func run(
+        _ backward: Backward, of index: Int, grad: consuming Tensor, laterGrads: consuming [Tensor?]
     ) throws -> InputGradients {
-        guard case .closure(let backward) = recorded.entries[index].rule else { return Operands(grad) }
         let inputs = recorded.entries[index].inputs
         var needsMask: UInt64 = 0
         for (i, input) in recorded.inputs[inputs].enumerated() where input.slot >= 0 && i < 64 {
