@@ -106,6 +106,17 @@ import Testing
         #expect(tape.entries.first?.scope == "lstm.t3")
     }
 
+    @Test func aTapeRecordedButNeverReplayedIsFreed() throws {
+        weak var released: Tape?
+        do {
+            let tape = Tape()
+            released = tape
+            let x = tape.watch(Tensor([1]))
+            _ = try tape.record { try withScope("layer") { try x * 2 } }
+        }
+        #expect(released == nil)
+    }
+
     @Test func entriesKeepTheirOwnScopesWhenScopesAlternate() throws {
         let tape = Tape()
         let x = tape.watch(Tensor([1]))

@@ -14,12 +14,18 @@ final class RecordingContext: Sendable {
     let site: CallSite?
     /// True only for `outside`.
     let isOutside: Bool
+    /// Unique among the contexts of the process (from 1), so a tape can tell that the context changed without
+    /// holding on to it: holding it would hold the tapes it names, the tape itself among them.
+    let serial: UInt64
+
+    private static let nextSerial = Atomic<UInt64>(0)
 
     init(tapes: [Tape], scope: String, site: CallSite?, isOutside: Bool = false) {
         self.tapes = tapes
         self.scope = scope
         self.site = site
         self.isOutside = isOutside
+        serial = RecordingContext.nextSerial.add(1, ordering: .relaxed).newValue
     }
 
     /// Inside `withoutRecording`: nothing records, on purpose.

@@ -33,10 +33,10 @@ public final class Tape: Sendable {
         var parameters: [Parameter] = []
         /// The names given to `watch`, by slot.
         var watchedNames: [Int32: String] = [:]
-        /// The module scopes entries were recorded in (`TapeEntry.scope` indexes this), and the recording
-        /// context whose scope is the last of them.
+        /// The module scopes entries were recorded in (`TapeEntry.scope` indexes this), and the serial of the
+        /// recording context whose scope is the last of them (0 for none).
         var scopes: [String] = []
-        var scopeOwner: RecordingContext?
+        var scopeOwner: UInt64 = 0
         /// With `TapeOptions.timesForward`: each entry's forward time in nanoseconds, and when the last one ended.
         var forwardNanoseconds: [UInt64] = []
         /// With `TapeOptions.recordsOutputStatistics`: each entry's output statistics, by entry.
@@ -301,9 +301,9 @@ extension Tape.State {
 extension Tape.State {
     /// The index in `scopes` of `context`'s scope, added when the context changed since the last entry.
     mutating func scopeIndex(of context: RecordingContext) -> Int32 {
-        if context !== scopeOwner {
+        if context.serial != scopeOwner {
             if scopes.last != context.scope { scopes.append(context.scope) }
-            scopeOwner = context
+            scopeOwner = context.serial
         }
         return Int32(scopes.count - 1)
     }

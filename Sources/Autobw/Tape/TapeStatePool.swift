@@ -19,7 +19,7 @@ enum TapeStatePool {
         state.parameters.removeAll(keepingCapacity: true)
         state.watchedNames.removeAll(keepingCapacity: true)
         state.scopes.removeAll(keepingCapacity: true)
-        state.scopeOwner = nil
+        state.scopeOwner = 0
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.outputStatistics = [:]
         state.leafGradients = [:]
