@@ -10,19 +10,8 @@ enum Elementwise {
         return out
     }
 
-    /// `f` applied to every element of `x`, written over `x`'s own elements when nothing else holds them (the
-    /// incoming gradient of a backward rule, which the replay hands over), else into a new tensor: an allocation
-    /// and a free fewer per elementwise rule on the replay.
-    @inline(__always)
-    static func mapReusing(_ x: inout Tensor, _ f: (Float) -> Float) -> Tensor {
-        guard isKnownUniquelyReferenced(&x.storage) else { return map(x, f) }
-        x.storage.version &+= 1
-        let p = x.pointer
-        for i in 0..<x.count { p[i] = f(p[i]) }
-        return x
-    }
-
-    /// `zipSame`, written over `a`'s elements when nothing else holds them (see `mapReusing`).
+    /// `zipSame`, written over `a`'s elements when nothing else holds them (the incoming gradient of a backward
+    /// rule, which the replay hands over), else into a new tensor: an allocation and a free fewer per rule.
     @inline(__always)
     static func zipSameReusing(_ a: inout Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         guard isKnownUniquelyReferenced(&a.storage), a.count == b.count else { return zipSame(a, b, f) }
