@@ -9,12 +9,13 @@ enum BackwardRule: Sendable {
     case closure(Backward)
     /// The gradient passes to the one input unchanged (`x + c`).
     case identity
-    /// The gradient of the one input is the incoming gradient rewritten in place by a pointwise function.
-    case pointwise(PointwiseGradient)
+    /// The gradient of the one input is the incoming gradient rewritten in place by a pointwise function, which
+    /// also gets `constant` (the op's scalar operand): kept here, the function captures nothing.
+    case pointwise(PointwiseGradient, constant: Float)
 }
 
 /// Rewrites `count` gradient elements in place, reading the op's one saved value (or the gradient itself when it
-/// saved nothing) and its constant (`ctx.constant` of a closure rule). A C function pointer: a closure literal
+/// saved nothing) and the op's constant. A C function pointer: a closure literal
 /// that captures nothing converts to one, and calling it costs one indirect call.
 typealias PointwiseGradient = @convention(c) (
     _ gradient: UnsafeMutablePointer<Float>, _ saved: UnsafePointer<Float>, _ count: Int, _ constant: Float

@@ -131,14 +131,13 @@ enum Recording {
     /// `append` for an operation with one input and one output.
     static func append(
         op: OpName, site: CallSite?, input: Tensor, output: inout Tensor, saving saved: OneInputSaved,
-        constant: Float, rule: BackwardRule, context: RecordingContext
+        rule: BackwardRule, context: RecordingContext
     ) throws {
         if input.trace.isRecordedOnlyOutside(context.isRecording) { throw TensorError.valueFromInactiveTape(op: op.rawValue) }
         let site = resolved(site, in: context)
         for tape in context.tapes {
             let slot = tape.append(
-                op: op, context: context, site: site, input: input, output: output, saving: saved, constant: constant,
-                rule: rule)
+                op: op, context: context, site: site, input: input, output: output, saving: saved, rule: rule)
             guard let slot else { continue }
             try mark(&output, slot: slot, on: tape)
         }
@@ -225,13 +224,12 @@ extension Tensor {
     }
 
     /// `recorded` for an operation with one input, which most are: the input is read where it is, not copied
-    /// into a list, `saving` names the one value kept for backward, if any, and `constant` is a number the rule
-    /// reads back as `ctx.constant` instead of capturing it.
+    /// into a list, and `saving` names the one value kept for backward, if any.
     consuming func recorded(
-        _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing, constant: Float = 0,
+        _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing,
         backward: @autoclosure () -> Backward
     ) throws -> Tensor {
-        try recorded(op, at: site, input: input, saving: saving, constant: constant, rule: .closure(backward()))
+        try recorded(op, at: site, input: input, saving: saving, rule: .closure(backward()))
     }
 
     /// `recorded` for an elementwise operation with one input whose backward rewrites the incoming gradient in
@@ -241,18 +239,17 @@ extension Tensor {
         _ op: OpName, at site: CallSite? = nil, input: Tensor, saving: OneInputSaved = .nothing, constant: Float = 0,
         pointwise gradient: PointwiseGradient
     ) throws -> Tensor {
-        try recorded(op, at: site, input: input, saving: saving, constant: constant, rule: .pointwise(gradient))
+        try recorded(op, at: site, input: input, saving: saving, rule: .pointwise(gradient, constant: constant))
     }
 
     /// `recorded` for an operation with one input whose gradient is the incoming gradient unchanged.
     consuming func recordedPassingGradientThrough(_ op: OpName, at site: CallSite? = nil, input: Tensor) throws -> Tensor {
-        try recorded(op, at: site, input: input, saving: .nothing, constant: 0, rule: .identity)
+        try recorded(op, at: site, input: input, saving: .nothing, rule: .identity)
     }
 
     @inline(__always)
     private consuming func recorded(
-        _ op: OpName, at site: CallSite?, input: Tensor, saving: OneInputSaved, constant: Float,
-        rule: @autoclosure () -> BackwardRule
+        _ op: OpName, at site: CallSite?, input: Tensor, saving: OneInputSaved, rule: @autoclosure () -> BackwardRule
     ) throws -> Tensor {
         guard let context = Recording.context else {
             try Recording.checkNotRecordingElsewhere(op: op, inputs: { Operands(input) })
@@ -261,8 +258,7 @@ extension Tensor {
         guard !context.tapes.isEmpty else { return self }
         var output = self
         try Recording.append(
-            op: op, site: site, input: input, output: &output, saving: saving, constant: constant, rule: rule(),
-            context: context)
+            op: op, site: site, input: input, output: &output, saving: saving, rule: rule(), context: context)
         return output
     }
 

@@ -105,11 +105,10 @@ struct ReplayCursor {
     ) throws {
         var gradient = grads.take(output) ?? Tensor.filled(0, recorded.values[output].shape)
         reporter.received(gradient, [], firstOutput: output, cursor: &self)
-        if case .pointwise(let rewrite) = rule {
+        if case .pointwise(let rewrite, let constant) = rule {
             gradient.makeUnique()
             gradient.storage.version &+= 1
             let values = saved.isEmpty ? gradient.storage : recorded.saved[saved.lowerBound].storage
-            let constant = recorded.entries.withUnsafeBufferPointer { $0[index].constant }
             rewrite(gradient.pointer, UnsafePointer(values.pointer), min(gradient.count, values.count), constant)
         }
         reporter.sent(only: gradient)
@@ -166,9 +165,7 @@ struct ReplayCursor {
         // Most entries save nothing: then no slice of the tape's array (a retain and a release of it).
         let savedRange = recorded.entries[index].savedRange
         let saved = SavedValues(values: savedRange.isEmpty ? [] : recorded.saved[savedRange])
-        var context = BackwardContext(
-            grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask,
-            constant: recorded.entries[index].constant)
+        var context = BackwardContext(grad: grad, laterGrads: laterGrads, saved: saved, needsMask: needsMask)
         return try backward(&context)
     }
 

@@ -217,7 +217,7 @@ public final class Tape: Sendable {
     /// are read where they are, not copied into lists first.
     func append(
         op: OpName, context: RecordingContext, site: CallSite?, input: Tensor, output: Tensor, saving saved: OneInputSaved,
-        constant: Float, rule: BackwardRule
+        rule: BackwardRule
     ) -> Int32? {
         state.withLock { state -> Int32? in
             let slot = state.slot(of: input.trace, onTape: serial)
@@ -232,7 +232,7 @@ public final class Tape: Sendable {
             }
             return state.appendEntry(
                 op: op, scope: state.scopeIndex(of: context), site: site, inputStart: inputStart, outputCount: 1,
-                outputShape: { _ in output.dimensions }, savedStart: savedStart, constant: constant, rule: rule,
+                outputShape: { _ in output.dimensions }, savedStart: savedStart, rule: rule,
                 timed: options.contains(.timesForward))
         }
     }
@@ -278,7 +278,7 @@ extension Tape.State {
     /// its outputs; returns the first output's slot.
     mutating func appendEntry(
         op: OpName, scope: Int32, site: CallSite?, inputStart: Int, outputCount: Int, outputShape: (Int) -> Dimensions,
-        savedStart: Int, constant: Float = 0, rule: BackwardRule, timed: Bool
+        savedStart: Int, rule: BackwardRule, timed: Bool
     ) -> Int32 {
         let firstOutput = Int32(values.count)
         for i in 0..<outputCount { values.append(RecordedValue(shape: outputShape(i))) }
@@ -287,8 +287,7 @@ extension Tape.State {
                 op: op, scope: scope, site: site,
                 inputStart: Int32(inputStart), inputCount: Int32(inputs.count - inputStart),
                 firstOutput: firstOutput, outputCount: Int32(outputCount),
-                savedStart: Int32(savedStart), savedCount: Int32(saved.count - savedStart), rule: rule,
-                constant: constant))
+                savedStart: Int32(savedStart), savedCount: Int32(saved.count - savedStart), rule: rule))
         if timed {
             let now = Clock.nanoseconds()
             forwardNanoseconds.append(now &- lastMark)

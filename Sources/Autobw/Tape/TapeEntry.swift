@@ -14,8 +14,6 @@ public struct BackwardContext: Sendable {
     /// The values the operation saved for backward, in the order it saved them.
     public let saved: SavedValues
     let needsMask: UInt64
-    /// The number the op recorded for its rule (`recorded(_:input:constant:...)`), 0 when none.
-    let constant: Float
 
     /// The gradient of each output (zeros for outputs no gradient reached).
     public var outputGrads: [Tensor?] { [grad] + laterGrads }
@@ -39,9 +37,6 @@ struct TapeEntry: Sendable {
     /// Range into `Tape.State.saved` / `savedVersions`.
     let savedStart: Int32, savedCount: Int32
     let rule: BackwardRule
-    /// A number the rule needs (a scalar operand), kept here so that the rule's closure captures nothing: a
-    /// capturing closure is an allocation per recorded op.
-    let constant: Float
 
     var inputs: Range<Int> { Int(inputStart)..<Int(inputStart + inputCount) }
     var outputs: Range<Int> { Int(firstOutput)..<Int(firstOutput + outputCount) }
