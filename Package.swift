@@ -30,8 +30,10 @@ let package = Package(
         .target(name: "CPUFeatures", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // An LSTM step's element-wise loops, compiled for AVX-512, AVX2 and the baseline, picked at load time.
         .target(name: "CLSTMGates", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // Products with a right operand packed once (an LSTM's recurrent weight), for AVX-512 and AVX2.
+        .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
-        .target(name: "Autobw", dependencies: ["CPUFeatures", "CLSTMGates"]),
+        .target(name: "Autobw", dependencies: ["CPUFeatures", "CLSTMGates", "CPackedGEMM"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),

@@ -36,20 +36,8 @@ import Testing
             // op(A)[i, p] and op(B)[p, j] in the row-major layouts the flags describe.
             func elementA(_ i: Int, _ p: Int) -> Double { Double(transposeA ? a[p * m + i] : a[i * k + p]) }
             func elementB(_ p: Int, _ j: Int) -> Double { Double(transposeB ? b[j * k + p] : b[p * n + j]) }
-            var worst = 0.0
-            for i in 0..<m {
-                for j in 0..<n {
-                    var sum = 0.0, magnitude = 0.0
-                    for p in 0..<k {
-                        sum += elementA(i, p) * elementB(p, j)
-                        magnitude += abs(elementA(i, p) * elementB(p, j))
-                    }
-                    let expected = Double(alpha) * sum + Double(beta) * Double(original[i * n + j])
-                    let bound = 4 * Double(Float.ulpOfOne) * (Double(k) * abs(Double(alpha)) * magnitude
-                        + abs(Double(beta) * Double(original[i * n + j]))) + 1e-6
-                    worst = max(worst, abs(Double(c[i * n + j]) - expected) / bound)
-                }
-            }
+            let worst = gemmErrorOverBound(
+                m: m, n: n, k: k, alpha: alpha, beta: beta, a: elementA, b: elementB, original: original, result: c)
             #expect(worst <= 1, "m \(m) n \(n) k \(k) transposes \(transposeA) \(transposeB) alpha \(alpha) beta \(beta) on \(BLAS.coreName): error \(worst) x bound")
         }
     }

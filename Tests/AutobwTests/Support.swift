@@ -46,3 +46,27 @@ func expectParameterGradients(
     let report = try gradCheck(parameters: parameters, function)
     #expect(report.passed, "\(report)", sourceLocation: sourceLocation)
 }
+
+/// The largest error of a float GEMM result `c` (`m x n`, row-major) against `alpha op(a) op(b) + beta original`
+/// computed in Float64, in units of a rounding bound that grows with `k` and the terms' magnitudes: at most 1 for a
+/// correct product.
+func gemmErrorOverBound(
+    m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float, a: (Int, Int) -> Double, b: (Int, Int) -> Double,
+    original: [Float], result c: [Float]
+) -> Double {
+    var worst = 0.0
+    for i in 0..<m {
+        for j in 0..<n {
+            var sum = 0.0, magnitude = 0.0
+            for p in 0..<k {
+                sum += a(i, p) * b(p, j)
+                magnitude += abs(a(i, p) * b(p, j))
+            }
+            let expected = Double(alpha) * sum + Double(beta) * Double(original[i * n + j])
+            let bound = 4 * Double(Float.ulpOfOne) * (Double(k) * abs(Double(alpha)) * magnitude
+                + abs(Double(beta) * Double(original[i * n + j]))) + 1e-6
+            worst = max(worst, abs(Double(c[i * n + j]) - expected) / bound)
+        }
+    }
+    return worst
+}

@@ -4,7 +4,7 @@
 /// a char-rnn step. Per timestep the forward does one GEMM (`h Wh`, accumulated onto the precomputed input
 /// gates) and the fused gate loops; the backward does one GEMM per timestep for the hidden-state gradient and
 /// then the recurrent weight gradient for all timesteps as a single large GEMM, which OpenBLAS runs far more
-/// efficiently than fifty small ones.
+/// efficiently than fifty small ones. The per-timestep products keep `Wh` (and `Wh^T`) packed (`PackedMatrix`).
 extension Tensor {
     /// Runs the recurrence over `inputGates` `[time, batch, 4 * hidden]` (the input-to-gates products of every
     /// timestep) with recurrent weight `wh` `[hidden, 4 * hidden]`, `bias` `[4 * hidden]` and initial state
@@ -32,13 +32,12 @@ extension Tensor {
         var previousHidden = UnsafePointer(h0.pointer), previousCell = UnsafePointer(c0.pointer)
         // A fresh sequence starts from zeros, whose recurrent product needs no GEMM.
         let initialHiddenIsZero = UnsafeBufferPointer(start: h0.pointer, count: step).allSatisfy { $0 == 0 }
+        let recurrentWeight = PackedMatrix(wh, transposed: false)
         for t in 0..<time {
             let z = activations.pointer + t * gateStep
             z.update(from: inputGates.pointer + t * gateStep, count: gateStep)
             if t > 0 || !initialHiddenIsZero {
-                BLAS.sgemm(
-                    transposeA: false, transposeB: false, m: batch, n: 4 * width, k: width,
-                    a: previousHidden, b: wh.pointer, beta: 1, c: z)
+                recurrentWeight.multiply(previousHidden, rows: batch, beta: 1, into: z)
             }
             LSTMKernels.activationsInPlace(z, bias: bias.pointer, batch: batch, width: width)
             LSTMKernels.cellUpdate(
@@ -64,6 +63,7 @@ extension Tensor {
                 let dCell = (ctx.outputGrads[2] ?? .filled(0, [batch, width])).copied()
                 let dGates = Tensor.uninitialized([time, batch, 4 * width])
                 let dh = Tensor.uninitialized([batch, width])
+                let transposedWeight = PackedMatrix(wh, transposed: true)
                 for t in stride(from: time - 1, through: 0, by: -1) {
                     for j in 0..<step { dh.pointer[j] = dHiddens.pointer[t * step + j] + dHidden.pointer[j] }
                     LSTMKernels.cellBackward(
@@ -73,9 +73,7 @@ extension Tensor {
                         dGates: dGates.pointer + t * gateStep, dPreviousCell: dCell.pointer, batch: batch, width: width)
                     // dh_{t-1} = dz_t Wh^T (at t = 0 that is the initial state's gradient, skipped when unused)
                     if t == 0 && !ctx.needsGradient(3) { continue }
-                    BLAS.sgemm(
-                        transposeA: false, transposeB: true, m: batch, n: width, k: 4 * width,
-                        a: dGates.pointer + t * gateStep, b: wh.pointer, c: dHidden.pointer)
+                    transposedWeight.multiply(dGates.pointer + t * gateStep, rows: batch, beta: 0, into: dHidden.pointer)
                 }
                 var dWh: Tensor? = nil
                 if ctx.needsGradient(1) {

@@ -1,0 +1,68 @@
+#include "CPackedGEMM.h"
+
+#if defined(__x86_64__)
+
+#define SUFFIX avx512
+#define TARGET __attribute__((target("avx512f,fma")))
+#define LANES 16
+#define ROWS 10
+#include "packed_gemm_kernel.h"
+#undef SUFFIX
+#undef TARGET
+#undef LANES
+#undef ROWS
+
+#define SUFFIX avx2
+#define TARGET __attribute__((target("avx2,fma")))
+#define LANES 8
+#define ROWS 6
+#include "packed_gemm_kernel.h"
+#undef SUFFIX
+#undef TARGET
+#undef LANES
+#undef ROWS
+
+static long panel_width(int kernel) {
+    switch (kernel) {
+    case AUTOBW_PACKED_GEMM_AVX512: return 32;
+    case AUTOBW_PACKED_GEMM_AVX2: return 16;
+    default: return 0;
+    }
+}
+
+#else
+static long panel_width(int kernel) { (void)kernel; return 0; }
+#endif
+
+long autobw_packed_gemm_size(int kernel, long k, long n) {
+    long width = panel_width(kernel);
+    return width == 0 ? 0 : (n + width - 1) / width * width * k;
+}
+
+// Panel after panel of `width` columns, each `k` rows of `width` floats; the last panel is padded with zeros.
+void autobw_packed_gemm_pack(
+    int kernel, long k, long n, const float *b, long row_stride, long column_stride, float *packed) {
+    long width = panel_width(kernel);
+    for (long j = 0; width > 0 && j < n; j += width) {
+        float *panel = packed + j * k;
+        long columns = n - j < width ? n - j : width;
+        for (long p = 0; p < k; p++) {
+            const float *source = b + p * row_stride + j * column_stride;
+            for (long q = 0; q < columns; q++) panel[p * width + q] = source[q * column_stride];
+            for (long q = columns; q < width; q++) panel[p * width + q] = 0;
+        }
+    }
+}
+
+void autobw_packed_gemm(
+    int kernel, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+#if defined(__x86_64__)
+    switch (kernel) {
+    case AUTOBW_PACKED_GEMM_AVX512: multiply_avx512(m, n, k, a, lda, packed, beta, c, ldc); break;
+    case AUTOBW_PACKED_GEMM_AVX2: multiply_avx2(m, n, k, a, lda, packed, beta, c, ldc); break;
+    default: break;
+    }
+#else
+    (void)kernel; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)beta; (void)c; (void)ldc;
+#endif
+}

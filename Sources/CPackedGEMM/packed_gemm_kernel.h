@@ -1,0 +1,78 @@
+// One kernel body, included by packed_gemm.c once per instruction set with these defined:
+//   SUFFIX  the name suffix of this instruction set's functions
+//   TARGET  the function attribute enabling its instructions
+//   LANES   floats per vector register
+//   ROWS    rows of `a` per tile; ROWS * 2 accumulators, two vectors for `b` and a broadcast fit in registers
+// A tile is ROWS x (2 * LANES) of `c`, accumulated over all of `k` in registers and written once.
+
+#define JOIN_(base, suffix) base##_##suffix
+#define JOIN(base, suffix) JOIN_(base, suffix)
+#define VECTOR JOIN(vector, SUFFIX)
+#define WIDTH (2 * LANES)
+
+// aligned(4): rows of `a` and `c` need not be aligned to a vector.
+typedef float VECTOR __attribute__((ext_vector_type(LANES), aligned(4)));
+
+// `rows` is a constant at every call, so the unrolled row loops keep each accumulator in its own register.
+TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
+    int rows, long k, const float *a, long lda, const float *panel, float beta, float *c, long ldc, long columns) {
+    VECTOR sum[ROWS][2];
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) sum[r][0] = sum[r][1] = 0;
+    for (long p = 0; p < k; p++) {
+        VECTOR left = *(const VECTOR *)(panel + p * WIDTH), right = *(const VECTOR *)(panel + p * WIDTH + LANES);
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            if (r < rows) {
+                VECTOR x = a[r * lda + p];
+                sum[r][0] += x * left;
+                sum[r][1] += x * right;
+            }
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        if (r >= rows) continue;
+        float *out = c + r * ldc;
+        if (columns == WIDTH) {
+            if (beta != 0) {
+                sum[r][0] += beta * *(VECTOR *)out;
+                sum[r][1] += beta * *(VECTOR *)(out + LANES);
+            }
+            *(VECTOR *)out = sum[r][0];
+            *(VECTOR *)(out + LANES) = sum[r][1];
+        } else {
+            // The last panel of an `n` that is not a multiple of WIDTH: its padding columns are not written.
+            float spill[WIDTH];
+            *(VECTOR *)spill = sum[r][0];
+            *(VECTOR *)(spill + LANES) = sum[r][1];
+            for (long j = 0; j < columns; j++) out[j] = beta != 0 ? spill[j] + beta * out[j] : spill[j];
+        }
+    }
+}
+
+TARGET static void JOIN(multiply, SUFFIX)(
+    long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+    // Panel by panel, so that one panel of `b` (k x WIDTH) stays in cache while every row of `a` meets it.
+    for (long j = 0; j < n; j += WIDTH) {
+        const float *panel = packed + j * k;
+        long columns = n - j < WIDTH ? n - j : WIDTH;
+        long i = 0;
+        for (; i + ROWS <= m; i += ROWS) JOIN(tile, SUFFIX)(ROWS, k, a + i * lda, lda, panel, beta, c + i * ldc + j, ldc, columns);
+        switch (m - i) {
+#define REMAINDER(count) \
+    case count: \
+        JOIN(tile, SUFFIX)(count < ROWS ? count : ROWS, k, a + i * lda, lda, panel, beta, c + i * ldc + j, ldc, columns); \
+        break;
+            REMAINDER(1) REMAINDER(2) REMAINDER(3) REMAINDER(4) REMAINDER(5) REMAINDER(6) REMAINDER(7) REMAINDER(8)
+            REMAINDER(9)
+#undef REMAINDER
+        default: break;
+        }
+    }
+}
+
+#undef VECTOR
+#undef WIDTH
+#undef JOIN
+#undef JOIN_
