@@ -59,11 +59,29 @@ import Testing
     }
 
     @Test func theFastestKernelRunsWhenOpenBLASRunsOnOneThread() {
-        if BLAS.threadCount == 1 {
-            #expect(PackedMatrix.preferredKernel == PackedMatrix.supportedKernels.first)
-        } else {
-            #expect(PackedMatrix.preferredKernel == nil)
-        }
+        let fastest = BLAS.threadCount == 1 ? PackedMatrix.supportedKernels.first : nil
+        #expect(PackedMatrix.preferredKernel == fastest)
+        // A char-rnn layer's input product, and shapes OpenBLAS keeps: few rows, a long `k`, a narrow `n`.
+        #expect(PackedMatrix.kernel(rows: 2500, k: 128, n: 512) == fastest)
+        #expect(PackedMatrix.kernel(rows: 50, k: 128, n: 512) == nil)
+        #expect(PackedMatrix.kernel(rows: 2500, k: 2048, n: 512) == nil)
+        #expect(PackedMatrix.kernel(rows: 2500, k: 128, n: 16) == nil)
+    }
+
+    /// `matmul` takes a kernel for products with many rows; its gradient with respect to the left factor is
+    /// such a product with the right factor transposed.
+    @Test(arguments: [false, true])
+    func matmulWithManyRowsMatchesAFloat64Reference(transposeOther: Bool) throws {
+        var inputs = Inputs(seed: 33)
+        let (m, k, n) = (97, 40, 70)
+        let a = try inputs.uniform([m, k]), b = try inputs.uniform(transposeOther ? [n, k] : [k, n])
+        let (left, right) = (a.scalars, b.scalars)
+        let c = try a.matmul(b, transposeOther: transposeOther)
+        let worst = gemmErrorOverBound(
+            m: m, n: n, k: k, beta: 0, a: { Double(left[$0 * k + $1]) },
+            b: { Double(transposeOther ? right[$1 * k + $0] : right[$0 * n + $1]) },
+            original: [Float](repeating: 0, count: m * n), result: c.scalars)
+        #expect(worst <= 1, "error \(worst) x bound, kernel \(String(describing: PackedMatrix.kernel(rows: m, k: k, n: n)))")
     }
 
     @Test func theKernelsFollowTheCPUsFlags() {

@@ -1,13 +1,15 @@
 import CPackedGEMM
 
-/// The right operand `b` of many products `c = a b + beta c`, packed once: an LSTM's recurrent weight meets a
-/// new hidden state at every timestep, forward and backward.
+/// The right operand `b` of products `c = a b + beta c`, packed once for kernels of our own: an LSTM's recurrent
+/// weight meets a new hidden state at every timestep, forward and backward, and a layer's weight meets a large
+/// left operand once.
 ///
-/// OpenBLAS repacks `b` on every call (its interface cannot keep a packed operand), and on these short, thin
-/// products (`[50 x 128] x [128 x 512]`) its kernels ran at about half their large-GEMM speed inside a char-rnn
-/// step. The kernels in `CPackedGEMM` keep `b` packed and a tile of `c` in registers over all of `k`. Where the
-/// CPU has neither AVX-512 nor AVX2, or OpenBLAS runs on several threads (it splits a product between them and
-/// these kernels do not), products go to OpenBLAS unchanged.
+/// OpenBLAS repacks both operands on every call (its interface cannot keep one packed), so a recurrence repacks
+/// its weight 50 times a sequence, and a product with thousands of rows copies them all first; on an LSTM's
+/// recurrent shapes (`[50 x 128] x [128 x 512]`, `[50 x 512] x [512 x 128]`) its kernels also ran slower than
+/// these in a loop with everything in cache. The kernels in `CPackedGEMM` read `a` where it is and keep a tile of
+/// `c` in registers over all of `k`. Where the CPU has neither AVX-512 nor AVX2, or OpenBLAS runs on several
+/// threads (it splits a product between them; these kernels run on one), products go to OpenBLAS unchanged.
 final class PackedMatrix {
     /// A packing and multiplying kernel, by the instruction set it needs.
     enum Kernel: Int32, CaseIterable, Sendable {
@@ -32,45 +34,78 @@ final class PackedMatrix {
     /// The kernel new packings use: the fastest the CPU runs while OpenBLAS runs on one thread, else none.
     static var preferredKernel: Kernel? { BLAS.threadCount == 1 ? supportedKernels.first : nil }
 
+    /// The kernel for a one-off product `[m, k] x [k, n]` (packing `b` included), or nil where OpenBLAS is
+    /// faster: without a kernel for this CPU, on several OpenBLAS threads, for few rows (packing `b` would not
+    /// pay off), for a `k` whose panels outgrow the core's cache (these kernels do not block `k`), for narrow
+    /// `n` (panels are padded to 32 columns) or a `b` too large to pack cheaply.
+    static func kernel(rows m: Int, k: Int, n: Int) -> Kernel? {
+        guard m >= 64, k <= 512, n >= 32, k * n <= 1 << 18 else { return nil }
+        return preferredKernel
+    }
+
     /// `k`, the rows of `op(b)`.
     let rows: Int
     /// `n`, the columns of `op(b)` and of every product.
     let columns: Int
+    private let storage: Storage
+
+    private enum Storage {
+        /// `op(b)` packed for `kernel`, in memory this object owns.
+        case packed(Kernel, UnsafeMutablePointer<Float>)
+        /// `b` as it is, for OpenBLAS, with `op` transposing it or not.
+        case unpacked(Tensor, transposed: Bool)
+    }
+
     /// The kernel `b` was packed for; nil when OpenBLAS multiplies.
-    let kernel: Kernel?
-    private let source: Tensor
-    private let transposed: Bool
-    private let packed: UnsafeMutablePointer<Float>?
+    var kernel: Kernel? {
+        if case .packed(let kernel, _) = storage { return kernel }
+        return nil
+    }
 
     /// Packs `op(b)`: the matrix `b` itself (`[k, n]`), or with `transposed` its transpose (`b` is `[n, k]`).
     /// Callers have checked that `b` is a matrix.
     init(_ b: Tensor, transposed: Bool, kernel: Kernel? = PackedMatrix.preferredKernel) {
-        (source, self.transposed, self.kernel) = (b, transposed, kernel)
         (rows, columns) = transposed ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
         guard let kernel else {
-            packed = nil
+            storage = .unpacked(b, transposed: transposed)
             return
         }
-        let count = autobw_packed_gemm_size(kernel.rawValue, rows, columns)
-        // A cache line's alignment, so that each packed row of a panel is loaded whole.
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        let floats = memory.bindMemory(to: Float.self, capacity: max(count, 1))
-        let (rowStride, columnStride) = transposed ? (1, rows) : (columns, 1)
-        autobw_packed_gemm_pack(kernel.rawValue, rows, columns, b.pointer, rowStride, columnStride, floats)
-        packed = floats
+        storage = .packed(kernel, Self.pack(b.pointer, rows: rows, columns: columns, transposed: transposed, for: kernel))
     }
 
-    deinit { packed?.deallocate() }
+    /// Packs `op(b)` (`rows x columns`) for `kernel` from `b`, stored row-major as `op(b)` or, with `transposed`,
+    /// as its transpose. `b` is read only here.
+    init(_ b: UnsafePointer<Float>, rows: Int, columns: Int, transposed: Bool, kernel: Kernel) {
+        (self.rows, self.columns) = (rows, columns)
+        storage = .packed(kernel, Self.pack(b, rows: rows, columns: columns, transposed: transposed, for: kernel))
+    }
+
+    private static func pack(
+        _ b: UnsafePointer<Float>, rows: Int, columns: Int, transposed: Bool, for kernel: Kernel
+    ) -> UnsafeMutablePointer<Float> {
+        let count = max(autobw_packed_gemm_size(kernel.rawValue, rows, columns), 1)
+        // A cache line's alignment, so that each packed row of a panel is loaded whole.
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        let packed = memory.bindMemory(to: Float.self, capacity: count)
+        let (rowStride, columnStride) = transposed ? (1, rows) : (columns, 1)
+        autobw_packed_gemm_pack(kernel.rawValue, rows, columns, b, rowStride, columnStride, packed)
+        return packed
+    }
+
+    deinit {
+        if case .packed(_, let memory) = storage { memory.deallocate() }
+    }
 
     /// `c = a op(b) + beta c` for a contiguous row-major `a` (`[m, k]`) and `c` (`[m, n]`). With `beta == 0`, `c`
     /// is only written.
     func multiply(_ a: UnsafePointer<Float>, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>) {
-        guard let kernel, let packed else {
+        switch storage {
+        case .packed(let kernel, let packed):
+            autobw_packed_gemm(kernel.rawValue, m, columns, rows, a, rows, packed, beta, c, columns)
+        case .unpacked(let b, let transposed):
             BLAS.sgemm(
-                transposeA: false, transposeB: transposed, m: m, n: columns, k: rows, a: a,
-                b: source.pointer, beta: beta, c: c)
-            return
+                transposeA: false, transposeB: transposed, m: m, n: columns, k: rows, a: a, b: b.pointer, beta: beta,
+                c: c)
         }
-        autobw_packed_gemm(kernel.rawValue, m, columns, rows, a, rows, packed, beta, c, columns)
     }
 }

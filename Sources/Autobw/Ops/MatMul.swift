@@ -89,6 +89,11 @@ struct MatMul {
             c.initialize(repeating: 0, count: batch * m * n)
             return
         }
+        if batch == 1, let kernel = PackedMatrix.kernel(rows: m, k: k, n: n), !transposeA {
+            let packed = PackedMatrix(b, rows: k, columns: n, transposed: transposeB, kernel: kernel)
+            packed.multiply(a, rows: m, beta: 0, into: c)
+            return
+        }
         for i in 0..<batch {
             BLAS.sgemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
