@@ -62,9 +62,14 @@ void autobw_lstm_activations(
         const float *x = xg + row * gates;
         const float *h = hg ? hg + row * gates : NULL;
         float *a = act + row * gates;
+        // `a` is often `x` itself (in place): each element is read before it is written at the same index, so
+        // the loops are safe to vectorise, but the compiler's overlap check would send them down its scalar path
+        // (a third of this function's time once).
         if (h) {
+#pragma clang loop vectorize(assume_safety)
             for (long k = 0; k < gates; k++) a[k] = x[k] + h[k] + bias[k];
         } else {
+#pragma clang loop vectorize(assume_safety)
             for (long k = 0; k < gates; k++) a[k] = x[k] + bias[k];
         }
         for (long k = 0; k < 3 * width; k++) a[k] = fast_sigmoid(a[k]);
