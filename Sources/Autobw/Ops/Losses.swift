@@ -25,8 +25,7 @@ extension Tensor {
         var total: Double = 0
         for (r, target) in targets.enumerated() {
             let x = pointer + r * classes, p = probabilities.pointer + r * classes
-            let logSum = Softmax.logSumExp(x, classes)
-            for i in 0..<classes { p[i] = FastMath.exp(x[i] - logSum) }
+            let logSum = Softmax.probabilities(x, into: p, classes)
             total += Double(logSum - x[target])
         }
         let loss = Tensor(scalar: Float(total / Double(Swift.max(rows, 1))))

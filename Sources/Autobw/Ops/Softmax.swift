@@ -69,13 +69,27 @@ enum Softmax {
         return top + Foundation.log(total)
     }
 
+    /// Writes `softmax(x[0..<width])` to `p` and returns `log(sum(exp(x)))`, stably, with one exponential per
+    /// element: the exponentials are kept and scaled, not recomputed (the loops vectorise; the sum is short).
+    @inline(__always)
+    static func probabilities(
+        _ x: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>, _ width: Int
+    ) -> Float {
+        var top = -Float.infinity
+        for i in 0..<width { top = Swift.max(top, x[i]) }
+        for i in 0..<width { p[i] = FastMath.exp(x[i] - top) }
+        // An infinite or NaN row: exp(x - top) already says what there is to say (NaN or 0 and 1).
+        guard top.isFinite else { return top }
+        var total: Float = 0
+        for i in 0..<width { total += p[i] }
+        let inverse = 1 / total
+        for i in 0..<width { p[i] *= inverse }
+        return top + Foundation.log(total)
+    }
+
     static func probabilities(_ x: Tensor) -> Tensor {
         let y = Tensor.uninitialized(x.shape)
-        forEachRow(x) { row, width in
-            let src = x.pointer + row, dst = y.pointer + row
-            let logSum = logSumExp(src, width)
-            for i in 0..<width { dst[i] = FastMath.exp(src[i] - logSum) }
-        }
+        forEachRow(x) { row, width in _ = probabilities(x.pointer + row, into: y.pointer + row, width) }
         return y
     }
 }
