@@ -51,24 +51,31 @@ TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
     }
 }
 
+// A tile of ROWS rows of `a` meets every panel before the next tile starts: its rows stay in the nearest cache
+// while `b` streams from the next one (it was packed to fit there), and `a` is read from memory once. With
+// panels outermost instead, `a` was read once per panel, and a product with thousands of rows ran about 10%
+// slower.
+TARGET static inline __attribute__((always_inline)) void JOIN(tiles, SUFFIX)(
+    int rows, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+    for (long j = 0; j < n; j += WIDTH) {
+        long columns = n - j < WIDTH ? n - j : WIDTH;
+        JOIN(tile, SUFFIX)(rows, k, a, lda, packed + j * k, beta, c + j, ldc, columns);
+    }
+}
+
 TARGET static void JOIN(multiply, SUFFIX)(
     long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
-    // Panel by panel, so that one panel of `b` (k x WIDTH) stays in cache while every row of `a` meets it.
-    for (long j = 0; j < n; j += WIDTH) {
-        const float *panel = packed + j * k;
-        long columns = n - j < WIDTH ? n - j : WIDTH;
-        long i = 0;
-        for (; i + ROWS <= m; i += ROWS) JOIN(tile, SUFFIX)(ROWS, k, a + i * lda, lda, panel, beta, c + i * ldc + j, ldc, columns);
-        switch (m - i) {
+    long i = 0;
+    for (; i + ROWS <= m; i += ROWS) JOIN(tiles, SUFFIX)(ROWS, n, k, a + i * lda, lda, packed, beta, c + i * ldc, ldc);
+    switch (m - i) {
 #define REMAINDER(count) \
     case count: \
-        JOIN(tile, SUFFIX)(count < ROWS ? count : ROWS, k, a + i * lda, lda, panel, beta, c + i * ldc + j, ldc, columns); \
+        JOIN(tiles, SUFFIX)(count < ROWS ? count : ROWS, n, k, a + i * lda, lda, packed, beta, c + i * ldc, ldc); \
         break;
-            REMAINDER(1) REMAINDER(2) REMAINDER(3) REMAINDER(4) REMAINDER(5) REMAINDER(6) REMAINDER(7) REMAINDER(8)
-            REMAINDER(9)
+        REMAINDER(1) REMAINDER(2) REMAINDER(3) REMAINDER(4) REMAINDER(5) REMAINDER(6) REMAINDER(7) REMAINDER(8)
+        REMAINDER(9)
 #undef REMAINDER
-        default: break;
-        }
+    default: break;
     }
 }
 

@@ -39,7 +39,7 @@ final class PackedMatrix {
     /// pay off), for a `k` whose panels outgrow the core's cache (these kernels do not block `k`), for narrow
     /// `n` (panels are padded to 32 columns) or a `b` too large to pack cheaply.
     static func kernel(rows m: Int, k: Int, n: Int) -> Kernel? {
-        guard m >= 64, k <= 512, n >= 32, k * n <= 1 << 18 else { return nil }
+        guard m >= 64, k <= 512, n >= 32, k * n <= 1 << 17 else { return nil }
         return preferredKernel
     }
 
