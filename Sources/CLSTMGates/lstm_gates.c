@@ -115,7 +115,7 @@ static inline __attribute__((always_inline)) void cell_backward_row(
 WIDEST_VECTORS
 void autobw_lstm_cell_backward(
     const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
-    const float *d_cell_next, float *d_gates, float *d_previous_cell, long batch, long width) {
+    const float *d_cell_next, float *d_gates, float *d_previous_cell, float *d_bias, long batch, long width) {
     for (long row = 0; row < batch; row++) {
         long s = row * width, g = row * 4 * width;
         // In place, the compiler sees one pointer read and written at the same index: no overlap checks,
@@ -128,6 +128,11 @@ void autobw_lstm_cell_backward(
             cell_backward_row(
                 act + g, previous_cell + s, tanh_cell + s, d_hidden + s, d_cell_next + s, d_gates + g,
                 d_previous_cell + s, width);
+        }
+        // Summed here, while the row is in cache: a pass over all timesteps' gate gradients afterwards reads
+        // them back from memory.
+        if (d_bias) {
+            for (long k = 0; k < 4 * width; k++) d_bias[k] += d_gates[g + k];
         }
     }
 }

@@ -66,7 +66,9 @@ TARGET static inline __attribute__((always_inline)) void JOIN(tiles, SUFFIX)(
 TARGET static void JOIN(multiply, SUFFIX)(
     long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
     long i = 0;
-    for (; i + ROWS <= m; i += ROWS) JOIN(tiles, SUFFIX)(ROWS, n, k, a + i * lda, lda, packed, beta, c + i * ldc, ldc);
+    for (; i + ROWS <= m; i += ROWS) {
+        JOIN(tiles, SUFFIX)(ROWS, n, k, a + i * lda, lda, packed, beta, c + i * ldc, ldc);
+    }
     switch (m - i) {
 #define REMAINDER(count) \
     case count: \

@@ -3,9 +3,10 @@ import CLSTMGates
 /// The loops of an LSTM step, shared by the single-step and whole-layer fused ops. They run in C
 /// (`CLSTMGates`), compiled for the CPU's widest vector units; the arithmetic is `FastMath`'s.
 enum LSTMKernels {
-    /// `activations = [sigmoid | sigmoid | sigmoid | tanh](xGates + hGates + bias)` row by row.
+    /// `activations = [sigmoid | sigmoid | sigmoid | tanh](xGates + hGates + bias)` row by row; without `hGates`,
+    /// of `xGates + bias`.
     static func activations(
-        _ xg: UnsafePointer<Float>, _ hg: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ xg: UnsafePointer<Float>, _ hg: UnsafePointer<Float>?, _ b: UnsafePointer<Float>,
         into act: UnsafeMutablePointer<Float>, batch: Int, width: Int
     ) {
         autobw_lstm_activations(xg, hg, b, act, batch, width)
@@ -28,7 +29,7 @@ enum LSTMKernels {
 
     /// The step's backward: gate pre-activation gradients and the previous cell's gradient, from the hidden
     /// and cell gradients. `dCellNext` and `dPreviousCell` may be the same buffer (each element is read
-    /// before it is written).
+    /// before it is written). Given `dBias`, every row of `dGates` is also added to it.
     ///
     ///     dc = dc' + dh * o * (1 - tanh(c')^2)
     ///     dz_i = dc * g * i(1-i)   dz_f = dc * c * f(1-f)   dz_o = dh * tanh(c') * o(1-o)   dz_g = dc * i * (1-g^2)
@@ -36,8 +37,9 @@ enum LSTMKernels {
     static func cellBackward(
         activations act: UnsafePointer<Float>, previousCell c: UnsafePointer<Float>, tanhCell tc: UnsafePointer<Float>,
         dHidden dh: UnsafePointer<Float>, dCellNext: UnsafePointer<Float>, dGates dz: UnsafeMutablePointer<Float>,
-        dPreviousCell: UnsafeMutablePointer<Float>, batch: Int, width: Int
+        dPreviousCell: UnsafeMutablePointer<Float>, addingBiasGradientTo dBias: UnsafeMutablePointer<Float>? = nil,
+        batch: Int, width: Int
     ) {
-        autobw_lstm_cell_backward(act, c, tc, dh, dCellNext, dz, dPreviousCell, batch, width)
+        autobw_lstm_cell_backward(act, c, tc, dh, dCellNext, dz, dPreviousCell, dBias, batch, width)
     }
 }

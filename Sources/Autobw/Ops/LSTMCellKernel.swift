@@ -39,11 +39,12 @@ extension Tensor {
                 let dh = ctx.outputGrads[0] ?? .filled(0, [batch, width])
                 let dCellNext = ctx.outputGrads[1] ?? .filled(0, [batch, width])
                 let dGates = Tensor.uninitialized([batch, 4 * width]), dCell = Tensor.uninitialized([batch, width])
+                let dBias = Tensor.filled(0, [4 * width])
                 LSTMKernels.cellBackward(
                     activations: ctx.saved[0].pointer, previousCell: ctx.saved[1].pointer,
                     tanhCell: ctx.saved[2].pointer, dHidden: dh.pointer, dCellNext: dCellNext.pointer,
-                    dGates: dGates.pointer, dPreviousCell: dCell.pointer, batch: batch, width: width)
-                let dBias = Elementwise.sum(dGates, to: [4 * width])
+                    dGates: dGates.pointer, dPreviousCell: dCell.pointer, addingBiasGradientTo: dBias.pointer,
+                    batch: batch, width: width)
                 return Operands([dGates, dGates, dBias, dCell])
             })
         return (outputs[0], outputs[1])

@@ -34,12 +34,14 @@ extension Tensor {
         let initialHiddenIsZero = UnsafeBufferPointer(start: h0.pointer, count: step).allSatisfy { $0 == 0 }
         let recurrentWeight = PackedMatrix(wh, transposed: false)
         for t in 0..<time {
-            let z = activations.pointer + t * gateStep
-            z.update(from: inputGates.pointer + t * gateStep, count: gateStep)
+            let z = activations.pointer + t * gateStep, x = inputGates.pointer + t * gateStep
             if t > 0 || !initialHiddenIsZero {
+                z.update(from: x, count: gateStep)
                 recurrentWeight.multiply(previousHidden, rows: batch, beta: 1, into: z)
+                LSTMKernels.activationsInPlace(z, bias: bias.pointer, batch: batch, width: width)
+            } else {
+                LSTMKernels.activations(x, nil, bias.pointer, into: z, batch: batch, width: width)
             }
-            LSTMKernels.activationsInPlace(z, bias: bias.pointer, batch: batch, width: width)
             LSTMKernels.cellUpdate(
                 z, previousCell, nextCell: cells.pointer + t * step, tanhCell: tanhCells.pointer + t * step,
                 hidden: hiddens.pointer + t * step, batch: batch, width: width)
@@ -62,6 +64,7 @@ extension Tensor {
                 let dHidden = (ctx.outputGrads[1] ?? .filled(0, [batch, width])).copied()
                 let dCell = (ctx.outputGrads[2] ?? .filled(0, [batch, width])).copied()
                 let dGates = Tensor.uninitialized([time, batch, 4 * width])
+                let dBias = ctx.needsGradient(2) ? Tensor.filled(0, [4 * width]) : nil
                 let dh = Tensor.uninitialized([batch, width])
                 let transposedWeight = PackedMatrix(wh, transposed: true)
                 for t in stride(from: time - 1, through: 0, by: -1) {
@@ -70,24 +73,30 @@ extension Tensor {
                         activations: act.pointer + t * gateStep,
                         previousCell: t > 0 ? cells.pointer + (t - 1) * step : c0.pointer,
                         tanhCell: tanhCells.pointer + t * step, dHidden: dh.pointer, dCellNext: dCell.pointer,
-                        dGates: dGates.pointer + t * gateStep, dPreviousCell: dCell.pointer, batch: batch, width: width)
+                        dGates: dGates.pointer + t * gateStep, dPreviousCell: dCell.pointer,
+                        addingBiasGradientTo: dBias?.pointer, batch: batch, width: width)
                     // dh_{t-1} = dz_t Wh^T (at t = 0 that is the initial state's gradient, skipped when unused)
                     if t == 0 && !ctx.needsGradient(3) { continue }
                     transposedWeight.multiply(dGates.pointer + t * gateStep, rows: batch, beta: 0, into: dHidden.pointer)
                 }
                 var dWh: Tensor? = nil
                 if ctx.needsGradient(1) {
-                    // dWh = sum_t h_{t-1}^T dz_t: one GEMM over [h0; h_1 ... h_{T-1}] and all of dz.
-                    let previous = Tensor.uninitialized([time * batch, width])
-                    previous.pointer.update(from: h0.pointer, count: step)
-                    (previous.pointer + step).update(from: hiddens.pointer, count: (time - 1) * step)
-                    let gradient = Tensor.uninitialized([width, 4 * width])
-                    BLAS.sgemm(
-                        transposeA: true, transposeB: false, m: width, n: 4 * width, k: time * batch,
-                        a: previous.pointer, b: dGates.pointer, c: gradient.pointer)
+                    // dWh = sum_t h_{t-1}^T dz_t: one GEMM over [h0; h_1 ... h_{T-1}] and all of dz. A zero h0
+                    // adds nothing, so then the GEMM starts at t = 1 and reads the saved hiddens where they are.
+                    let gradient = Tensor.filled(0, [width, 4 * width])
+                    var (previous, first) = (hiddens, 1)
+                    if !initialHiddenIsZero {
+                        (previous, first) = (Tensor.uninitialized([time * batch, width]), 0)
+                        previous.pointer.update(from: h0.pointer, count: step)
+                        (previous.pointer + step).update(from: hiddens.pointer, count: (time - 1) * step)
+                    }
+                    if time > first {
+                        BLAS.sgemm(
+                            transposeA: true, transposeB: false, m: width, n: 4 * width, k: (time - first) * batch,
+                            a: previous.pointer, b: dGates.pointer + first * gateStep, c: gradient.pointer)
+                    }
                     dWh = gradient
                 }
-                let dBias = ctx.needsGradient(2) ? Elementwise.sum(dGates, to: [4 * width]) : nil
                 return Operands([dGates, dWh, dBias, ctx.needsGradient(3) ? dHidden : nil, dCell])
             })
         return (outputs[0], outputs[1], outputs[2])
