@@ -67,8 +67,12 @@ extension Tensor {
                 let dBias = ctx.needsGradient(2) ? Tensor.filled(0, [4 * width]) : nil
                 let dh = Tensor.uninitialized([batch, width])
                 let transposedWeight = PackedMatrix(wh, transposed: true)
+                // Pointers taken once: read through the tensors, each element reloads its storage's address and
+                // the loop stays scalar.
+                let (dhOut, fromOutput, fromNext) = (dh.pointer, UnsafePointer(dHiddens.pointer), UnsafePointer(dHidden.pointer))
                 for t in stride(from: time - 1, through: 0, by: -1) {
-                    for j in 0..<step { dh.pointer[j] = dHiddens.pointer[t * step + j] + dHidden.pointer[j] }
+                    let fromOutputNow = fromOutput + t * step
+                    for j in 0..<step { dhOut[j] = fromOutputNow[j] + fromNext[j] }
                     LSTMKernels.cellBackward(
                         activations: act.pointer + t * gateStep,
                         previousCell: t > 0 ? cells.pointer + (t - 1) * step : c0.pointer,
