@@ -3,8 +3,8 @@ import Testing
 @testable import Autobw
 
 /// The packed-operand products an LSTM layer runs per timestep (`PackedMatrix`), under every kernel this CPU runs
-/// and under OpenBLAS, against a Float64 reference. `scripts/test` also runs the LSTM module tests with OpenBLAS
-/// on one thread, where the layer itself takes the packed kernels.
+/// and under OpenBLAS, against a Float64 reference. `scripts/test` also runs the matmul tests with OpenBLAS on
+/// one thread, where `matmul` itself takes the packed kernels for products with many rows.
 @Suite struct PackedMatrixTests {
     /// Every way a product can run here: each kernel the CPU has, and OpenBLAS (`nil`).
     static let kernels: [PackedMatrix.Kernel?] = PackedMatrix.supportedKernels + [nil]
@@ -58,9 +58,14 @@ import Testing
         #expect(finite, "NaN from the output buffer leaked into a product with beta 0")
     }
 
-    @Test func theFastestKernelRunsWhenOpenBLASRunsOnOneThread() {
+    @Test func recurrencesTakeTheFastestKernelAtAnyThreadCount() throws {
+        let weight = try Tensor(shape: [4, 8], scalars: (0..<32).map { Float($0) })
+        #expect(PackedMatrix(weight, transposed: false).kernel == PackedMatrix.supportedKernels.first)
+        #expect(PackedMatrix(weight, transposed: true).kernel == PackedMatrix.supportedKernels.first)
+    }
+
+    @Test func oneOffProductsTakeTheFastestKernelWhenOpenBLASRunsOnOneThread() {
         let fastest = BLAS.threadCount == 1 ? PackedMatrix.supportedKernels.first : nil
-        #expect(PackedMatrix.preferredKernel == fastest)
         // A char-rnn layer's input product, and shapes OpenBLAS keeps: few rows, a long `k`, a narrow `n`.
         #expect(PackedMatrix.kernel(rows: 2500, k: 128, n: 512) == fastest)
         #expect(PackedMatrix.kernel(rows: 50, k: 128, n: 512) == nil)

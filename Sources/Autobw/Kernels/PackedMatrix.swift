@@ -8,8 +8,11 @@ import CPackedGEMM
 /// its weight 50 times a sequence, and a product with thousands of rows copies them all first; on an LSTM's
 /// recurrent shapes (`[50 x 128] x [128 x 512]`, `[50 x 512] x [512 x 128]`) its kernels also ran slower than
 /// these in a loop with everything in cache. The kernels in `CPackedGEMM` read `a` where it is and keep a tile of
-/// `c` in registers over all of `k`. Where the CPU has neither AVX-512 nor AVX2, or OpenBLAS runs on several
-/// threads (it splits a product between them; these kernels run on one), products go to OpenBLAS unchanged.
+/// `c` in registers over all of `k`. They run on one thread. A recurrence takes them at any thread count: on two
+/// threads of a 2-vCPU VM its char-rnn step ran 36-41 ms with them against 41-48 ms with OpenBLAS splitting each
+/// small product, when the VM ran its two vCPUs at the speed of one, and 31-34 against 29-32 ms when it did not.
+/// One-off products take them only while OpenBLAS runs on one thread; where the CPU has neither AVX-512 nor
+/// AVX2, products go to OpenBLAS unchanged.
 final class PackedMatrix {
     /// A packing and multiplying kernel, by the instruction set it needs.
     enum Kernel: Int32, CaseIterable, Sendable {
@@ -31,16 +34,16 @@ final class PackedMatrix {
         return Kernel.allCases.filter { $0.requiredFlags.allSatisfy(flags.contains) }
     }()
 
-    /// The kernel new packings use: the fastest the CPU runs while OpenBLAS runs on one thread, else none.
-    static var preferredKernel: Kernel? { BLAS.threadCount == 1 ? supportedKernels.first : nil }
+    /// The kernel for an operand that many products share: the fastest the CPU runs.
+    static var fastestKernel: Kernel? { supportedKernels.first }
 
     /// The kernel for a one-off product `[m, k] x [k, n]` (packing `b` included), or nil where OpenBLAS is
     /// faster: without a kernel for this CPU, on several OpenBLAS threads, for few rows (packing `b` would not
     /// pay off), for a `k` whose panels outgrow the core's cache (these kernels do not block `k`), for narrow
     /// `n` (panels are padded to 32 columns) or a `b` too large to pack cheaply.
     static func kernel(rows m: Int, k: Int, n: Int) -> Kernel? {
-        guard m >= 64, k <= 512, n >= 32, k * n <= 1 << 17 else { return nil }
-        return preferredKernel
+        guard m >= 64, k <= 512, n >= 32, k * n <= 1 << 17, BLAS.threadCount == 1 else { return nil }
+        return fastestKernel
     }
 
     /// `k`, the rows of `op(b)`.
@@ -64,7 +67,7 @@ final class PackedMatrix {
 
     /// Packs `op(b)`: the matrix `b` itself (`[k, n]`), or with `transposed` its transpose (`b` is `[n, k]`).
     /// Callers have checked that `b` is a matrix.
-    init(_ b: Tensor, transposed: Bool, kernel: Kernel? = PackedMatrix.preferredKernel) {
+    init(_ b: Tensor, transposed: Bool, kernel: Kernel? = PackedMatrix.fastestKernel) {
         (rows, columns) = transposed ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
         guard let kernel else {
             storage = .unpacked(b, transposed: transposed)
