@@ -87,13 +87,14 @@ extension Tensor {
                 if ctx.needsGradient(1) {
                     // dWh = sum_t h_{t-1}^T dz_t: one GEMM over [h0; h_1 ... h_{T-1}] and all of dz. A zero h0
                     // adds nothing, so then the GEMM starts at t = 1 and reads the saved hiddens where they are.
-                    let gradient = Tensor.filled(0, [width, 4 * width])
                     var (previous, first) = (hiddens, 1)
                     if !initialHiddenIsZero {
                         (previous, first) = (Tensor.uninitialized([time * batch, width]), 0)
                         previous.pointer.update(from: h0.pointer, count: step)
                         (previous.pointer + step).update(from: hiddens.pointer, count: (time - 1) * step)
                     }
+                    // A one-step sequence from a zero state has no product to run: its gradient is zero.
+                    let gradient = time > first ? Tensor.uninitialized([width, 4 * width]) : .filled(0, [width, 4 * width])
                     if time > first {
                         BLAS.sgemm(
                             transposeA: true, transposeB: false, m: width, n: 4 * width, k: (time - first) * batch,

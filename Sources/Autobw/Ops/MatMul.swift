@@ -89,7 +89,7 @@ struct MatMul {
             c.initialize(repeating: 0, count: batch * m * n)
             return
         }
-        if batch == 1, let kernel = PackedMatrix.kernel(rows: m, k: k, n: n), !transposeA {
+        if !transposeA, batch == 1, let kernel = PackedMatrix.kernel(rows: m, k: k, n: n) {
             let packed = PackedMatrix(b, rows: k, columns: n, transposed: transposeB, kernel: kernel)
             packed.multiply(a, rows: m, beta: 0, into: c)
             return
