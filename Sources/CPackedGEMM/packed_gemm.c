@@ -55,14 +55,16 @@ void autobw_packed_gemm_pack(
 }
 
 void autobw_packed_gemm(
-    int kernel, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta,
+    float *c, long ldc) {
 #if defined(__x86_64__)
     switch (kernel) {
-    case AUTOBW_PACKED_GEMM_AVX512: multiply_avx512(m, n, k, a, lda, packed, beta, c, ldc); break;
-    case AUTOBW_PACKED_GEMM_AVX2: multiply_avx2(m, n, k, a, lda, packed, beta, c, ldc); break;
+    case AUTOBW_PACKED_GEMM_AVX512: multiply_avx512(a_transposed, m, n, k, a, lda, packed, beta, c, ldc); break;
+    case AUTOBW_PACKED_GEMM_AVX2: multiply_avx2(a_transposed, m, n, k, a, lda, packed, beta, c, ldc); break;
     default: break;
     }
 #else
-    (void)kernel; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)beta; (void)c; (void)ldc;
+    (void)kernel; (void)a_transposed; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)beta;
+    (void)c; (void)ldc;
 #endif
 }

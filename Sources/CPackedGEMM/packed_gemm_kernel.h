@@ -13,9 +13,12 @@
 // aligned(4): rows of `a` and `c` need not be aligned to a vector.
 typedef float VECTOR __attribute__((ext_vector_type(LANES), aligned(4)));
 
-// `rows` is a constant at every call, so the unrolled row loops keep each accumulator in its own register.
+// `rows` and `a_transposed` are constants at every call, so the unrolled row loops keep each accumulator in its
+// own register and the broadcasts' addresses need no multiplication. Element (r, p) of the left operand is
+// `a[r * lda + p]`, or with `a_transposed` `a[p * lda + r]`: then a tile's rows are adjacent floats of one row.
 TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
-    int rows, long k, const float *a, long lda, const float *panel, float beta, float *c, long ldc, long columns) {
+    int rows, int a_transposed, long k, const float *a, long lda, const float *panel, float beta, float *c, long ldc,
+    long columns) {
     VECTOR sum[ROWS][2];
 #pragma unroll
     for (int r = 0; r < ROWS; r++) sum[r][0] = sum[r][1] = 0;
@@ -24,7 +27,7 @@ TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
 #pragma unroll
         for (int r = 0; r < ROWS; r++) {
             if (r < rows) {
-                VECTOR x = a[r * lda + p];
+                VECTOR x = a_transposed ? a[p * lda + r] : a[r * lda + p];
                 sum[r][0] += x * left;
                 sum[r][1] += x * right;
             }
@@ -56,28 +59,45 @@ TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
 // panels outermost instead, `a` was read once per panel, and a product with thousands of rows ran about 10%
 // slower.
 TARGET static inline __attribute__((always_inline)) void JOIN(tiles, SUFFIX)(
-    int rows, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+    int rows, int a_transposed, long n, long k, const float *a, long lda, const float *packed, float beta, float *c,
+    long ldc) {
     for (long j = 0; j < n; j += WIDTH) {
         long columns = n - j < WIDTH ? n - j : WIDTH;
-        JOIN(tile, SUFFIX)(rows, k, a, lda, packed + j * k, beta, c + j, ldc, columns);
+        JOIN(tile, SUFFIX)(rows, a_transposed, k, a, lda, packed + j * k, beta, c + j, ldc, columns);
     }
 }
 
-TARGET static void JOIN(multiply, SUFFIX)(
-    long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+TARGET static inline __attribute__((always_inline)) void JOIN(multiply_rows, SUFFIX)(
+    int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c,
+    long ldc) {
     long i = 0;
+    // The first row of tile i: row i of `a`, or with `a_transposed` its column i.
+#define TILE_ROWS(first) (a_transposed ? a + (first) : a + (first) * lda)
     for (; i + ROWS <= m; i += ROWS) {
-        JOIN(tiles, SUFFIX)(ROWS, n, k, a + i * lda, lda, packed, beta, c + i * ldc, ldc);
+        JOIN(tiles, SUFFIX)(ROWS, a_transposed, n, k, TILE_ROWS(i), lda, packed, beta, c + i * ldc, ldc);
     }
     switch (m - i) {
 #define REMAINDER(count) \
     case count: \
-        JOIN(tiles, SUFFIX)(count < ROWS ? count : ROWS, n, k, a + i * lda, lda, packed, beta, c + i * ldc, ldc); \
+        JOIN(tiles, SUFFIX)( \
+            count < ROWS ? count : ROWS, a_transposed, n, k, TILE_ROWS(i), lda, packed, beta, c + i * ldc, ldc); \
         break;
         REMAINDER(1) REMAINDER(2) REMAINDER(3) REMAINDER(4) REMAINDER(5) REMAINDER(6) REMAINDER(7) REMAINDER(8)
         REMAINDER(9)
 #undef REMAINDER
+#undef TILE_ROWS
     default: break;
+    }
+}
+
+// One instantiation per orientation of `a`, so each inner loop has its addressing fixed.
+TARGET static void JOIN(multiply, SUFFIX)(
+    int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c,
+    long ldc) {
+    if (a_transposed) {
+        JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, packed, beta, c, ldc);
+    } else {
+        JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, packed, beta, c, ldc);
     }
 }
 

@@ -92,6 +92,30 @@ import Testing
         }
     }
 
+    /// Eleven units: the recurrent weight gradient's terms fill a whole kernel tile (10 rows) and a partial one,
+    /// and its 44 gate columns a whole panel and a partial one.
+    @Test func fusedLSTMLayerGradientsAcrossWholeKernelTiles() throws {
+        var inputs = Inputs(seed: 14)
+        let (gates, wh, bias) = (try inputs.uniform([4, 3, 44]), try inputs.uniform([11, 44]), try inputs.uniform([44]))
+        try expectGradients([gates, wh, bias, try inputs.uniform([3, 11]), try inputs.uniform([3, 11])]) {
+            let (hiddens, h, c) = try Tensor.lstmLayer(
+                inputGates: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3], initialCell: $0[4])
+            return try Tensor.concatenate([hiddens.reshaped([-1, 11]), h * 0.5, c], axis: 0)
+        }
+    }
+
+    /// A zero initial hidden state adds no term to the recurrent weight's gradient; after one step there is none.
+    @Test(arguments: [1, 3])
+    func fusedLSTMLayerGradientsFromAZeroInitialState(time: Int) throws {
+        var inputs = Inputs(seed: 15)
+        let (gates, wh, bias) = (try inputs.uniform([time, 2, 48]), try inputs.uniform([12, 48]), try inputs.uniform([48]))
+        try expectGradients([gates, wh, bias, Tensor.filled(0, [2, 12]), try inputs.uniform([2, 12])]) {
+            let (hiddens, h, c) = try Tensor.lstmLayer(
+                inputGates: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3], initialCell: $0[4])
+            return try Tensor.concatenate([hiddens.reshaped([-1, 12]), h * 0.5, c], axis: 0)
+        }
+    }
+
     @Test func bothGranularitiesGiveTheSameValuesAndGradients() throws {
         var g1 = SeededGenerator(seed: 13), g2 = SeededGenerator(seed: 13)
         let fused = try LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perLayer, generator: &g1)

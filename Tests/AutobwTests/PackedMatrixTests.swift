@@ -16,10 +16,16 @@ import Testing
         for _ in 0..<40 {
             shapes.append((1 + Int(generator.next() % 40), 1 + Int(generator.next() % 100), 1 + Int(generator.next() % 70)))
         }
-        // The char-rnn recurrence's shapes, forward and backward, and edges of tiles and panels.
-        shapes += [(50, 512, 128), (50, 128, 512), (10, 32, 1), (11, 33, 5), (6, 16, 3), (7, 17, 2), (1, 1, 1)]
+        // The char-rnn recurrence's shapes, forward and backward, its recurrent weight gradient's terms, and
+        // edges of tiles and panels.
+        shapes += [
+            (50, 512, 128), (50, 128, 512), (128, 512, 50), (128, 512, 50), (10, 32, 1), (11, 33, 5), (6, 16, 3),
+            (7, 17, 2), (1, 1, 1),
+        ]
         for (index, (m, n, k)) in shapes.enumerated() {
             let transposed = index % 2 == 1, beta: Float = [0, 1, -1.5][index % 3]
+            // `a` stored as `[m, k]`, or as its transpose `[k, m]` (a weight gradient's `x^T`).
+            let aTransposed = index % 4 >= 2
             let a = (0..<(m * k)).map { _ in generator.nextNormal() }
             // Stored as op(b) (`[k, n]`) or as its transpose (`[n, k]`).
             let stored = try Tensor(shape: transposed ? [n, k] : [k, n], scalars: (0..<(k * n)).map { _ in generator.nextNormal() })
@@ -31,13 +37,18 @@ import Testing
             a.withUnsafeBufferPointer { pa in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let a = pa.baseAddress, let c = pc.baseAddress else { return }
-                    packed.multiply(a, rows: m, beta: beta, into: c)
+                    if aTransposed {
+                        packed.multiply(transposing: a, rows: m, beta: beta, into: c)
+                    } else {
+                        packed.multiply(a, rows: m, beta: beta, into: c)
+                    }
                 }
             }
+            func elementA(_ i: Int, _ p: Int) -> Double { Double(aTransposed ? a[p * m + i] : a[i * k + p]) }
             func elementB(_ p: Int, _ j: Int) -> Double { Double(transposed ? b[j * k + p] : b[p * n + j]) }
             let worst = gemmErrorOverBound(
-                m: m, n: n, k: k, beta: beta, a: { Double(a[$0 * k + $1]) }, b: elementB, original: original, result: c)
-            #expect(worst <= 1, "m \(m) n \(n) k \(k) transposed \(transposed) beta \(beta), kernel \(String(describing: kernel)): error \(worst) x bound")
+                m: m, n: n, k: k, beta: beta, a: elementA, b: elementB, original: original, result: c)
+            #expect(worst <= 1, "m \(m) n \(n) k \(k) transposed \(transposed)/\(aTransposed) beta \(beta), kernel \(String(describing: kernel)): error \(worst) x bound")
         }
     }
 

@@ -102,13 +102,26 @@ final class PackedMatrix {
     /// `c = a op(b) + beta c` for a contiguous row-major `a` (`[m, k]`) and `c` (`[m, n]`). With `beta == 0`, `c`
     /// is only written.
     func multiply(_ a: UnsafePointer<Float>, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>) {
+        multiply(a, transposed: false, rows: m, beta: beta, into: c)
+    }
+
+    /// `c = a^T op(b) + beta c` for a contiguous row-major `a` (`[k, m]`) and `c` (`[m, n]`): a weight gradient
+    /// `x^T dy` accumulated timestep by timestep, while `dy` is still in cache.
+    func multiply(transposing a: UnsafePointer<Float>, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>) {
+        multiply(a, transposed: true, rows: m, beta: beta, into: c)
+    }
+
+    private func multiply(
+        _ a: UnsafePointer<Float>, transposed: Bool, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>
+    ) {
         switch storage {
         case .packed(let kernel, let packed):
-            autobw_packed_gemm(kernel.rawValue, m, columns, rows, a, rows, packed, beta, c, columns)
-        case .unpacked(let b, let transposed):
+            let lda = transposed ? m : rows
+            autobw_packed_gemm(kernel.rawValue, transposed ? 1 : 0, m, columns, rows, a, lda, packed, beta, c, columns)
+        case .unpacked(let b, let transposedB):
             BLAS.sgemm(
-                transposeA: false, transposeB: transposed, m: m, n: columns, k: rows, a: a, b: b.pointer, beta: beta,
-                c: c)
+                transposeA: transposed, transposeB: transposedB, m: m, n: columns, k: rows, a: a, b: b.pointer,
+                beta: beta, c: c)
         }
     }
 }

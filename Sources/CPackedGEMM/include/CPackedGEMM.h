@@ -20,9 +20,11 @@ long autobw_packed_gemm_size(int kernel, long k, long n);
 void autobw_packed_gemm_pack(
     int kernel, long k, long n, const float *b, long row_stride, long column_stride, float *packed);
 
-/// `c = a * b + beta * c`: `a` is `m x k` with rows `lda` apart, `b` was packed by `autobw_packed_gemm_pack` for
-/// the same `kernel`, `k` and `n`, `c` is `m x n` with rows `ldc` apart. With `beta == 0`, `c` is not read.
+/// `c = op(a) * b + beta * c`: `op(a)` is `m x k`, stored as `a` with rows `lda` apart, or with `a_transposed` as
+/// its transpose (`k x m`, rows `lda` apart); `b` was packed by `autobw_packed_gemm_pack` for the same `kernel`,
+/// `k` and `n`; `c` is `m x n` with rows `ldc` apart. With `beta == 0`, `c` is not read.
 void autobw_packed_gemm(
-    int kernel, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc);
+    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta,
+    float *c, long ldc);
 
 #endif
