@@ -1,5 +1,7 @@
 #include "CPackedGEMM.h"
 
+#include <string.h>
+
 #if defined(__x86_64__)
 
 #define SUFFIX avx512
@@ -48,7 +50,12 @@ void autobw_packed_gemm_pack(
         long columns = n - j < width ? n - j : width;
         for (long p = 0; p < k; p++) {
             const float *source = b + p * row_stride + j * column_stride;
-            for (long q = 0; q < columns; q++) panel[p * width + q] = source[q * column_stride];
+            // Rows of a row-major operand are copied whole (a layer packs its gate gradients every timestep).
+            if (column_stride == 1) {
+                memcpy(panel + p * width, source, (size_t)columns * sizeof(float));
+            } else {
+                for (long q = 0; q < columns; q++) panel[p * width + q] = source[q * column_stride];
+            }
             for (long q = columns; q < width; q++) panel[p * width + q] = 0;
         }
     }
