@@ -1,7 +1,5 @@
 #include "CPackedGEMM.h"
 
-#include <string.h>
-
 #if defined(__x86_64__)
 
 #define SUFFIX avx512
@@ -42,23 +40,19 @@ long autobw_packed_gemm_size(int kernel, long k, long n) {
 }
 
 // Panel after panel of `width` columns, each `k` rows of `width` floats; the last panel is padded with zeros.
+// Full rows of a row-major operand are copied by the kernel's own vector width (`pack_*`): a layer packs its
+// gate gradients every timestep, and copies of 128 bytes through `memcpy` calls cost as much as the products.
 void autobw_packed_gemm_pack(
     int kernel, long k, long n, const float *b, long row_stride, long column_stride, float *packed) {
-    long width = panel_width(kernel);
-    for (long j = 0; width > 0 && j < n; j += width) {
-        float *panel = packed + j * k;
-        long columns = n - j < width ? n - j : width;
-        for (long p = 0; p < k; p++) {
-            const float *source = b + p * row_stride + j * column_stride;
-            // Rows of a row-major operand are copied whole (a layer packs its gate gradients every timestep).
-            if (column_stride == 1) {
-                memcpy(panel + p * width, source, (size_t)columns * sizeof(float));
-            } else {
-                for (long q = 0; q < columns; q++) panel[p * width + q] = source[q * column_stride];
-            }
-            for (long q = columns; q < width; q++) panel[p * width + q] = 0;
-        }
+#if defined(__x86_64__)
+    switch (kernel) {
+    case AUTOBW_PACKED_GEMM_AVX512: pack_avx512(k, n, b, row_stride, column_stride, packed); break;
+    case AUTOBW_PACKED_GEMM_AVX2: pack_avx2(k, n, b, row_stride, column_stride, packed); break;
+    default: break;
     }
+#else
+    (void)kernel; (void)k; (void)n; (void)b; (void)row_stride; (void)column_stride; (void)packed;
+#endif
 }
 
 void autobw_packed_gemm(

@@ -1,4 +1,4 @@
-// One kernel body, included by packed_gemm.c once per instruction set with these defined:
+// One kernel body and its packing, included by packed_gemm.c once per instruction set with these defined:
 //   SUFFIX  the name suffix of this instruction set's functions
 //   TARGET  the function attribute enabling its instructions
 //   LANES   floats per vector register
@@ -98,6 +98,27 @@ TARGET static void JOIN(multiply, SUFFIX)(
         JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, packed, beta, c, ldc);
     } else {
         JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, packed, beta, c, ldc);
+    }
+}
+
+// Packs the `k x n` operand whose element (p, j) is `b[p * row_stride + j * column_stride]` into panels of WIDTH
+// columns (see autobw_packed_gemm_pack).
+TARGET static void JOIN(pack, SUFFIX)(
+    long k, long n, const float *b, long row_stride, long column_stride, float *packed) {
+    for (long j = 0; j < n; j += WIDTH) {
+        float *panel = packed + j * k;
+        long columns = n - j < WIDTH ? n - j : WIDTH;
+        for (long p = 0; p < k; p++) {
+            const float *source = b + p * row_stride + j * column_stride;
+            float *row = panel + p * WIDTH;
+            if (column_stride == 1 && columns == WIDTH) {
+                *(VECTOR *)row = *(const VECTOR *)source;
+                *(VECTOR *)(row + LANES) = *(const VECTOR *)(source + LANES);
+                continue;
+            }
+            for (long q = 0; q < columns; q++) row[q] = source[q * column_stride];
+            for (long q = columns; q < WIDTH; q++) row[q] = 0;
+        }
     }
 }
 
