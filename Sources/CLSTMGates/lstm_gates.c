@@ -93,18 +93,20 @@ void autobw_lstm_cell_update(
 }
 
 // One row, one fused loop. Every pointer but the two cell gradients is `restrict`: nothing else writes what
-// they point to. Those two may be one buffer; each element is read before it is written.
+// they point to. Those two may be one buffer; each element is read before it is written. The hidden state's
+// gradient is `dh`, plus `dh_more` when `has_more` (a constant at each call, so the sum costs no branch).
 //     dc = dc' + dh * o * (1 - tanh(c')^2)
 //     dz_i = dc * g * i(1-i)   dz_f = dc * c * f(1-f)   dz_o = dh * tanh(c') * o(1-o)   dz_g = dc * i * (1-g^2)
 //     dc_prev = dc * f
 static inline __attribute__((always_inline)) void cell_backward_row(
-    const float *restrict a, const float *restrict c_prev, const float *restrict t, const float *restrict dh,
-    const float *dc_next, float *restrict d, float *dc_out, long width) {
+    const float *restrict a, const float *restrict c_prev, const float *restrict t, const float *restrict dh_in,
+    int has_more, const float *restrict dh_more, const float *dc_next, float *restrict d, float *dc_out, long width) {
     const float *restrict i = a, *restrict f = a + width, *restrict o = a + 2 * width, *restrict g = a + 3 * width;
     float *restrict d_i = d, *restrict d_f = d + width, *restrict d_o = d + 2 * width, *restrict d_g = d + 3 * width;
     for (long j = 0; j < width; j++) {
-        float dc = dc_next[j] + dh[j] * o[j] * (1 - t[j] * t[j]);
-        d_o[j] = dh[j] * t[j] * o[j] * (1 - o[j]);
+        float dh = has_more ? dh_in[j] + dh_more[j] : dh_in[j];
+        float dc = dc_next[j] + dh * o[j] * (1 - t[j] * t[j]);
+        d_o[j] = dh * t[j] * o[j] * (1 - o[j]);
         d_i[j] = dc * g[j] * i[j] * (1 - i[j]);
         d_f[j] = dc * c_prev[j] * f[j] * (1 - f[j]);
         d_g[j] = dc * i[j] * (1 - g[j] * g[j]);
@@ -115,20 +117,23 @@ static inline __attribute__((always_inline)) void cell_backward_row(
 WIDEST_VECTORS
 void autobw_lstm_cell_backward(
     const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
-    const float *d_cell_next, float *d_gates, float *d_previous_cell, float *d_bias, long batch, long width) {
+    const float *d_hidden_more, const float *d_cell_next, float *d_gates, float *d_previous_cell, float *d_bias,
+    long batch, long width) {
     for (long row = 0; row < batch; row++) {
         long s = row * width, g = row * 4 * width;
+        const float *more = d_hidden_more ? d_hidden_more + s : NULL;
         // In place, the compiler sees one pointer read and written at the same index: no overlap checks,
         // which would otherwise send this common case down the scalar path.
+#define ROW(has_more, dc_next) \
+    cell_backward_row( \
+        act + g, previous_cell + s, tanh_cell + s, d_hidden + s, has_more, more, dc_next, d_gates + g, \
+        d_previous_cell + s, width)
         if (d_cell_next == d_previous_cell) {
-            cell_backward_row(
-                act + g, previous_cell + s, tanh_cell + s, d_hidden + s, d_previous_cell + s, d_gates + g,
-                d_previous_cell + s, width);
+            if (more) ROW(1, d_previous_cell + s); else ROW(0, d_previous_cell + s);
         } else {
-            cell_backward_row(
-                act + g, previous_cell + s, tanh_cell + s, d_hidden + s, d_cell_next + s, d_gates + g,
-                d_previous_cell + s, width);
+            if (more) ROW(1, d_cell_next + s); else ROW(0, d_cell_next + s);
         }
+#undef ROW
         // Summed here, while the row is in cache: a pass over all timesteps' gate gradients afterwards reads
         // them back from memory.
         if (d_bias) {

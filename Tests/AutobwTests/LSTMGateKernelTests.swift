@@ -69,24 +69,31 @@ import Testing
         #expect(zip(inPlace, act).allSatisfy { abs($0 - $1) <= 2e-6 })
     }
 
-    /// In place (the cell gradient overwritten by the previous cell's) and into a separate buffer.
-    @Test(arguments: [true, false]) func backwardLoopMatchesTheDerivatives(inPlace: Bool) {
+    /// In place (the cell gradient overwritten by the previous cell's) and into a separate buffer; with the
+    /// hidden state's gradient given whole or as two parts (a layer's output and its next step).
+    @Test(arguments: [true, false], [true, false])
+    func backwardLoopMatchesTheDerivatives(inPlace: Bool, hiddenGradientInTwoParts: Bool) {
         let (batch, width) = (2, 21)
         var generator = SeededGenerator(seed: 11)
         func unit(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.next() % 999 + 1) / 1000 } }
         let act = unit(batch * 4 * width), previous = unit(batch * width), tanhCell = unit(batch * width)
-        let dh = unit(batch * width), dcNext = unit(batch * width)
+        let dhFirst = unit(batch * width), dcNext = unit(batch * width), dhSecond = unit(batch * width)
+        let dh = hiddenGradientInTwoParts ? zip(dhFirst, dhSecond).map { $0 + $1 } : dhFirst
         var dGates = [Float](repeating: 0, count: act.count), dPrevious = inPlace ? dcNext : Array(repeating: 0, count: dcNext.count)
-        if inPlace {
-            dPrevious.withUnsafeMutableBufferPointer { both in
+        dhSecond.withUnsafeBufferPointer { second in
+            let more = hiddenGradientInTwoParts ? second.baseAddress : nil
+            if inPlace {
+                dPrevious.withUnsafeMutableBufferPointer { both in
+                    LSTMKernels.cellBackward(
+                        activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dhFirst, plus: more,
+                        dCellNext: both.baseAddress!, dGates: &dGates, dPreviousCell: both.baseAddress!, batch: batch,
+                        width: width)
+                }
+            } else {
                 LSTMKernels.cellBackward(
-                    activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dh,
-                    dCellNext: both.baseAddress!, dGates: &dGates, dPreviousCell: both.baseAddress!, batch: batch, width: width)
+                    activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dhFirst, plus: more,
+                    dCellNext: dcNext, dGates: &dGates, dPreviousCell: &dPrevious, batch: batch, width: width)
             }
-        } else {
-            LSTMKernels.cellBackward(
-                activations: act, previousCell: previous, tanhCell: tanhCell, dHidden: dh, dCellNext: dcNext,
-                dGates: &dGates, dPreviousCell: &dPrevious, batch: batch, width: width)
         }
         for row in 0..<batch {
             for j in 0..<width {

@@ -65,21 +65,17 @@ extension Tensor {
                 let dCell = (ctx.outputGrads[2] ?? .filled(0, [batch, width])).copied()
                 let dGates = Tensor.uninitialized([time, batch, 4 * width])
                 let dBias = ctx.needsGradient(2) ? Tensor.filled(0, [4 * width]) : nil
-                let dh = Tensor.uninitialized([batch, width])
                 let transposedWeight = PackedMatrix(wh, transposed: true)
                 let weightGradient = ctx.needsGradient(1)
                     ? RecurrentWeightGradient(width: width, batch: batch, initialHiddenIsZero: initialHiddenIsZero) : nil
-                // Pointers taken once: read through the tensors, each element reloads its storage's address and
-                // the loop stays scalar.
-                let (dhOut, fromOutput, fromNext) = (dh.pointer, UnsafePointer(dHiddens.pointer), UnsafePointer(dHidden.pointer))
                 for t in stride(from: time - 1, through: 0, by: -1) {
-                    let fromOutputNow = fromOutput + t * step
-                    for j in 0..<step { dhOut[j] = fromOutputNow[j] + fromNext[j] }
                     let stepGates = dGates.pointer + t * gateStep
+                    // h_t's gradient: from the layer's output at t, and from step t+1 through dHidden.
                     LSTMKernels.cellBackward(
                         activations: act.pointer + t * gateStep,
                         previousCell: t > 0 ? cells.pointer + (t - 1) * step : c0.pointer,
-                        tanhCell: tanhCells.pointer + t * step, dHidden: dh.pointer, dCellNext: dCell.pointer,
+                        tanhCell: tanhCells.pointer + t * step, dHidden: dHiddens.pointer + t * step,
+                        plus: dHidden.pointer, dCellNext: dCell.pointer,
                         dGates: stepGates, dPreviousCell: dCell.pointer,
                         addingBiasGradientTo: dBias?.pointer, batch: batch, width: width)
                     weightGradient?.add(
