@@ -116,6 +116,59 @@ import Testing
         }
     }
 
+    /// The layer forms its input products itself: 13 inputs and 11 units put whole and partial kernel tiles in
+    /// every per-timestep product (`x_t Wx`, `dx_t`, `dWx`, `dWh`).
+    @Test func fusedLSTMLayerOnInputsGradients() throws {
+        var inputs = Inputs(seed: 16)
+        let (x, wx, wh) = (try inputs.uniform([3, 2, 13]), try inputs.uniform([13, 44]), try inputs.uniform([11, 44]))
+        try expectGradients([x, wx, wh, try inputs.uniform([44]), try inputs.uniform([2, 11]), try inputs.uniform([2, 11])]) {
+            let (hiddens, h, c) = try Tensor.lstmLayer(
+                inputs: $0[0], inputWeight: $0[1], recurrentWeight: $0[2], bias: $0[3], initialHidden: $0[4],
+                initialCell: $0[5])
+            return try Tensor.concatenate([hiddens.reshaped([-1, 11]), h * 0.5, c], axis: 0)
+        }
+    }
+
+    /// Token 2 occurs twice (its rows' gradients add up) and token 3 never (its row's gradient is zero).
+    @Test func fusedLSTMLayerOnTokensGradients() throws {
+        var inputs = Inputs(seed: 17)
+        let tokens = [[0, 2], [2, 1], [4, 0]]
+        let (wx, wh) = (try inputs.uniform([5, 44]), try inputs.uniform([11, 44]))
+        try expectGradients([wx, wh, try inputs.uniform([44]), try inputs.uniform([2, 11]), try inputs.uniform([2, 11])]) {
+            let (hiddens, h, c) = try Tensor.lstmLayer(
+                tokens: tokens, inputWeight: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3],
+                initialCell: $0[4])
+            return try Tensor.concatenate([hiddens.reshaped([-1, 11]), h * 0.5, c], axis: 0)
+        }
+    }
+
+    @Test func fusedLSTMLayerOnInputsEqualsTheLayerOnTheirProducts() throws {
+        var inputs = Inputs(seed: 18)
+        let (x, wx, wh, bias) = (try inputs.uniform([4, 3, 7]), try inputs.uniform([7, 20]), try inputs.uniform([5, 20]), try inputs.uniform([20]))
+        let (h0, c0) = (try inputs.uniform([3, 5]), try inputs.uniform([3, 5]))
+        let fused = try Tensor.lstmLayer(inputs: x, inputWeight: wx, recurrentWeight: wh, bias: bias, initialHidden: h0, initialCell: c0)
+        let viaGates = try Tensor.lstmLayer(
+            inputGates: try x.matmul(wx), recurrentWeight: wh, bias: bias, initialHidden: h0, initialCell: c0)
+        expectClose(fused.hiddens.scalars, viaGates.hiddens.scalars)
+        expectClose(fused.cell.scalars, viaGates.cell.scalars)
+    }
+
+    @Test func fusedLSTMLayerRejectsBadTokensAndShapes() throws {
+        var inputs = Inputs(seed: 19)
+        let (wx, wh, bias) = (try inputs.uniform([5, 8]), try inputs.uniform([2, 8]), try inputs.uniform([8]))
+        let (h0, c0) = (try inputs.uniform([2, 2]), try inputs.uniform([2, 2]))
+        for tokens in [[[0, 5]], [[0, -1]], [[0, 1], [2]], []] {
+            #expect(throws: TensorError.self) {
+                try Tensor.lstmLayer(tokens: tokens, inputWeight: wx, recurrentWeight: wh, bias: bias, initialHidden: h0, initialCell: c0)
+            }
+        }
+        #expect(throws: TensorError.self) {
+            try Tensor.lstmLayer(
+                inputs: try inputs.uniform([3, 2, 4]), inputWeight: wx, recurrentWeight: wh, bias: bias, initialHidden: h0,
+                initialCell: c0)
+        }
+    }
+
     @Test func bothGranularitiesGiveTheSameValuesAndGradients() throws {
         var g1 = SeededGenerator(seed: 13), g2 = SeededGenerator(seed: 13)
         let fused = try LSTM(inputSize: 5, hiddenSize: 4, layerCount: 2, granularity: .perLayer, generator: &g1)

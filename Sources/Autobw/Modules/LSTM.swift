@@ -123,10 +123,7 @@ public final class LSTM: Module, @unchecked Sendable {
         guard let batch = tokens.first?.count, batch > 0, tokens.allSatisfy({ $0.count == batch }) else {
             throw TensorError.invalidArgument(op: "LSTM", detail: "tokens must be a non-empty [time][batch] grid")
         }
-        return try scoped(file: file, line: line) {
-            let gates = try layers[0].inputGates(tokens: tokens.flatMap { $0 })
-            return try run(firstLayerGates: try gates.reshaped([tokens.count, batch, -1]), state: state)
-        }
+        return try scoped(file: file, line: line) { try run(.tokens(tokens), batch: batch, state: state) }
     }
 
     /// Runs the stack over inputs `[time, batch, inputSize]`.
@@ -137,45 +134,62 @@ public final class LSTM: Module, @unchecked Sendable {
             throw TensorError.invalidArgument(
                 op: "LSTM", detail: "inputs must be [time, batch, features], got \(Shape.describe(inputs.shape))")
         }
-        return try scoped(file: file, line: line) {
-            try run(firstLayerGates: try layers[0].inputGates(inputs), state: state)
-        }
+        return try scoped(file: file, line: line) { try run(.dense(inputs), batch: inputs.shape[1], state: state) }
     }
 
-    /// `firstLayerGates` is `[time, batch, 4 * hidden]`.
-    private func run(firstLayerGates: Tensor, state: [LSTMState]?) throws -> (hiddens: Tensor, state: [LSTMState]) {
-        let (time, batch) = (firstLayerGates.shape[0], firstLayerGates.shape[1])
+    /// What the first layer reads; every other layer reads the hidden states of the one below.
+    private enum FirstLayerInput {
+        case tokens([[Int]])
+        case dense(Tensor)
+    }
+
+    private func run(_ firstInput: FirstLayerInput, batch: Int, state: [LSTMState]?) throws -> (hiddens: Tensor, state: [LSTMState]) {
         var state = try state ?? zeroState(batchSize: batch)
         guard state.count == layers.count else {
             throw TensorError.invalidArgument(op: "LSTM", detail: "\(state.count) states for \(layers.count) layers")
         }
-        var gates = firstLayerGates
-        var hiddens = firstLayerGates
+        var below: Tensor? = nil
         for (k, layer) in layers.enumerated() {
-            if k > 0 { gates = try layer.scoped { try layer.inputGates(hiddens) } }
             switch granularity {
             case .perLayer:
+                let (wx, wh, bias, h0, c0) = (layer.wx.value, layer.wh.value, layer.bias.value, state[k].hidden, state[k].cell)
                 let result = try layer.scoped {
-                    try Tensor.lstmLayer(
-                        inputGates: gates, recurrentWeight: layer.wh.value, bias: layer.bias.value,
-                        initialHidden: state[k].hidden, initialCell: state[k].cell)
-                }
-                hiddens = result.hiddens
-                state[k] = LSTMState(hidden: result.hidden, cell: result.cell)
-            case .perTimestep:
-                let perStep = try gates.split(axis: 0, sizes: Array(repeating: 1, count: time))
-                var outputs = [Tensor]()
-                for (t, stepGates) in perStep.enumerated() {
-                    state[k] = try withScope("t\(t + 1)") {
-                        try layer.scoped {
-                            try layer.step(inputGates: try stepGates.reshaped([batch, -1]), state: state[k])
-                        }
+                    switch (below, firstInput) {
+                    case (let below?, _), (nil, .dense(let below)):
+                        try Tensor.lstmLayer(
+                            inputs: below, inputWeight: wx, recurrentWeight: wh, bias: bias, initialHidden: h0, initialCell: c0)
+                    case (nil, .tokens(let tokens)):
+                        try Tensor.lstmLayer(
+                            tokens: tokens, inputWeight: wx, recurrentWeight: wh, bias: bias, initialHidden: h0, initialCell: c0)
                     }
-                    outputs.append(state[k].hidden)
                 }
-                hiddens = try Tensor.concatenate(outputs, axis: 0).reshaped([time, batch, -1])
+                state[k] = LSTMState(hidden: result.hidden, cell: result.cell)
+                below = result.hiddens
+            case .perTimestep:
+                let gates = switch (below, firstInput) {
+                case (let below?, _): try layer.scoped { try layer.inputGates(below) }
+                case (nil, .dense(let inputs)): try layer.inputGates(inputs)
+                case (nil, .tokens(let tokens)):
+                    try layer.inputGates(tokens: tokens.flatMap { $0 }).reshaped([tokens.count, batch, -1])
+                }
+                below = try steps(layer, gates: gates, state: &state[k])
             }
         }
+        guard let hiddens = below else { throw TensorError.invalidArgument(op: "LSTM", detail: "no layers") }
         return (hiddens, state)
+    }
+
+    /// One layer recorded timestep by timestep, each step scoped `t1.l1`, `t2.l1`, ...: its hidden states
+    /// `[time, batch, hidden]`.
+    private func steps(_ layer: LSTMCell, gates: Tensor, state: inout LSTMState) throws -> Tensor {
+        let (time, batch) = (gates.shape[0], gates.shape[1])
+        var outputs = [Tensor]()
+        for (t, stepGates) in try gates.split(axis: 0, sizes: Array(repeating: 1, count: time)).enumerated() {
+            state = try withScope("t\(t + 1)") {
+                try layer.scoped { try layer.step(inputGates: try stepGates.reshaped([batch, -1]), state: state) }
+            }
+            outputs.append(state.hidden)
+        }
+        return try Tensor.concatenate(outputs, axis: 0).reshaped([time, batch, -1])
     }
 }
