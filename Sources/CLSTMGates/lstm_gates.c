@@ -117,16 +117,16 @@ static inline __attribute__((always_inline)) void cell_backward_row(
 WIDEST_VECTORS
 void autobw_lstm_cell_backward(
     const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
-    const float *d_hidden_more, const float *d_cell_next, float *d_gates, float *d_previous_cell, float *d_bias,
-    long batch, long width) {
+    const float *d_hidden_more, const float *d_cell_next, float *d_gates, long d_gates_stride, float *d_previous_cell,
+    float *d_bias, long batch, long width) {
     for (long row = 0; row < batch; row++) {
-        long s = row * width, g = row * 4 * width;
+        long s = row * width, g = row * 4 * width, dg = row * d_gates_stride;
         const float *more = d_hidden_more ? d_hidden_more + s : NULL;
         // In place, the compiler sees one pointer read and written at the same index: no overlap checks,
         // which would otherwise send this common case down the scalar path.
 #define ROW(has_more, dc_next) \
     cell_backward_row( \
-        act + g, previous_cell + s, tanh_cell + s, d_hidden + s, has_more, more, dc_next, d_gates + g, \
+        act + g, previous_cell + s, tanh_cell + s, d_hidden + s, has_more, more, dc_next, d_gates + dg, \
         d_previous_cell + s, width)
         if (d_cell_next == d_previous_cell) {
             if (more) ROW(1, d_previous_cell + s); else ROW(0, d_previous_cell + s);
@@ -137,7 +137,7 @@ void autobw_lstm_cell_backward(
         // Summed here, while the row is in cache: a pass over all timesteps' gate gradients afterwards reads
         // them back from memory.
         if (d_bias) {
-            for (long k = 0; k < 4 * width; k++) d_bias[k] += d_gates[g + k];
+            for (long k = 0; k < 4 * width; k++) d_bias[k] += d_gates[dg + k];
         }
     }
 }

@@ -16,14 +16,16 @@ typedef float VECTOR __attribute__((ext_vector_type(LANES), aligned(4)));
 // `rows` and `a_transposed` are constants at every call, so the unrolled row loops keep each accumulator in its
 // own register and the broadcasts' addresses need no multiplication. Element (r, p) of the left operand is
 // `a[r * lda + p]`, or with `a_transposed` `a[p * lda + r]`: then a tile's rows are adjacent floats of one row.
+// The panel's rows are `panel_stride` floats apart: WIDTH when packed, or the rows of `b` read in place.
 TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
-    int rows, int a_transposed, long k, const float *a, long lda, const float *panel, float beta, float *c, long ldc,
-    long columns) {
+    int rows, int a_transposed, long k, const float *a, long lda, const float *panel, long panel_stride, float beta,
+    float *c, long ldc, long columns) {
     VECTOR sum[ROWS][2];
 #pragma unroll
     for (int r = 0; r < ROWS; r++) sum[r][0] = sum[r][1] = 0;
     for (long p = 0; p < k; p++) {
-        VECTOR left = *(const VECTOR *)(panel + p * WIDTH), right = *(const VECTOR *)(panel + p * WIDTH + LANES);
+        const float *row = panel + p * panel_stride;
+        VECTOR left = *(const VECTOR *)row, right = *(const VECTOR *)(row + LANES);
 #pragma unroll
         for (int r = 0; r < ROWS; r++) {
             if (r < rows) {
@@ -58,29 +60,31 @@ TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
 // while `b` streams from the next one (it was packed to fit there), and `a` is read from memory once. With
 // panels outermost instead, `a` was read once per panel, and a product with thousands of rows ran about 10%
 // slower.
+// `b` is packed (`ldb == 0`) or read in place with rows `ldb` floats apart.
 TARGET static inline __attribute__((always_inline)) void JOIN(tiles, SUFFIX)(
-    int rows, int a_transposed, long n, long k, const float *a, long lda, const float *packed, float beta, float *c,
-    long ldc) {
+    int rows, int a_transposed, long n, long k, const float *a, long lda, const float *b, long ldb, float beta,
+    float *c, long ldc) {
     for (long j = 0; j < n; j += WIDTH) {
         long columns = n - j < WIDTH ? n - j : WIDTH;
-        JOIN(tile, SUFFIX)(rows, a_transposed, k, a, lda, packed + j * k, beta, c + j, ldc, columns);
+        const float *panel = ldb > 0 ? b + j : b + j * k;
+        JOIN(tile, SUFFIX)(rows, a_transposed, k, a, lda, panel, ldb > 0 ? ldb : WIDTH, beta, c + j, ldc, columns);
     }
 }
 
 TARGET static inline __attribute__((always_inline)) void JOIN(multiply_rows, SUFFIX)(
-    int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c,
+    int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
     long ldc) {
     long i = 0;
     // The first row of tile i: row i of `a`, or with `a_transposed` its column i.
 #define TILE_ROWS(first) (a_transposed ? a + (first) : a + (first) * lda)
     for (; i + ROWS <= m; i += ROWS) {
-        JOIN(tiles, SUFFIX)(ROWS, a_transposed, n, k, TILE_ROWS(i), lda, packed, beta, c + i * ldc, ldc);
+        JOIN(tiles, SUFFIX)(ROWS, a_transposed, n, k, TILE_ROWS(i), lda, b, ldb, beta, c + i * ldc, ldc);
     }
     switch (m - i) {
 #define REMAINDER(count) \
     case count: \
         JOIN(tiles, SUFFIX)( \
-            count < ROWS ? count : ROWS, a_transposed, n, k, TILE_ROWS(i), lda, packed, beta, c + i * ldc, ldc); \
+            count < ROWS ? count : ROWS, a_transposed, n, k, TILE_ROWS(i), lda, b, ldb, beta, c + i * ldc, ldc); \
         break;
         REMAINDER(1) REMAINDER(2) REMAINDER(3) REMAINDER(4) REMAINDER(5) REMAINDER(6) REMAINDER(7) REMAINDER(8)
         REMAINDER(9)
@@ -90,14 +94,18 @@ TARGET static inline __attribute__((always_inline)) void JOIN(multiply_rows, SUF
     }
 }
 
-// One instantiation per orientation of `a`, so each inner loop has its addressing fixed.
+// One instantiation per orientation of `a` and layout of `b`, so each inner loop has its addressing fixed.
 TARGET static void JOIN(multiply, SUFFIX)(
-    int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c,
+    int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
     long ldc) {
-    if (a_transposed) {
-        JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, packed, beta, c, ldc);
+    if (a_transposed && ldb > 0) {
+        JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    } else if (a_transposed) {
+        JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, b, 0, beta, c, ldc);
+    } else if (ldb > 0) {
+        JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, b, ldb, beta, c, ldc);
     } else {
-        JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, packed, beta, c, ldc);
+        JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, b, 0, beta, c, ldc);
     }
 }
 

@@ -19,17 +19,25 @@ import Testing
         // The char-rnn recurrence's shapes, forward and backward, its recurrent weight gradient's terms, and
         // edges of tiles and panels.
         shapes += [
-            (50, 512, 128), (50, 128, 512), (128, 512, 50), (128, 512, 50), (10, 32, 1), (11, 33, 5), (6, 16, 3),
+            (50, 512, 128), (50, 128, 512), (128, 512, 50), (128, 512, 50), (128, 512, 50), (10, 32, 1), (11, 33, 5), (6, 16, 3),
             (7, 17, 2), (1, 1, 1),
         ]
         for (index, (m, n, k)) in shapes.enumerated() {
             let transposed = index % 2 == 1, beta: Float = [0, 1, -1.5][index % 3]
-            // `a` stored as `[m, k]`, or as its transpose `[k, m]` (a weight gradient's `x^T`).
-            let aTransposed = index % 4 >= 2
-            let a = (0..<(m * k)).map { _ in generator.nextNormal() }
+            // Every fourth product multiplies `a^T` by `b` read in place, rows padded with NaN that must not
+            // reach `c` (a weight gradient's term, `x^T dz`); the others `a`, with rows 0-2 floats apart more
+            // than `k`, by `b` packed.
+            let inPlace = index % 4 == 2 && kernel != nil
+            let aRowStride = k + index % 3
+            let a = (0..<(m * aRowStride)).map { _ in generator.nextNormal() }
             // Stored as op(b) (`[k, n]`) or as its transpose (`[n, k]`).
             let stored = try Tensor(shape: transposed ? [n, k] : [k, n], scalars: (0..<(k * n)).map { _ in generator.nextNormal() })
             let b = stored.scalars
+            func elementA(_ i: Int, _ p: Int) -> Double { Double(inPlace ? a[p * m + i] : a[i * aRowStride + p]) }
+            func elementB(_ p: Int, _ j: Int) -> Double { Double(transposed ? b[j * k + p] : b[p * n + j]) }
+            let bRowStride = PackedMatrix.paddedRowStride(columns: n)
+            var padded = [Float](repeating: .nan, count: k * bRowStride)
+            for p in 0..<k { for j in 0..<n { padded[p * bRowStride + j] = Float(elementB(p, j)) } }
             var c = (0..<(m * n)).map { _ in generator.nextNormal() }
             let original = c
             let packed = PackedMatrix(stored, transposed: transposed, kernel: kernel)
@@ -37,18 +45,26 @@ import Testing
             a.withUnsafeBufferPointer { pa in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let a = pa.baseAddress, let c = pc.baseAddress else { return }
-                    if aTransposed {
-                        packed.multiply(transposing: a, rows: m, beta: beta, into: c)
+                    if inPlace, let kernel {
+                        PackedMatrix.multiply(
+                            transposing: a, rows: m, by: padded, rows: k, columns: n, bRowStride: bRowStride, beta: beta,
+                            into: c, kernel: kernel)
                     } else {
-                        packed.multiply(a, rows: m, beta: beta, into: c)
+                        packed.multiply(a, rows: m, aRowStride: aRowStride, beta: beta, into: c)
                     }
                 }
             }
-            func elementA(_ i: Int, _ p: Int) -> Double { Double(aTransposed ? a[p * m + i] : a[i * k + p]) }
-            func elementB(_ p: Int, _ j: Int) -> Double { Double(transposed ? b[j * k + p] : b[p * n + j]) }
             let worst = gemmErrorOverBound(
                 m: m, n: n, k: k, beta: beta, a: elementA, b: elementB, original: original, result: c)
-            #expect(worst <= 1, "m \(m) n \(n) k \(k) transposed \(transposed)/\(aTransposed) beta \(beta), kernel \(String(describing: kernel)): error \(worst) x bound")
+            #expect(worst <= 1, "m \(m) n \(n) k \(k) transposed \(transposed), in place \(inPlace), beta \(beta), kernel \(String(describing: kernel)): error \(worst) x bound")
+        }
+    }
+
+    @Test func paddedRowsHoldWholePanelsAndAnOddNumberOfCacheLines() {
+        for columns in [1, 31, 32, 33, 44, 512, 1000] {
+            let stride = PackedMatrix.paddedRowStride(columns: columns)
+            #expect(stride >= (columns + 31) / 32 * 32, "\(columns) columns")
+            #expect(stride % 16 == 0 && (stride / 16) % 2 == 1, "\(columns) columns: stride \(stride)")
         }
     }
 

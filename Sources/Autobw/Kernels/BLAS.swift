@@ -29,12 +29,13 @@ public enum BLAS {
         return total
     }
 
-    /// `c = alpha * op(a) * op(b) + beta * c` on row-major matrices, `op(a)` being `m x k` and `op(b)` `k x n`.
+    /// `c = alpha * op(a) * op(b) + beta * c` on row-major matrices, `op(a)` being `m x k` and `op(b)` `k x n`;
+    /// the rows of `a` as stored are `lda` floats apart (by default adjacent).
     static func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-        a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>
+        a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>
     ) {
-        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        let lda = lda ?? (transposeA ? m : k), ldb = transposeB ? k : n
         library.sgemm(
             OpenBLASLibrary.rowMajor, transposeA ? OpenBLASLibrary.transpose : OpenBLASLibrary.noTranspose,
             transposeB ? OpenBLASLibrary.transpose : OpenBLASLibrary.noTranspose, Int32(m), Int32(n), Int32(k), alpha, a,

@@ -30,7 +30,8 @@ enum LSTMKernels {
     /// The step's backward: gate pre-activation gradients and the previous cell's gradient, from the hidden
     /// gradient (`dHidden`, plus `dHiddenMore` when given: a layer's output and next step both reach `h_t`) and
     /// the cell gradient. `dCellNext` and `dPreviousCell` may be the same buffer (each element is read before it
-    /// is written). Given `dBias`, every row of `dGates` is also added to it.
+    /// is written). Given `dBias`, every row of `dGates` is also added to it. Rows of `dGates` are
+    /// `dGatesRowStride` floats apart (by default `4 * width`, packed).
     ///
     ///     dc = dc' + dh * o * (1 - tanh(c')^2)
     ///     dz_i = dc * g * i(1-i)   dz_f = dc * c * f(1-f)   dz_o = dh * tanh(c') * o(1-o)   dz_g = dc * i * (1-g^2)
@@ -38,10 +39,11 @@ enum LSTMKernels {
     static func cellBackward(
         activations act: UnsafePointer<Float>, previousCell c: UnsafePointer<Float>, tanhCell tc: UnsafePointer<Float>,
         dHidden dh: UnsafePointer<Float>, plus dHiddenMore: UnsafePointer<Float>? = nil, dCellNext: UnsafePointer<Float>,
-        dGates dz: UnsafeMutablePointer<Float>,
+        dGates dz: UnsafeMutablePointer<Float>, dGatesRowStride: Int? = nil,
         dPreviousCell: UnsafeMutablePointer<Float>, addingBiasGradientTo dBias: UnsafeMutablePointer<Float>? = nil,
         batch: Int, width: Int
     ) {
-        autobw_lstm_cell_backward(act, c, tc, dh, dHiddenMore, dCellNext, dz, dPreviousCell, dBias, batch, width)
+        autobw_lstm_cell_backward(
+            act, c, tc, dh, dHiddenMore, dCellNext, dz, dGatesRowStride ?? 4 * width, dPreviousCell, dBias, batch, width)
     }
 }

@@ -99,29 +99,38 @@ final class PackedMatrix {
         if case .packed(_, let memory) = storage { memory.deallocate() }
     }
 
-    /// `c = a op(b) + beta c` for a contiguous row-major `a` (`[m, k]`) and `c` (`[m, n]`). With `beta == 0`, `c`
-    /// is only written.
-    func multiply(_ a: UnsafePointer<Float>, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>) {
-        multiply(a, transposed: false, rows: m, beta: beta, into: c)
-    }
-
-    /// `c = a^T op(b) + beta c` for a contiguous row-major `a` (`[k, m]`) and `c` (`[m, n]`): a weight gradient
-    /// `x^T dy` accumulated timestep by timestep, while `dy` is still in cache.
-    func multiply(transposing a: UnsafePointer<Float>, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>) {
-        multiply(a, transposed: true, rows: m, beta: beta, into: c)
-    }
-
-    private func multiply(
-        _ a: UnsafePointer<Float>, transposed: Bool, rows m: Int, beta: Float, into c: UnsafeMutablePointer<Float>
+    /// `c = a op(b) + beta c` for a row-major `a` (`[m, k]`, rows `aRowStride` floats apart, by default `k`) and a
+    /// contiguous `c` (`[m, n]`). With `beta == 0`, `c` is only written.
+    func multiply(
+        _ a: UnsafePointer<Float>, rows m: Int, aRowStride: Int? = nil, beta: Float, into c: UnsafeMutablePointer<Float>
     ) {
         switch storage {
         case .packed(let kernel, let packed):
-            let lda = transposed ? m : rows
-            autobw_packed_gemm(kernel.rawValue, transposed ? 1 : 0, m, columns, rows, a, lda, packed, beta, c, columns)
+            autobw_packed_gemm(kernel.rawValue, 0, m, columns, rows, a, aRowStride ?? rows, packed, beta, c, columns)
         case .unpacked(let b, let transposedB):
             BLAS.sgemm(
-                transposeA: transposed, transposeB: transposedB, m: m, n: columns, k: rows, a: a, b: b.pointer,
-                beta: beta, c: c)
+                transposeA: false, transposeB: transposedB, m: m, n: columns, k: rows, a: a, lda: aRowStride,
+                b: b.pointer, beta: beta, c: c)
         }
+    }
+
+    /// `c = a^T b + beta c` with `b` (`[k, n]`, rows `bRowStride` floats apart) read where it lies, not packed:
+    /// a weight gradient `x^T dz` added timestep by timestep while `dz` is in cache. `a` is `[k, m]` and `c`
+    /// `[m, n]`, both contiguous. `bRowStride` comes from `paddedRowStride`, so every row's reads stay inside the
+    /// buffer and rows do not collide in the cache.
+    static func multiply(
+        transposing a: UnsafePointer<Float>, rows m: Int, by b: UnsafePointer<Float>, rows k: Int, columns n: Int,
+        bRowStride: Int, beta: Float, into c: UnsafeMutablePointer<Float>, kernel: Kernel
+    ) {
+        autobw_unpacked_gemm(kernel.rawValue, 1, m, n, k, a, m, b, bRowStride, beta, c, n)
+    }
+
+    /// A row stride for rows of `columns` floats that `multiply(transposing:by:...)` reads in place: the kernels
+    /// read whole panels (`columns` rounded up to 32 floats), and rows a multiple of 512 bytes apart map to the
+    /// same few sets of the first-level cache, where a tile's 50 rows evicted each other (char-rnn's gate rows
+    /// are 2 KB). An odd number of cache lines spreads them over every set.
+    static func paddedRowStride(columns: Int) -> Int {
+        let lines = (columns + 31) / 32 * 2
+        return (lines % 2 == 0 ? lines + 1 : lines) * 16
     }
 }

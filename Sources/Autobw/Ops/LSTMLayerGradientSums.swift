@@ -3,8 +3,9 @@
 /// weight's (`dWx = sum_t x_t^T dz_t`, or for tokens each `dz_t` row added to its token's row) and the inputs'
 /// (`dx_t = dz_t Wx^T`).
 ///
-/// On one thread each term is added as soon as the backward has produced `dz_t`, while it is in cache: its rows
-/// are packed once and `h_{t-1}` and `x_t` are read transposed where they lie. OpenBLAS, given all timesteps at
+/// On one thread each term is added as soon as the backward has produced `dz_t`, while it is in cache: `dz_t`,
+/// `h_{t-1}` and `x_t` are all read where they lie (`dz_t`'s rows padded so that they do not collide in the
+/// cache). OpenBLAS, given all timesteps at
 /// once afterwards, packs both operands from memory; it ran char-rnn's recurrent weight gradient at 75-87
 /// GFLOP/s, against 94-104 for the terms added in cache. On several threads (or without a packed kernel for this
 /// CPU) one GEMM per gradient afterwards lets OpenBLAS split the work.
@@ -24,13 +25,13 @@ final class LSTMLayerGradientSums {
     private var recurrentWritten = false, inputWeightWritten = false
 
     /// Sums for the gradients asked for: the inputs' (dense inputs only), the input weight's and the recurrent
-    /// weight's.
+    /// weight's. With `kernel` nil, the sums are one GEMM each afterwards.
     init(
-        _ input: LSTMLayerInput, batch: Int, width: Int, initialHiddenIsZero: Bool,
+        _ input: LSTMLayerInput, batch: Int, width: Int, initialHiddenIsZero: Bool, kernel: PackedMatrix.Kernel?,
         needs: (inputs: Bool, inputWeight: Bool, recurrentWeight: Bool)
     ) {
         (self.input, self.batch, self.width, self.initialHiddenIsZero) = (input, batch, width, initialHiddenIsZero)
-        kernel = BLAS.threadCount == 1 ? PackedMatrix.fastestKernel : nil
+        self.kernel = kernel
         recurrentWeight = needs.recurrentWeight ? Tensor.uninitialized([width, 4 * width]) : nil
         switch input {
         case .gates:
@@ -45,49 +46,45 @@ final class LSTMLayerGradientSums {
         }
     }
 
-    /// Adds timestep `t`'s terms, from its gate gradients `dz` (`[batch, 4 * width]`) and `h_{t-1}`.
-    func add(timestep t: Int, gates dz: UnsafePointer<Float>, previousHidden: UnsafePointer<Float>) {
+    /// Adds timestep `t`'s terms, from its gate gradients `dz` (`[batch, 4 * width]`, rows `rowStride` floats
+    /// apart: from `PackedMatrix.paddedRowStride` when terms are added per timestep) and `h_{t-1}`.
+    func add(timestep t: Int, gates dz: UnsafePointer<Float>, rowStride: Int, previousHidden: UnsafePointer<Float>) {
         let gateWidth = 4 * width
         if case .tokens(let ids, _) = input, let inputWeight {
             for row in 0..<batch {
-                let into = inputWeight.pointer + ids[t * batch + row] * gateWidth, from = dz + row * gateWidth
+                let into = inputWeight.pointer + ids[t * batch + row] * gateWidth, from = dz + row * rowStride
                 for k in 0..<gateWidth { into[k] += from[k] }
             }
         }
         guard let kernel else { return }
-        let addsRecurrent = recurrentWeight != nil && !(t == 0 && initialHiddenIsZero)
-        var denseInputs: Tensor? = nil
-        if case .dense(let x, _) = input { denseInputs = x }
-        let addsInputWeight = denseInputs != nil && inputWeight != nil
-        if addsRecurrent || addsInputWeight {
-            let packedGates = PackedMatrix(dz, rows: batch, columns: gateWidth, transposed: false, kernel: kernel)
-            if addsRecurrent, let recurrentWeight {
-                packedGates.multiply(
-                    transposing: previousHidden, rows: width, beta: recurrentWritten ? 1 : 0, into: recurrentWeight.pointer)
-                recurrentWritten = true
-            }
-            if addsInputWeight, let x = denseInputs, let inputWeight {
-                let inputSize = x.shape[2]
-                packedGates.multiply(
-                    transposing: x.pointer + t * batch * inputSize, rows: inputSize, beta: inputWeightWritten ? 1 : 0,
-                    into: inputWeight.pointer)
-                inputWeightWritten = true
-            }
+        if let recurrentWeight, !(t == 0 && initialHiddenIsZero) {
+            PackedMatrix.multiply(
+                transposing: previousHidden, rows: width, by: dz, rows: batch, columns: gateWidth, bRowStride: rowStride,
+                beta: recurrentWritten ? 1 : 0, into: recurrentWeight.pointer, kernel: kernel)
+            recurrentWritten = true
+        }
+        guard case .dense(let x, _) = input else { return }
+        let inputSize = x.shape[2]
+        if let inputWeight {
+            PackedMatrix.multiply(
+                transposing: x.pointer + t * batch * inputSize, rows: inputSize, by: dz, rows: batch, columns: gateWidth,
+                bRowStride: rowStride, beta: inputWeightWritten ? 1 : 0, into: inputWeight.pointer, kernel: kernel)
+            inputWeightWritten = true
         }
         if let inputs, let transposedInputWeight {
-            let inputSize = inputs.shape[2]
-            transposedInputWeight.multiply(dz, rows: batch, beta: 0, into: inputs.pointer + t * batch * inputSize)
+            transposedInputWeight.multiply(
+                dz, rows: batch, aRowStride: rowStride, beta: 0, into: inputs.pointer + t * batch * inputSize)
         }
     }
 
     /// The three gradients (nil where not asked for), completed by one GEMM each where terms were not added per
-    /// timestep; `dGates` holds every timestep's `dz`.
+    /// timestep; then `dGates` holds every timestep's `dz`.
     func finish(
-        hiddens: Tensor, initialHidden h0: Tensor, dGates: Tensor, time: Int
+        hiddens: Tensor, initialHidden h0: Tensor, dGates: Tensor?, time: Int
     ) -> (inputs: Tensor?, inputWeight: Tensor?, recurrentWeight: Tensor?) {
         let gateWidth = 4 * width
-        if kernel == nil, let recurrentWeight { finishRecurrent(recurrentWeight, hiddens, h0, dGates, time) }
-        if kernel == nil, case .dense(let x, let weight) = input {
+        if kernel == nil, let dGates, let recurrentWeight { finishRecurrent(recurrentWeight, hiddens, h0, dGates, time) }
+        if kernel == nil, let dGates, case .dense(let x, let weight) = input {
             let (rows, inputSize) = (time * batch, x.shape[2])
             if let inputWeight {
                 BLAS.sgemm(

@@ -92,9 +92,10 @@ extension Tensor {
         // A fresh sequence starts from zeros, whose recurrent product needs no GEMM.
         let initialHiddenIsZero = UnsafeBufferPointer(start: h0.pointer, count: step).allSatisfy { $0 == 0 }
         let recurrentWeight = PackedMatrix(wh, transposed: false)
-        let perTimestep = BLAS.threadCount == 1 && PackedMatrix.fastestKernel != nil
+        // On one thread, products with timestep-sized operands run on the packed kernels (LSTMLayerGradientSums).
+        let stepKernel = BLAS.threadCount == 1 ? PackedMatrix.fastestKernel : nil
         let inputProducts = LSTMLayerInputForward(
-            input, batch: batch, gateWidth: 4 * width, perTimestep: perTimestep, gates: activations.pointer)
+            input, batch: batch, gateWidth: 4 * width, perTimestep: stepKernel != nil, gates: activations.pointer)
         for t in 0..<time {
             let z = activations.pointer + t * gateStep
             inputProducts.write(timestep: t, into: z)
@@ -124,7 +125,13 @@ extension Tensor {
                 // The gradient flowing into h_t from step t+1, and into c_t; start from the final state's.
                 let dHidden = (ctx.outputGrads[1] ?? .filled(0, [batch, width])).copied()
                 let dCell = (ctx.outputGrads[2] ?? .filled(0, [batch, width])).copied()
-                let dGates = Tensor.uninitialized([time, batch, 4 * width])
+                // Each dz_t goes to one buffer of padded rows when the sums take it per timestep; every timestep's
+                // is kept only as the op's gradient (given input gates) or for the sums' GEMMs afterwards.
+                let rowStride = stepKernel != nil ? PackedMatrix.paddedRowStride(columns: 4 * width) : 4 * width
+                let stepGates = stepKernel != nil ? Tensor.uninitialized([batch, rowStride]) : nil
+                var keepsEveryTimestep = stepKernel == nil
+                if case .gates = input { keepsEveryTimestep = true }
+                let dGates = keepsEveryTimestep ? Tensor.uninitialized([time, batch, 4 * width]) : nil
                 let dBias = ctx.needsGradient(first + 1) ? Tensor.filled(0, [4 * width]) : nil
                 let transposedWeight = PackedMatrix(wh, transposed: true)
                 let needs: (inputs: Bool, inputWeight: Bool)
@@ -134,27 +141,33 @@ extension Tensor {
                 case .tokens: needs = (false, ctx.needsGradient(0))
                 }
                 let sums = LSTMLayerGradientSums(
-                    input, batch: batch, width: width, initialHiddenIsZero: initialHiddenIsZero,
+                    input, batch: batch, width: width, initialHiddenIsZero: initialHiddenIsZero, kernel: stepKernel,
                     needs: (needs.inputs, needs.inputWeight, ctx.needsGradient(first)))
                 for t in stride(from: time - 1, through: 0, by: -1) {
-                    let stepGates = dGates.pointer + t * gateStep
+                    // One of the two buffers always exists.
+                    guard let dz = stepGates?.pointer ?? dGates.map({ $0.pointer + t * gateStep }) else { break }
                     let previous = t > 0 ? hiddens.pointer + (t - 1) * step : h0.pointer
                     // h_t's gradient: from the layer's output at t, and from step t+1 through dHidden.
                     LSTMKernels.cellBackward(
                         activations: act.pointer + t * gateStep,
                         previousCell: t > 0 ? cells.pointer + (t - 1) * step : c0.pointer,
                         tanhCell: tanhCells.pointer + t * step, dHidden: dHiddens.pointer + t * step,
-                        plus: dHidden.pointer, dCellNext: dCell.pointer, dGates: stepGates, dPreviousCell: dCell.pointer,
-                        addingBiasGradientTo: dBias?.pointer, batch: batch, width: width)
-                    sums.add(timestep: t, gates: stepGates, previousHidden: previous)
+                        plus: dHidden.pointer, dCellNext: dCell.pointer, dGates: dz, dGatesRowStride: rowStride,
+                        dPreviousCell: dCell.pointer, addingBiasGradientTo: dBias?.pointer, batch: batch, width: width)
+                    sums.add(timestep: t, gates: dz, rowStride: rowStride, previousHidden: previous)
+                    if stepGates != nil, let dGates {
+                        for row in 0..<batch {
+                            (dGates.pointer + t * gateStep + row * 4 * width).update(from: dz + row * rowStride, count: 4 * width)
+                        }
+                    }
                     // dh_{t-1} = dz_t Wh^T (at t = 0 that is the initial state's gradient, skipped when unused)
                     if t == 0 && !needsInitialHidden { continue }
-                    transposedWeight.multiply(stepGates, rows: batch, beta: 0, into: dHidden.pointer)
+                    transposedWeight.multiply(dz, rows: batch, aRowStride: rowStride, beta: 0, into: dHidden.pointer)
                 }
                 let (dInputs, dInputWeight, dWh) = sums.finish(hiddens: hiddens, initialHidden: h0, dGates: dGates, time: time)
                 let inputSide: [Tensor?]
                 switch input {
-                case .gates: inputSide = [dGates]
+                case .gates: inputSide = [dGates ?? .filled(0, [time, batch, 4 * width])]
                 case .dense: inputSide = [dInputs, dInputWeight]
                 case .tokens: inputSide = [dInputWeight]
                 }

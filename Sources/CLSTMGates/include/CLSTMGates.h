@@ -13,13 +13,14 @@ void autobw_lstm_activations(
 void autobw_lstm_cell_update(
     const float *act, const float *cell, float *next_cell, float *tanh_cell, float *hidden, long batch, long width);
 
-/// The step's backward: the gate pre-activation gradients and the previous cell's gradient. The hidden state's
-/// gradient is `d_hidden` plus, unless NULL, `d_hidden_more`. `d_cell_next` and `d_previous_cell` may be the same
-/// buffer. Unless NULL, `d_bias` (`4 * width`) has every row of `d_gates` added to it.
+/// The step's backward: the gate pre-activation gradients (rows `d_gates_stride` floats apart) and the previous
+/// cell's gradient. The hidden state's gradient is `d_hidden` plus, unless NULL, `d_hidden_more`. `d_cell_next`
+/// and `d_previous_cell` may be the same buffer. Unless NULL, `d_bias` (`4 * width`) has every row of `d_gates`
+/// added to it.
 void autobw_lstm_cell_backward(
     const float *act, const float *previous_cell, const float *tanh_cell, const float *d_hidden,
-    const float *d_hidden_more, const float *d_cell_next, float *d_gates, float *d_previous_cell, float *d_bias,
-    long batch, long width);
+    const float *d_hidden_more, const float *d_cell_next, float *d_gates, long d_gates_stride, float *d_previous_cell,
+    float *d_bias, long batch, long width);
 
 /// exp, the logistic sigmoid and tanh of `count` floats, as the loops above compute them (for tests).
 void autobw_exp(const float *x, float *y, long count);

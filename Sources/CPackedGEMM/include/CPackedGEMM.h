@@ -27,4 +27,11 @@ void autobw_packed_gemm(
     int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta,
     float *c, long ldc);
 
+/// `c = op(a) * b + beta * c` as `autobw_packed_gemm`, with `b` (`k x n`) read in place, rows `ldb` floats apart.
+/// Every row must be readable up to `autobw_packed_gemm_size(kernel, 1, n)` floats (the panel width rounds `n` up),
+/// and rows a multiple of 512 bytes apart make the reads collide in the cache: pad them.
+void autobw_unpacked_gemm(
+    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+    float beta, float *c, long ldc);
+
 #endif
