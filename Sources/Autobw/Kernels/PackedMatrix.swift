@@ -54,7 +54,7 @@ final class PackedMatrix {
 
     private enum Storage {
         /// `op(b)` packed for `kernel`, in memory this object owns.
-        case packed(Kernel, UnsafeMutablePointer<Float>)
+        case packed(Kernel, PackedBuffer)
         /// `b` as it is, for OpenBLAS, with `op` transposing it or not.
         case unpacked(Tensor, transposed: Bool)
     }
@@ -85,18 +85,15 @@ final class PackedMatrix {
 
     private static func pack(
         _ b: UnsafePointer<Float>, rows: Int, columns: Int, transposed: Bool, for kernel: Kernel
-    ) -> UnsafeMutablePointer<Float> {
-        let count = max(autobw_packed_gemm_size(kernel.rawValue, rows, columns), 1)
-        // A cache line's alignment, so that each packed row of a panel is loaded whole.
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-        let packed = memory.bindMemory(to: Float.self, capacity: count)
+    ) -> PackedBuffer {
+        let buffer = PackedBuffer(count: max(autobw_packed_gemm_size(kernel.rawValue, rows, columns), 1))
         let (rowStride, columnStride) = transposed ? (1, rows) : (columns, 1)
-        autobw_packed_gemm_pack(kernel.rawValue, rows, columns, b, rowStride, columnStride, packed)
-        return packed
+        autobw_packed_gemm_pack(kernel.rawValue, rows, columns, b, rowStride, columnStride, buffer.floats)
+        return buffer
     }
 
     deinit {
-        if case .packed(_, let memory) = storage { memory.deallocate() }
+        if case .packed(_, let buffer) = storage { buffer.release() }
     }
 
     /// `c = a op(b) + beta c` for a row-major `a` (`[m, k]`, rows `aRowStride` floats apart, by default `k`) and a
@@ -106,7 +103,7 @@ final class PackedMatrix {
     ) {
         switch storage {
         case .packed(let kernel, let packed):
-            autobw_packed_gemm(kernel.rawValue, 0, m, columns, rows, a, aRowStride ?? rows, packed, beta, c, columns)
+            autobw_packed_gemm(kernel.rawValue, 0, m, columns, rows, a, aRowStride ?? rows, packed.floats, beta, c, columns)
         case .unpacked(let b, let transposedB):
             BLAS.sgemm(
                 transposeA: false, transposeB: transposedB, m: m, n: columns, k: rows, a: a, lda: aRowStride,
@@ -133,4 +130,24 @@ final class PackedMatrix {
         let lines = (columns + 31) / 32 * 2
         return (lines % 2 == 0 ? lines + 1 : lines) * 16
     }
+}
+
+/// A packed operand's memory: from the tensors' per-thread pool (`BufferPool`), since a training step packs the
+/// same weights every time and writing to freshly allocated memory cost more than the packing itself; 16 spare
+/// floats let the panels start on a cache line, so that each packed row is loaded whole.
+struct PackedBuffer {
+    private let base: UnsafeMutablePointer<Float>
+    private let capacity: Int
+    /// `count` floats starting on a cache line.
+    let floats: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        capacity = count + 16
+        base = BufferPool.take(capacity)
+        let misalignment = Int(bitPattern: base) % 64
+        floats = base + (misalignment == 0 ? 0 : (64 - misalignment) / MemoryLayout<Float>.stride)
+    }
+
+    /// Hands the memory back to the pool.
+    func release() { BufferPool.give(base, count: capacity) }
 }
