@@ -82,25 +82,16 @@ import Testing
         }
     }
 
-    @Test func fusedLSTMLayerGradientsIncludingTheInitialState() throws {
+    /// Two units, and eleven: then the recurrent weight gradient's terms fill a whole kernel tile (10 rows) and a
+    /// partial one, and its 44 gate columns a whole panel and a partial one.
+    @Test(arguments: [2, 11])
+    func fusedLSTMLayerGradientsIncludingTheInitialState(width: Int) throws {
         var inputs = Inputs(seed: 12)
-        let (gates, wh, bias) = (try inputs.uniform([3, 2, 8]), try inputs.uniform([2, 8]), try inputs.uniform([8]))
-        try expectGradients([gates, wh, bias, try inputs.uniform([2, 2]), try inputs.uniform([2, 2])]) {
+        let (gates, wh, bias) = (try inputs.uniform([4, 3, 4 * width]), try inputs.uniform([width, 4 * width]), try inputs.uniform([4 * width]))
+        try expectGradients([gates, wh, bias, try inputs.uniform([3, width]), try inputs.uniform([3, width])]) {
             let (hiddens, h, c) = try Tensor.lstmLayer(
                 inputGates: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3], initialCell: $0[4])
-            return try Tensor.concatenate([hiddens.reshaped([-1, 2]), h * 0.5, c], axis: 0)
-        }
-    }
-
-    /// Eleven units: the recurrent weight gradient's terms fill a whole kernel tile (10 rows) and a partial one,
-    /// and its 44 gate columns a whole panel and a partial one.
-    @Test func fusedLSTMLayerGradientsAcrossWholeKernelTiles() throws {
-        var inputs = Inputs(seed: 14)
-        let (gates, wh, bias) = (try inputs.uniform([4, 3, 44]), try inputs.uniform([11, 44]), try inputs.uniform([44]))
-        try expectGradients([gates, wh, bias, try inputs.uniform([3, 11]), try inputs.uniform([3, 11])]) {
-            let (hiddens, h, c) = try Tensor.lstmLayer(
-                inputGates: $0[0], recurrentWeight: $0[1], bias: $0[2], initialHidden: $0[3], initialCell: $0[4])
-            return try Tensor.concatenate([hiddens.reshaped([-1, 11]), h * 0.5, c], axis: 0)
+            return try Tensor.concatenate([hiddens.reshaped([-1, width]), h * 0.5, c], axis: 0)
         }
     }
 
