@@ -49,6 +49,16 @@ import Testing
         #expect(TensorError.savedValueModified(op: "mul", scope: "head").description.contains("mul"))
     }
 
+    /// An LSTM layer that forms its input products itself saves its input weight like any op saves its operands.
+    @Test func anLSTMInputWeightUpdatedBeforeBackwardIsReported() throws {
+        var generator = SeededGenerator(seed: 3)
+        let lstm = try LSTM(inputSize: 3, hiddenSize: 2, layerCount: 2, generator: &generator)
+        let tape = Tape()
+        let loss = try tape.record { try lstm(tokens: [[0, 2], [1, 1]]).hiddens.sum() }
+        lstm.layers[1].wx.update { $0[0] += 1 }
+        #expect(throws: TensorError.savedValueModified(op: "lstm_layer", scope: "lstm.l2")) { try tape.backward(from: loss) }
+    }
+
     @Test func overwritingAConstantAfterUseDoesNotChangeTheGradient() throws {
         // The seed's RNN example overwrote a buffer it had fed in; here the tape keeps the value it saw.
         var buffer = Tensor([4])

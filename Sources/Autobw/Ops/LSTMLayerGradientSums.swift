@@ -5,12 +5,14 @@
 ///
 /// On one thread each term is added as soon as the backward has produced `dz_t`, while it is in cache: `dz_t`,
 /// `h_{t-1}` and `x_t` are all read where they lie (`dz_t`'s rows padded so that they do not collide in the
-/// cache). OpenBLAS, given all timesteps at
-/// once afterwards, packs both operands from memory; it ran char-rnn's recurrent weight gradient at 75-87
-/// GFLOP/s, against 94-104 for the terms added in cache. On several threads (or without a packed kernel for this
-/// CPU) one GEMM per gradient afterwards lets OpenBLAS split the work.
+/// cache). OpenBLAS, given all timesteps at once afterwards, packs both operands from memory: it ran char-rnn's
+/// recurrent weight gradient at 75-87 GFLOP/s, where its terms added in cache ran at 94-104 (packing `dz_t`) and
+/// then, read in place, at about 109 in a C loop. On several threads (or without a packed kernel for this CPU)
+/// one GEMM per gradient afterwards lets OpenBLAS split the work.
 final class LSTMLayerGradientSums {
-    let input: LSTMLayerInput
+    let input: LSTMLayerInput.Kind
+    /// With dense inputs, the inputs `[time, batch, inputSize]` and the input weight, as saved by the forward pass.
+    let dense: (inputs: Tensor, weight: Tensor)?
     let batch: Int, width: Int
     /// A zero `h0` adds no recurrent term at the first timestep.
     let initialHiddenIsZero: Bool
@@ -27,22 +29,23 @@ final class LSTMLayerGradientSums {
     /// Sums for the gradients asked for: the inputs' (dense inputs only), the input weight's and the recurrent
     /// weight's. With `kernel` nil, the sums are one GEMM each afterwards.
     init(
-        _ input: LSTMLayerInput, batch: Int, width: Int, initialHiddenIsZero: Bool, kernel: PackedMatrix.Kernel?,
-        needs: (inputs: Bool, inputWeight: Bool, recurrentWeight: Bool)
+        _ input: LSTMLayerInput.Kind, dense: (inputs: Tensor, weight: Tensor)?, batch: Int, width: Int,
+        initialHiddenIsZero: Bool, kernel: PackedMatrix.Kernel?, needs: (inputs: Bool, inputWeight: Bool, recurrentWeight: Bool)
     ) {
-        (self.input, self.batch, self.width, self.initialHiddenIsZero) = (input, batch, width, initialHiddenIsZero)
-        self.kernel = kernel
+        (self.input, self.dense, self.batch, self.width) = (input, dense, batch, width)
+        (self.initialHiddenIsZero, self.kernel) = (initialHiddenIsZero, kernel)
         recurrentWeight = needs.recurrentWeight ? Tensor.uninitialized([width, 4 * width]) : nil
-        switch input {
-        case .gates:
-            (inputWeight, inputs, transposedInputWeight) = (nil, nil, nil)
-        case .tokens(_, let weight):
+        switch (input, dense) {
+        case (.tokens(_, let vocabulary), _):
             // Rows of tokens that never occur stay zero.
-            (inputWeight, inputs, transposedInputWeight) = (needs.inputWeight ? .filled(0, weight.shape) : nil, nil, nil)
-        case .dense(let x, let weight):
+            (inputWeight, inputs, transposedInputWeight) =
+                (needs.inputWeight ? .filled(0, [vocabulary, 4 * width]) : nil, nil, nil)
+        case (.dense, let (x, weight)?):
             inputWeight = needs.inputWeight ? .uninitialized(weight.shape) : nil
             inputs = needs.inputs ? .uninitialized(x.shape) : nil
             transposedInputWeight = needs.inputs && kernel != nil ? PackedMatrix(weight, transposed: true) : nil
+        default:
+            (inputWeight, inputs, transposedInputWeight) = (nil, nil, nil)
         }
     }
 
@@ -63,7 +66,7 @@ final class LSTMLayerGradientSums {
                 beta: recurrentWritten ? 1 : 0, into: recurrentWeight.pointer, kernel: kernel)
             recurrentWritten = true
         }
-        guard case .dense(let x, _) = input else { return }
+        guard let x = dense?.inputs else { return }
         let inputSize = x.shape[2]
         if let inputWeight {
             PackedMatrix.multiply(
@@ -84,7 +87,7 @@ final class LSTMLayerGradientSums {
     ) -> (inputs: Tensor?, inputWeight: Tensor?, recurrentWeight: Tensor?) {
         let gateWidth = 4 * width
         if kernel == nil, let dGates, let recurrentWeight { finishRecurrent(recurrentWeight, hiddens, h0, dGates, time) }
-        if kernel == nil, let dGates, case .dense(let x, let weight) = input {
+        if kernel == nil, let dGates, let (x, weight) = dense {
             let (rows, inputSize) = (time * batch, x.shape[2])
             if let inputWeight {
                 BLAS.sgemm(
@@ -100,7 +103,7 @@ final class LSTMLayerGradientSums {
         }
         // A one-step sequence from a zero state has no recurrent term: that gradient is zero.
         if let recurrentWeight, !recurrentWritten { recurrentWeight.pointer.initialize(repeating: 0, count: recurrentWeight.count) }
-        if case .dense = input, let inputWeight, !inputWeightWritten {
+        if dense != nil, let inputWeight, !inputWeightWritten {
             inputWeight.pointer.initialize(repeating: 0, count: inputWeight.count)
         }
         return (inputs, inputWeight, recurrentWeight)

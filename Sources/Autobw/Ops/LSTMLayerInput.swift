@@ -22,6 +22,29 @@ enum LSTMLayerInput {
         case .tokens(_, let weight): [weight]
         }
     }
+
+    /// The tensors the backward pass reads: saved with the entry (so that changing them in place before the
+    /// replay is reported), never captured.
+    var savedForBackward: [Tensor] {
+        if case .dense(let inputs, let weight) = self { return [inputs, weight] }
+        return []
+    }
+
+    /// What the backward pass needs to know of the input besides `savedForBackward`.
+    var kind: Kind {
+        switch self {
+        case .gates: .gates
+        case .dense: .dense
+        case .tokens(let ids, let weight): .tokens(ids, vocabulary: weight.shape[0])
+        }
+    }
+
+    /// The input side without its tensors.
+    enum Kind {
+        case gates
+        case dense
+        case tokens([Int], vocabulary: Int)
+    }
 }
 
 /// The input side of one forward pass: writes each timestep's input-to-gate products into the gates.

@@ -112,11 +112,11 @@ extension Tensor {
         lastCell.pointer.update(from: previousCell, count: step)
 
         // The op's inputs: the input side's tensors, then Wh, bias, h0, c0.
-        let first = input.operands.count
+        let (first, kind) = (input.operands.count, input.kind)
         let outputs = try Tensor.recorded(
             .lstmLayer, at: site, outputs: [hiddens, lastHidden, lastCell],
             inputs: Operands(input.operands + [wh, bias, h0, c0]),
-            saving: Operands([activations, cells, tanhCells, hiddens, h0, c0, wh]),
+            saving: Operands([activations, cells, tanhCells, hiddens, h0, c0, wh] + input.savedForBackward),
             backward: { ctx in
                 let (act, cells, tanhCells, hiddens) = (ctx.saved[0], ctx.saved[1], ctx.saved[2], ctx.saved[3])
                 let (h0, c0, wh) = (ctx.saved[4], ctx.saved[5], ctx.saved[6])
@@ -130,19 +130,20 @@ extension Tensor {
                 let rowStride = stepKernel != nil ? PackedMatrix.paddedRowStride(columns: 4 * width) : 4 * width
                 let stepGates = stepKernel != nil ? Tensor.uninitialized([batch, rowStride]) : nil
                 var keepsEveryTimestep = stepKernel == nil
-                if case .gates = input { keepsEveryTimestep = true }
+                if case .gates = kind { keepsEveryTimestep = true }
                 let dGates = keepsEveryTimestep ? Tensor.uninitialized([time, batch, 4 * width]) : nil
                 let dBias = ctx.needsGradient(first + 1) ? Tensor.filled(0, [4 * width]) : nil
                 let transposedWeight = PackedMatrix(wh, transposed: true)
                 let needs: (inputs: Bool, inputWeight: Bool)
-                switch input {
+                switch kind {
                 case .gates: needs = (false, false)
                 case .dense: needs = (ctx.needsGradient(0), ctx.needsGradient(1))
                 case .tokens: needs = (false, ctx.needsGradient(0))
                 }
+                let dense = ctx.saved.count > 8 ? (inputs: ctx.saved[7], weight: ctx.saved[8]) : nil
                 let sums = LSTMLayerGradientSums(
-                    input, batch: batch, width: width, initialHiddenIsZero: initialHiddenIsZero, kernel: stepKernel,
-                    needs: (needs.inputs, needs.inputWeight, ctx.needsGradient(first)))
+                    kind, dense: dense, batch: batch, width: width, initialHiddenIsZero: initialHiddenIsZero,
+                    kernel: stepKernel, needs: (needs.inputs, needs.inputWeight, ctx.needsGradient(first)))
                 for t in stride(from: time - 1, through: 0, by: -1) {
                     // One of the two buffers always exists.
                     guard let dz = stepGates?.pointer ?? dGates.map({ $0.pointer + t * gateStep }) else { break }
@@ -166,7 +167,7 @@ extension Tensor {
                 }
                 let (dInputs, dInputWeight, dWh) = sums.finish(hiddens: hiddens, initialHidden: h0, dGates: dGates, time: time)
                 let inputSide: [Tensor?]
-                switch input {
+                switch kind {
                 case .gates: inputSide = [dGates ?? .filled(0, [time, batch, 4 * width])]
                 case .dense: inputSide = [dInputs, dInputWeight]
                 case .tokens: inputSide = [dInputWeight]
