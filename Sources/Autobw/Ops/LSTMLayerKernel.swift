@@ -134,13 +134,15 @@ extension Tensor {
                 let dGates = keepsEveryTimestep ? Tensor.uninitialized([time, batch, 4 * width]) : nil
                 let dBias = ctx.needsGradient(first + 1) ? Tensor.filled(0, [4 * width]) : nil
                 let transposedWeight = PackedMatrix(wh, transposed: true)
-                let needs: (inputs: Bool, inputWeight: Bool)
+                // The input side: which of its gradients are needed (by the op's input order) and, for dense
+                // inputs, the inputs and input weight saved after the layer's own values.
+                var needs = (inputs: false, inputWeight: false)
+                var dense: (inputs: Tensor, weight: Tensor)? = nil
                 switch kind {
-                case .gates: needs = (false, false)
-                case .dense: needs = (ctx.needsGradient(0), ctx.needsGradient(1))
-                case .tokens: needs = (false, ctx.needsGradient(0))
+                case .gates: break
+                case .dense: (needs, dense) = ((ctx.needsGradient(0), ctx.needsGradient(1)), (ctx.saved[7], ctx.saved[8]))
+                case .tokens: needs.inputWeight = ctx.needsGradient(0)
                 }
-                let dense = ctx.saved.count > 8 ? (inputs: ctx.saved[7], weight: ctx.saved[8]) : nil
                 let sums = LSTMLayerGradientSums(
                     kind, dense: dense, batch: batch, width: width, initialHiddenIsZero: initialHiddenIsZero,
                     kernel: stepKernel, needs: (needs.inputs, needs.inputWeight, ctx.needsGradient(first)))
@@ -157,9 +159,8 @@ extension Tensor {
                         dPreviousCell: dCell.pointer, addingBiasGradientTo: dBias?.pointer, batch: batch, width: width)
                     sums.add(timestep: t, gates: dz, rowStride: rowStride, previousHidden: previous)
                     if stepGates != nil, let dGates {
-                        for row in 0..<batch {
-                            (dGates.pointer + t * gateStep + row * 4 * width).update(from: dz + row * rowStride, count: 4 * width)
-                        }
+                        let into = dGates.pointer + t * gateStep
+                        for row in 0..<batch { (into + row * 4 * width).update(from: dz + row * rowStride, count: 4 * width) }
                     }
                     // dh_{t-1} = dz_t Wh^T (at t = 0 that is the initial state's gradient, skipped when unused)
                     if t == 0 && !needsInitialHidden { continue }
