@@ -55,29 +55,29 @@ void autobw_packed_gemm_pack(
 #endif
 }
 
-static void multiply(
-    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-    float beta, float *c, long ldc) {
+void autobw_packed_gemm(
+    int kernel, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
 #if defined(__x86_64__)
     switch (kernel) {
-    case AUTOBW_PACKED_GEMM_AVX512: multiply_avx512(a_transposed, m, n, k, a, lda, b, ldb, beta, c, ldc); break;
-    case AUTOBW_PACKED_GEMM_AVX2: multiply_avx2(a_transposed, m, n, k, a, lda, b, ldb, beta, c, ldc); break;
+    case AUTOBW_PACKED_GEMM_AVX512: multiply_avx512(m, n, k, a, lda, packed, beta, c, ldc); break;
+    case AUTOBW_PACKED_GEMM_AVX2: multiply_avx2(m, n, k, a, lda, packed, beta, c, ldc); break;
     default: break;
     }
 #else
-    (void)kernel; (void)a_transposed; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)beta;
-    (void)c; (void)ldc;
+    (void)kernel; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)beta; (void)c; (void)ldc;
 #endif
 }
 
-void autobw_packed_gemm(
-    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta,
-    float *c, long ldc) {
-    multiply(kernel, a_transposed, m, n, k, a, lda, packed, 0, beta, c, ldc);
-}
-
-void autobw_unpacked_gemm(
-    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-    float beta, float *c, long ldc) {
-    multiply(kernel, a_transposed, m, n, k, a, lda, b, ldb > 0 ? ldb : 1, beta, c, ldc);
+void autobw_transposed_gemm(
+    int kernel, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
+    long ldc) {
+#if defined(__x86_64__)
+    switch (kernel) {
+    case AUTOBW_PACKED_GEMM_AVX512: multiply_transposed_avx512(m, n, k, a, lda, b, ldb, beta, c, ldc); break;
+    case AUTOBW_PACKED_GEMM_AVX2: multiply_transposed_avx2(m, n, k, a, lda, b, ldb, beta, c, ldc); break;
+    default: break;
+    }
+#else
+    (void)kernel; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)beta; (void)c; (void)ldc;
+#endif
 }

@@ -94,19 +94,16 @@ TARGET static inline __attribute__((always_inline)) void JOIN(multiply_rows, SUF
     }
 }
 
-// One instantiation per orientation of `a` and layout of `b`, so each inner loop has its addressing fixed.
+// The two products the engine runs, each with its addressing fixed: `a` as stored times a packed `b`, and `a^T`
+// times a `b` read in place (a weight gradient's term, `x^T dz`).
 TARGET static void JOIN(multiply, SUFFIX)(
-    int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
-    long ldc) {
-    if (a_transposed && ldb > 0) {
-        JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, b, ldb, beta, c, ldc);
-    } else if (a_transposed) {
-        JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, b, 0, beta, c, ldc);
-    } else if (ldb > 0) {
-        JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, b, ldb, beta, c, ldc);
-    } else {
-        JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, b, 0, beta, c, ldc);
-    }
+    long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc) {
+    JOIN(multiply_rows, SUFFIX)(0, m, n, k, a, lda, packed, 0, beta, c, ldc);
+}
+
+TARGET static void JOIN(multiply_transposed, SUFFIX)(
+    long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    JOIN(multiply_rows, SUFFIX)(1, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
 // Packs the `k x n` operand whose element (p, j) is `b[p * row_stride + j * column_stride]` into panels of WIDTH

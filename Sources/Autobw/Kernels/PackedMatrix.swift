@@ -103,7 +103,7 @@ final class PackedMatrix {
     ) {
         switch storage {
         case .packed(let kernel, let packed):
-            autobw_packed_gemm(kernel.rawValue, 0, m, columns, rows, a, aRowStride ?? rows, packed.floats, beta, c, columns)
+            autobw_packed_gemm(kernel.rawValue, m, columns, rows, a, aRowStride ?? rows, packed.floats, beta, c, columns)
         case .unpacked(let b, let transposedB):
             BLAS.sgemm(
                 transposeA: false, transposeB: transposedB, m: m, n: columns, k: rows, a: a, lda: aRowStride,
@@ -119,7 +119,7 @@ final class PackedMatrix {
         transposing a: UnsafePointer<Float>, rows m: Int, by b: UnsafePointer<Float>, rows k: Int, columns n: Int,
         bRowStride: Int, beta: Float, into c: UnsafeMutablePointer<Float>, kernel: Kernel
     ) {
-        autobw_unpacked_gemm(kernel.rawValue, 1, m, n, k, a, m, b, bRowStride, beta, c, n)
+        autobw_transposed_gemm(kernel.rawValue, m, n, k, a, m, b, bRowStride, beta, c, n)
     }
 
     /// A row stride for rows of `columns` floats that `multiply(transposing:by:...)` reads in place: the kernels

@@ -20,18 +20,17 @@ long autobw_packed_gemm_size(int kernel, long k, long n);
 void autobw_packed_gemm_pack(
     int kernel, long k, long n, const float *b, long row_stride, long column_stride, float *packed);
 
-/// `c = op(a) * b + beta * c`: `op(a)` is `m x k`, stored as `a` with rows `lda` apart, or with `a_transposed` as
-/// its transpose (`k x m`, rows `lda` apart); `b` was packed by `autobw_packed_gemm_pack` for the same `kernel`,
-/// `k` and `n`; `c` is `m x n` with rows `ldc` apart. With `beta == 0`, `c` is not read.
+/// `c = a * b + beta * c`: `a` is `m x k` with rows `lda` apart, `b` was packed by `autobw_packed_gemm_pack` for
+/// the same `kernel`, `k` and `n`, `c` is `m x n` with rows `ldc` apart. With `beta == 0`, `c` is not read.
 void autobw_packed_gemm(
-    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *packed, float beta,
-    float *c, long ldc);
+    int kernel, long m, long n, long k, const float *a, long lda, const float *packed, float beta, float *c, long ldc);
 
-/// `c = op(a) * b + beta * c` as `autobw_packed_gemm`, with `b` (`k x n`) read in place, rows `ldb` floats apart.
-/// Every row must be readable up to `autobw_packed_gemm_size(kernel, 1, n)` floats (the panel width rounds `n` up),
-/// and rows a multiple of 512 bytes apart make the reads collide in the cache: pad them.
-void autobw_unpacked_gemm(
-    int kernel, int a_transposed, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-    float beta, float *c, long ldc);
+/// `c = a^T * b + beta * c` on the same kernels: `a` is stored `k x m` (its transpose, rows `lda` apart) and `b`
+/// (`k x n`) is read in place, rows `ldb` floats apart. Every row of `b` must be readable up to
+/// `autobw_packed_gemm_size(kernel, 1, n)` floats (the panel width rounds `n` up), and rows a multiple of 512
+/// bytes apart make the reads collide in the cache: pad them.
+void autobw_transposed_gemm(
+    int kernel, long m, long n, long k, const float *a, long lda, const float *b, long ldb, float beta, float *c,
+    long ldc);
 
 #endif
