@@ -47,17 +47,18 @@ enum LSTMLayerInput {
     }
 }
 
-/// The input side of one forward pass: writes each timestep's input-to-gate products into the gates.
+/// The input side of one forward pass: forms each timestep's gates from its input-to-gate products and the
+/// recurrent product.
 struct LSTMLayerInputForward {
     let input: LSTMLayerInput
-    let batch: Int, gateWidth: Int
+    let batch: Int, width: Int
     /// `Wx`, packed when the products are formed per timestep.
     private let packedWeight: PackedMatrix?
 
     /// With `perTimestep` false, dense products are formed here for the whole sequence at once, into `gates`
-    /// (`[time * batch, gateWidth]`), as one GEMM that OpenBLAS can split across its threads.
-    init(_ input: LSTMLayerInput, batch: Int, gateWidth: Int, perTimestep: Bool, gates: UnsafeMutablePointer<Float>) {
-        (self.input, self.batch, self.gateWidth) = (input, batch, gateWidth)
+    /// (`[time * batch, 4 * width]`), as one GEMM that OpenBLAS can split across its threads.
+    init(_ input: LSTMLayerInput, batch: Int, width: Int, perTimestep: Bool, gates: UnsafeMutablePointer<Float>) {
+        (self.input, self.batch, self.width) = (input, batch, width)
         guard case .dense(let inputs, let weight) = input else {
             packedWeight = nil
             return
@@ -67,14 +68,19 @@ struct LSTMLayerInputForward {
         } else {
             packedWeight = nil
             BLAS.sgemm(
-                transposeA: false, transposeB: false, m: inputs.shape[0] * batch, n: gateWidth, k: weight.shape[0],
+                transposeA: false, transposeB: false, m: inputs.shape[0] * batch, n: 4 * width, k: weight.shape[0],
                 a: inputs.pointer, b: weight.pointer, c: gates)
         }
     }
 
-    /// Writes timestep `t`'s products into `z` (`[batch, gateWidth]`), unless they are there already.
-    func write(timestep t: Int, into z: UnsafeMutablePointer<Float>) {
-        let step = batch * gateWidth
+    /// Writes timestep `t`'s activations into `z` (`[batch, 4 * width]`): the gate nonlinearities of its input
+    /// products, plus `previousHidden` times `recurrentWeight` unless the previous state is known zero
+    /// (`previousHidden` nil), plus `bias`.
+    func activations(
+        timestep t: Int, into z: UnsafeMutablePointer<Float>, recurrentWeight: PackedMatrix,
+        previousHidden: UnsafePointer<Float>?, bias: UnsafePointer<Float>
+    ) {
+        let gateWidth = 4 * width, step = batch * gateWidth
         switch input {
         case .gates(let gates):
             z.update(from: gates.pointer + t * step, count: step)
@@ -82,9 +88,20 @@ struct LSTMLayerInputForward {
             let inputSize = inputs.shape[2]
             packedWeight?.multiply(inputs.pointer + t * batch * inputSize, rows: batch, beta: 0, into: z)
         case .tokens(let ids, let weight):
+            // A token's product is its row of `Wx`: the activation pass reads it there, which spares writing
+            // the rows into the gates first and reading them back (1.4% of a char-rnn step).
+            if let previousHidden { recurrentWeight.multiply(previousHidden, rows: batch, beta: 0, into: z) }
             for row in 0..<batch {
-                (z + row * gateWidth).update(from: weight.pointer + ids[t * batch + row] * gateWidth, count: gateWidth)
+                let gates = z + row * gateWidth, product = weight.pointer + ids[t * batch + row] * gateWidth
+                if previousHidden == nil {
+                    LSTMKernels.activations(product, nil, bias, into: gates, batch: 1, width: width)
+                } else {
+                    LSTMKernels.activations(gates, product, bias, into: gates, batch: 1, width: width)
+                }
             }
+            return
         }
+        if let previousHidden { recurrentWeight.multiply(previousHidden, rows: batch, beta: 1, into: z) }
+        LSTMKernels.activationsInPlace(z, bias: bias, batch: batch, width: width)
     }
 }

@@ -1,10 +1,10 @@
 /// A whole LSTM layer over a sequence as one tape entry, with backpropagation through time written by hand.
 ///
 /// The original autobw recorded modules, not primitives; this is that granularity for the layer that dominates
-/// a char-rnn step. Per timestep the forward forms the input products (`LSTMLayerInput`) and one GEMM (`h Wh`,
-/// accumulated onto them), then the fused gate loops; the backward does one GEMM per timestep for the
-/// hidden-state gradient and sums the weights' and inputs' gradients (`LSTMLayerGradientSums`). The
-/// per-timestep products keep their right operands packed (`PackedMatrix`).
+/// a char-rnn step. Per timestep the forward has the input side (`LSTMLayerInputForward`) form the activated
+/// gates from the input products and one GEMM (`h Wh`), then updates the cell; the backward does one GEMM per
+/// timestep for the hidden-state gradient and sums the weights' and inputs' gradients (`LSTMLayerGradientSums`).
+/// The per-timestep products keep their right operands packed (`PackedMatrix`).
 extension Tensor {
     /// Runs the recurrence over `inputGates` `[time, batch, 4 * hidden]` (the input-to-gates products of every
     /// timestep) with recurrent weight `wh` `[hidden, 4 * hidden]`, `bias` `[4 * hidden]` and initial state
@@ -94,13 +94,13 @@ extension Tensor {
         let recurrentWeight = PackedMatrix(wh, transposed: false)
         // On one thread, products with timestep-sized operands run on the packed kernels (LSTMLayerGradientSums).
         let stepKernel = BLAS.threadCount == 1 ? PackedMatrix.fastestKernel : nil
-        let inputProducts = LSTMLayerInputForward(
-            input, batch: batch, gateWidth: 4 * width, perTimestep: stepKernel != nil, gates: activations.pointer)
+        let inputSide = LSTMLayerInputForward(
+            input, batch: batch, width: width, perTimestep: stepKernel != nil, gates: activations.pointer)
         for t in 0..<time {
             let z = activations.pointer + t * gateStep
-            inputProducts.write(timestep: t, into: z)
-            if t > 0 || !initialHiddenIsZero { recurrentWeight.multiply(previousHidden, rows: batch, beta: 1, into: z) }
-            LSTMKernels.activationsInPlace(z, bias: bias.pointer, batch: batch, width: width)
+            inputSide.activations(
+                timestep: t, into: z, recurrentWeight: recurrentWeight,
+                previousHidden: t > 0 || !initialHiddenIsZero ? previousHidden : nil, bias: bias.pointer)
             LSTMKernels.cellUpdate(
                 z, previousCell, nextCell: cells.pointer + t * step, tanhCell: tanhCells.pointer + t * step,
                 hidden: hiddens.pointer + t * step, batch: batch, width: width)
