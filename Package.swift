@@ -28,12 +28,13 @@ let package = Package(
         // What the CPU can run (cpuid), for choosing OpenBLAS's kernels.
         // DWARF 4: valgrind (callgrind counts per-op instructions) cannot read clang's default DWARF 5.
         .target(name: "CPUFeatures", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
-        // An LSTM step's element-wise loops, compiled for AVX-512, AVX2 and the baseline, picked at load time.
-        .target(name: "CLSTMGates", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        // Element-wise loops (an LSTM step's, softmax rows), compiled for AVX-512, AVX2 and the baseline, picked
+        // at load time.
+        .target(name: "CVectorLoops", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // Products with a right operand packed once (an LSTM's recurrent weight), for AVX-512 and AVX2.
         .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
-        .target(name: "Autobw", dependencies: ["CPUFeatures", "CLSTMGates", "CPackedGEMM"]),
+        .target(name: "Autobw", dependencies: ["CPUFeatures", "CVectorLoops", "CPackedGEMM"]),
         .target(name: "AutobwAssets", path: "Assets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),
@@ -54,7 +55,7 @@ let package = Package(
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),
-        .testTarget(name: "AutobwTests", dependencies: ["Autobw", "CLSTMGates"]),
+        .testTarget(name: "AutobwTests", dependencies: ["Autobw", "CVectorLoops"]),
         .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets", "CZlib"]),
         .testTarget(name: "AutobwTUITests", dependencies: ["AutobwTUI", "AutobwTrainer", "Autobw"]),
     ]

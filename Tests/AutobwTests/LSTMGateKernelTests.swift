@@ -1,4 +1,4 @@
-import CLSTMGates
+import CVectorLoops
 import Foundation
 import Testing
 @testable import Autobw

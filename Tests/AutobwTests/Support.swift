@@ -33,7 +33,12 @@ func expectClose(
     _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(actual.count == expected.count, "counts differ: \(actual.count) vs \(expected.count)", sourceLocation: sourceLocation)
-    for (i, (a, e)) in zip(actual, expected).enumerated() where abs(a - e) > tolerance * max(1, abs(e)) {
+    // NaN fails unless NaN was expected: a test of `> tolerance` alone passes it, as every comparison with NaN
+    // is false.
+    func agrees(_ a: Float, _ e: Float) -> Bool {
+        e.isNaN ? a.isNaN : a == e || abs(a - e) <= tolerance * max(1, abs(e))
+    }
+    for (i, (a, e)) in zip(actual, expected).enumerated() where !agrees(a, e) {
         Issue.record("element \(i): \(a) != \(e)", sourceLocation: sourceLocation)
         return
     }

@@ -2,8 +2,8 @@
 ///
 /// glibc's `expf`/`tanhf` are scalar calls, which cost more than an op's GEMMs. These stay within a few ulp of
 /// `exp` for results in the normal float range (a degree-6 polynomial after Cody-Waite range reduction);
-/// `FastMathTests` and the gradient checks hold them to it. The LSTM's gate loops use the same arithmetic in C
-/// (`CLSTMGates`, compiled for wider vectors than Swift's baseline): change both together.
+/// `FastMathTests` and the gradient checks hold them to it. The LSTM's gate loops and softmax rows use the same
+/// arithmetic in C (`CVectorLoops`, compiled for wider vectors than Swift's baseline): change both together.
 enum FastMath {
     @inline(__always)
     static func exp(_ x: Float) -> Float {

@@ -1,7 +1,7 @@
-import CLSTMGates
+import CVectorLoops
 
 /// The loops of an LSTM step, shared by the single-step and whole-layer fused ops. They run in C
-/// (`CLSTMGates`), compiled for the CPU's widest vector units; the arithmetic is `FastMath`'s.
+/// (`CVectorLoops`), compiled for the CPU's widest vector units; the arithmetic is `FastMath`'s.
 enum LSTMKernels {
     /// `activations = [sigmoid | sigmoid | sigmoid | tanh](xGates + hGates + bias)` row by row; without `hGates`,
     /// of `xGates + bias`.
