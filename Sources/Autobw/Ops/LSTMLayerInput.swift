@@ -74,8 +74,8 @@ struct LSTMLayerInputForward {
     }
 
     /// Writes timestep `t`'s activations into `z` (`[batch, 4 * width]`): the gate nonlinearities of its input
-    /// products, plus `previousHidden` times `recurrentWeight` unless the previous state is known zero
-    /// (`previousHidden` nil), plus `bias`.
+    /// products (already in `z` when `init` formed them for the whole sequence), plus `previousHidden` times
+    /// `recurrentWeight` unless the previous state is known zero (`previousHidden` nil), plus `bias`.
     func activations(
         timestep t: Int, into z: UnsafeMutablePointer<Float>, recurrentWeight: PackedMatrix,
         previousHidden: UnsafePointer<Float>?, bias: UnsafePointer<Float>
