@@ -110,16 +110,18 @@ public struct CharCorpus: Sendable {
             looksBinary: bytes.prefix(4096).contains(0))
     }
 
-    /// The corpus in the UTF-8 (or, with a byte-order mark, UTF-16) file at `path`.
-    /// - Throws: `CorpusError` when the file is missing, unreadable, not UTF-8 or too small.
+    /// The corpus in the UTF-8 (or, with a byte-order mark, UTF-16) file at `path`, plain or gzip-compressed.
+    /// - Throws: `CorpusError` when the file is missing, unreadable, not UTF-8 or too small;
+    ///   `TrainerError.badData` for corrupt or truncated gzip data.
     public static func load(path: String) throws -> CharCorpus {
         if let problem = InputFile.problem(with: path) { throw CorpusError.unreadable(path: path, reason: problem) }
-        let data: Data
+        var data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
             throw CorpusError.unreadable(path: path, reason: "reading failed (\(error.localizedDescription))")
         }
+        if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
         // Windows editors save "Unicode" as UTF-16 with a byte-order mark, and UTF-8 with a mark of its own.
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
             // Binary data after two bytes that happen to look like a mark decodes too, but with NUL characters.

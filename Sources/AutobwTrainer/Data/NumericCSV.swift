@@ -21,10 +21,11 @@ public enum NumericCSV {
     /// More distinct whole-number labels than this mean a regression target (prices, counts, ids), not classes.
     public static let maximumClasses = 1_000
 
-    /// The table in the CSV file at `path`.
-    /// - Throws: `TrainerError.unreadableInput` or `.badData` naming the line and column.
+    /// The table in the CSV file at `path`, plain or gzip-compressed.
+    /// - Throws: `TrainerError.unreadableInput`, or `.badData` naming the line and column (or corrupt gzip data).
     public static func read(path: String, labelColumn: String? = nil) throws -> LabeledTable {
-        let data = try TrainerError.readInput(path)
+        var data = try TrainerError.readInput(path)
+        if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
         return try data.withUnsafeBytes { try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn) }
     }
 
