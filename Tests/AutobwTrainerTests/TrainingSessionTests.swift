@@ -153,6 +153,27 @@ import Testing
         #expect(missing?.exitCode == 66)
     }
 
+    /// A checkpoint saved with a NaN or an infinity in a parameter is refused by name, for resuming and for
+    /// sampling, instead of diverging again or sampling one character over and over.
+    @Test(arguments: [Float.nan, .infinity])
+    func aCheckpointWithNonFiniteParametersIsRefusedNamingTheParameter(_ poison: Float) throws {
+        let path = NSTemporaryDirectory() + "autobw-poisoned-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let session = try TrainingSession(Self.configuration(.charLSTM))
+        _ = try session.step()
+        let (name, parameter) = try #require(session.namedParameters.last)
+        parameter.update { $0[1] = poison }
+        try session.save(to: path)
+        let resuming = #expect(throws: TrainerError.self) { try TrainingSession(Self.configuration(.charLSTM), resumingFrom: path) }
+        let sampling = #expect(throws: TrainerError.self) {
+            try TextSampler.sample(checkpoint: path, length: 10, temperature: 1, prime: "", seed: 1)
+        }
+        for error in [resuming, sampling] {
+            #expect(error?.exitCode == 65)
+            #expect(error?.description.contains(name) == true, "\(String(describing: error))")
+        }
+    }
+
     @Test func settingsThatCannotFitInMemoryAreRefusedBeforeAnythingIsBuilt() throws {
         var configuration = Self.configuration(.mlp)
         configuration.hiddenSize = 8192

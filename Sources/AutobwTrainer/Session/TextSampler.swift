@@ -4,7 +4,8 @@ import Autobw
 public enum TextSampler {
     /// `length` characters after `prime` (which must use the model's characters), drawn at `temperature`.
     /// - Throws: `TrainerError.unreadableInput` for a missing file, `.badData` for one that is not a char-lstm
-    ///   checkpoint, `.usage` for a prime with unknown characters or a bad length or temperature.
+    ///   checkpoint or holds NaN or infinite parameters, `.usage` for a prime with unknown characters or a bad
+    ///   length or temperature.
     public static func sample(
         checkpoint path: String, length: Int, temperature: Float, prime: String, seed: UInt64
     ) throws -> String {
@@ -41,6 +42,7 @@ public enum TextSampler {
         } catch {
             throw TrainerError.badData(path: path, detail: "cannot load the model: \(error)")
         }
+        try TrainerError.requireFiniteParameters(of: model, loadedFrom: path)
         let start = primeIDs.isEmpty ? [0] : primeIDs
         let ids = try withoutRecording {
             try model.sample(count: length, prime: start, temperature: temperature, generator: &generator)

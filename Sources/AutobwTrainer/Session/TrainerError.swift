@@ -48,3 +48,22 @@ extension TrainerError {
         }
     }
 }
+
+extension TrainerError {
+    /// Checks that every parameter `model` loaded from the checkpoint at `path` is finite.
+    /// - Throws: `TrainerError.badData` naming the first parameter with NaN or infinite values: a checkpoint
+    ///   saved as training diverged would otherwise sample one character over and over, or diverge again at
+    ///   once, with nothing pointing at the file.
+    static func requireFiniteParameters(of model: Module, loadedFrom path: String) throws {
+        for (name, parameter) in model.namedParameters() {
+            let summary = GradientSummary(of: parameter.value)
+            guard summary.isFinite else {
+                throw TrainerError.badData(
+                    path: path,
+                    detail: "its parameter \(name) holds \(summary.nanCount) NaN and"
+                        + " \(summary.positiveInfinityCount + summary.negativeInfinityCount) infinite values of"
+                        + " \(summary.count) (saved from a run that had diverged?)")
+            }
+        }
+    }
+}

@@ -160,8 +160,8 @@ public final class TrainingSession {
 
     /// A session that continues the run saved at `path` by `save(to:)`: the same metrics from here on as the
     /// run would have printed had it not stopped (data order and sampling depend only on the seed and step).
-    /// - Throws: `TrainerError.unreadableInput` for a missing file, `.badData` for a corrupt one or one saved
-    ///   from another preset or model shape.
+    /// - Throws: `TrainerError.unreadableInput` for a missing file, `.badData` for a corrupt one, one saved
+    ///   from another preset or model shape, or one whose parameters hold NaN or infinities.
     public convenience init(_ configuration: TrainingConfiguration, resumingFrom path: String, group: ProcessGroup? = nil) throws {
         try self.init(configuration, group: group)
         if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
@@ -171,6 +171,7 @@ public final class TrainingSession {
                 throw TrainerError.badData(
                     path: path, detail: "saved from the \(preset) preset, not \(configuration.preset.rawValue)")
             }
+            try TrainerError.requireFiniteParameters(of: problem.model, loadedFrom: path)
             try problem.restore(saved.extras)
             nextStep = saved.step
         } catch let error as CheckpointError {
