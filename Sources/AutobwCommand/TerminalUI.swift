@@ -5,14 +5,19 @@ import Foundation
 
 /// Opens the terminal UI on a run source, for `train`, `replay` and `watch`.
 enum TerminalUI {
+    /// What `train` and `replay` tell a user without a terminal.
+    static let headlessHint = "run it with --headless (see --help)"
+
     /// Shows `source` until the user quits; the terminal is restored before this returns.
-    /// - Throws: `ExitCode(64)` with a message when standard input or output is not a terminal.
-    static func show(_ source: RunSource, initialFocus: PanelID? = nil) throws -> TerminalApp.Outcome {
+    /// - Throws: `ExitCode(64)` with a message ending in `hint` when standard input or output is not a terminal.
+    static func show(
+        _ source: RunSource, initialFocus: PanelID? = nil, hint: String = headlessHint
+    ) throws -> TerminalApp.Outcome {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal()
         } catch {
-            say("autobw: \(error); run it with --headless (see --help)")
+            say("autobw: \(error); \(hint)")
             throw ExitCode(64)
         }
         defer { terminal.end() }
@@ -21,10 +26,11 @@ enum TerminalUI {
         return app.run()
     }
 
-    /// Fails with exit code 64 unless both standard input and output are terminals: never start curses on a pipe.
-    static func requireTerminal() throws {
+    /// Fails with exit code 64 and a message ending in `hint` unless both standard input and output are
+    /// terminals: never start curses on a pipe.
+    static func requireTerminal(hint: String = headlessHint) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            say("autobw: standard input or output is not a terminal; run it with --headless (see --help)")
+            say("autobw: standard input or output is not a terminal; \(hint)")
             throw ExitCode(64)
         }
     }
@@ -39,7 +45,7 @@ struct Watch: ParsableCommand {
     var file: String
 
     func run() throws {
-        try TerminalUI.requireTerminal()
+        // The file first: a missing or malformed one is named as such from a script too.
         let follower: MetricsFollower
         do {
             follower = try MetricsFollower(path: file)
@@ -47,7 +53,10 @@ struct Watch: ParsableCommand {
             say("autobw: \(error)")
             throw ExitCode(error.exitCode)
         }
-        if try TerminalUI.show(follower) == .interrupted { throw ExitCode(130) }
+        // watch has no headless form: the file itself is the headless view.
+        let hint = "watch draws the loss chart; without a terminal, follow the file itself (tail -f \(file))"
+        try TerminalUI.requireTerminal(hint: hint)
+        if try TerminalUI.show(follower, hint: hint) == .interrupted { throw ExitCode(130) }
         // A file that turned out not to be metrics (it was waited for, so this shows only now).
         let final = follower.snapshot()
         if let code = final.exitCode {

@@ -210,7 +210,7 @@ expect_exit 64 "--headless"
 expect_exit 64 "--metrics writes files of a headless run" train --metrics "$work/m.jsonl"
 expect_exit 64 "--dump-tape writes files of a headless run" train --dump-tape "$work/t.json"
 expect_exit 64 "--headless" replay "$work/t.json"
-expect_exit 64 "--headless" watch "$work/m.jsonl"
+expect_exit 64 "tail -f" watch "$work/m.jsonl"
 expect_exit 64 "--steps" train --headless --steps 0
 expect_exit 64 "--steps must be positive" train --headless --steps -1
 expect_exit 64 "--lr must be a positive" train --headless --lr -0.5
@@ -223,6 +223,8 @@ expect_exit 64 "unknown" train --headless --no-such-flag
 expect_exit 64 "preset" train --headless --preset nope
 expect_exit 66 "no such file" train --headless --data "$work/missing.txt"
 expect_exit 66 "directory" train --headless --data "$work"
+seq 1 3000 | gzip | head -c 600 > "$work/cut.txt.gz"
+expect_exit 65 "truncated gzip data" train --headless --data "$work/cut.txt.gz"
 mkdir -p "$work/no-mnist"
 expect_exit 66 "a folder without MNIST's train-images-idx3-ubyte" train --headless --preset mlp --data "$work/no-mnist"
 expect_exit 66 "character device" train --headless --data /dev/null
