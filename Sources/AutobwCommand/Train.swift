@@ -10,7 +10,7 @@ struct Train: ParsableCommand {
     @Option(help: "The model to train (see `autobw presets`).")
     var preset: Preset = .charLSTM
 
-    @Option(help: "Data for presets that take it: a UTF-8 text (char-lstm); a CSV of numeric features and a label, IDX images or a folder with MNIST's IDX files (mlp). Each may be gzip-compressed.")
+    @Option(help: "Data for presets that take it: a UTF-8 text (char-lstm); a CSV (or space-separated table) of numeric features and a label, IDX images or a folder with MNIST's IDX files (mlp). Each may be gzip-compressed.")
     var data: String?
 
     @Option(help: "The labels file (idx1) for --data IDX images; a folder with MNIST's files needs none.")

@@ -1,3 +1,4 @@
+import Autobw
 import Foundation
 import Testing
 @testable import AutobwTrainer
@@ -48,6 +49,38 @@ import Testing
         #expect(tabs.features == [1, 2, 3, 4] && tabs.classNames == ["x", "y"])
     }
 
+    @Test func runsOfSpacesSeparateFieldsWhenTheFirstLineHasNoOtherSeparator() throws {
+        // UCI's housing.data: no header, numbers right-aligned in space-padded columns.
+        let table = try Self.table(" 0.00632  18.00   2.310  24.00\n 0.02731   0.00\t7.070  21.60\n")
+        #expect(table.featureNames.count == 3 && table.features == [0.00632, 18, 2.31, 0.02731, 0, 7.07])
+        #expect(table.labels.count == 2)
+        let headed = try Self.table("a b label\n1 2 0\n3  4  1\n")
+        #expect(headed.featureNames == ["a", "b"] && headed.features == [1, 2, 3, 4] && headed.labels == [0, 1])
+    }
+
+    /// Rows of plain numbers take a fast path: padded with spaces and tabs as text tools write them, they read
+    /// as the same rows separated by commas.
+    @Test func spaceSeparatedRowsReadAsTheirCommaSeparatedTwins() throws {
+        var generator = SeededGenerator(seed: 9)
+        let rows = (0..<40).map { _ in (0..<4).map { _ in String(format: "%.3f", Float(generator.nextUnit()) * 200 - 100) } }
+        let pads = ["  ", " ", "\t", " \t "]
+        let spaced = rows.enumerated().map { index, row in
+            " " + row.joined(separator: pads[index % pads.count]) + (index % 3 == 0 ? "   " : "")
+        }
+        let commas = rows.map { $0.joined(separator: ",") }
+        let viaSpaces = try Self.table(spaced.joined(separator: "\n")), viaCommas = try Self.table(commas.joined(separator: "\n"))
+        #expect(viaSpaces.features == viaCommas.features && viaSpaces.labels == viaCommas.labels && viaSpaces.rowCount == 40)
+        let error = #expect(throws: TrainerError.self) { try Self.table(spaced.joined(separator: "\n") + "\n1 2 3\n") }
+        #expect(error?.description.contains("line 41 has 3 fields, expected 4") == true, "\(String(describing: error))")
+    }
+
+    @Test func aSeparatorEndingEveryLineAddsNoColumn() throws {
+        let table = try Self.table("a,b,label,\r\n1,2,0,\r\n3,4,1, \r\n")
+        #expect(table.featureNames == ["a", "b"] && table.features == [1, 2, 3, 4] && table.labels == [0, 1])
+        let semicolons = try Self.table("1;2;x;\n3;4;y;\n")
+        #expect(semicolons.features == [1, 2, 3, 4] && semicolons.classNames == ["x", "y"])
+    }
+
     @Test func wholeNumberLabelsAreClassesInSortedOrder() throws {
         let table = try Self.table("a,label\n1,-1\n2,1\n3,-1\n")
         #expect(table.task == .classification(classes: 2) && table.labels == [0, 1, 0] && table.classNames == ["-1", "1"])
@@ -96,7 +129,8 @@ import Testing
         ("a,b\n1,0\n2,dog\n", "mixes numbers (line 2) and text (line 3)"), ("a,b,c\n1,,0\n2,3,1\n", "missing value"),
         ("a,b,c\n1,NA,0\n2,3,1\n", "'NA' (a missing value)"),
         ("a,b\n1,0\ninf,1\n", "not a finite number"), ("a,b\n1,x\n2,x\n", "single class"), ("a,b\n1,0\n2,0\n", "single class"),
-        ("a,b\n1,0\n\"2,1\n", "not closed"), ("5\n", "column"),
+        ("a,b\n1,0\n\"2,1\n", "not closed"), ("5\n", "column"), ("a,b,c\n1,2,\n", "the label is empty"),
+        ("a,b,c,\n1,2,3,4\n", "line 2 has 4 fields, expected 3"),
     ])
     func malformedFilesNameTheProblem(_ text: String, _ expected: String) throws {
         let error = #expect(throws: TrainerError.self) { try Self.table(text) }

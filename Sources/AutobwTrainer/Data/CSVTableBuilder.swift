@@ -71,22 +71,29 @@ struct CSVTableBuilder {
 
     /// The fast path for a data row of plain numbers: parsed straight from the bytes. Returns false to leave the
     /// row to the general path (before the columns are fixed, quotes, text, anything unusual), which also words
-    /// the errors.
+    /// the errors. With spaces as the separator, a tab is a space and runs of them are one separator.
     mutating func appendPlainRow(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, line: Int) throws -> Bool {
         guard let label, firstTextLabelLine == nil else { return false }
         let mark = features.count
         var fieldStart = range.lowerBound, column = 0
         var labelValue: Float = 0
         var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let collapsesRuns = separator.byte == 0x20
         for index in range.lowerBound...range.upperBound {
             let atEnd = index == range.upperBound
-            let byte = atEnd ? separator.byte : bytes[index]
+            let byte = atEnd || (collapsesRuns && bytes[index] == 0x09) ? separator.byte : bytes[index]
             if byte == UInt8(ascii: "\"") { break }
             guard byte == separator.byte else { continue }
             var first = fieldStart, last = index
             while first < last && (bytes[first] == 0x20 || bytes[first] == 0x09) { first += 1 }
             while last > first && (bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09) { last -= 1 }
             let length = last - first
+            if collapsesRuns && length == 0 && !(atEnd && column < columns) {
+                // Between two spaces of a run, or trailing spaces after a complete row.
+                fieldStart = index + 1
+                if atEnd { return finishPlainRow(column: column, label: labelValue, line: line, mark: mark) }
+                continue
+            }
             guard length > 0, length < MemoryLayout.size(ofValue: buffer), column < columns else { break }
             let parsed = withUnsafeMutableBytes(of: &buffer) { text -> Float? in
                 guard let base = text.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
@@ -101,15 +108,22 @@ struct CSVTableBuilder {
             if column == label { labelValue = value } else { features.append(value) }
             column += 1
             fieldStart = index + 1
-            if atEnd {
-                guard column == columns else { break }
-                firstNumericLabelLine = firstNumericLabelLine ?? line
-                numericLabels.append(labelValue)
-                return true
-            }
+            if atEnd { return finishPlainRow(column: column, label: labelValue, line: line, mark: mark) }
         }
         features.removeSubrange(mark...)
         return false
+    }
+
+    /// Takes a fast-path row whose fields end at `column` when it has every column; else undoes its features
+    /// (from `mark` on) and returns false.
+    private mutating func finishPlainRow(column: Int, label: Float, line: Int, mark: Int) -> Bool {
+        guard column == columns else {
+            features.removeSubrange(mark...)
+            return false
+        }
+        firstNumericLabelLine = firstNumericLabelLine ?? line
+        numericLabels.append(label)
+        return true
     }
 
     /// The table, with the task its labels imply.

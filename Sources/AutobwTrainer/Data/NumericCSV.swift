@@ -6,8 +6,10 @@ import Foundation
 
 /// Reads a CSV file of numeric features and a label into a `LabeledTable`.
 ///
-/// The separator is whichever of comma, semicolon and tab the first line holds most of (outside quotes). The
-/// first line is a header when some column holds text there and a number on the next line. The label is the
+/// The separator is whichever of comma, semicolon and tab the first line holds most of (outside quotes); a first
+/// line with none of them but several words separates fields by runs of spaces (UCI's `housing.data`). When the
+/// first line ends with a separator, so may every line (spreadsheet exports): that empty last field is no
+/// column. The first line is a header when some column holds text there and a number on the next line. The label is the
 /// column `labelColumn` names (by header name, or by 1-based position), else the one headed `label`, `target`
 /// or `class`, else the last. Labels may be text (`setosa`, `M`): each distinct text is a class, in sorted
 /// order. Whole-number labels with few distinct values (at most 20, or one per two rows, and never more than
@@ -43,6 +45,7 @@ public enum NumericCSV {
             lineNumber += 1
             var lineEnd = end
             if lineEnd > start && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            if separator.endsLines { lineEnd = Separator.droppingTrailingSeparator(bytes, start..<lineEnd, separator.byte) }
             defer { start = end + 1 }
             guard lineEnd > start else { continue }
             if try reader.appendPlainRow(bytes, start..<lineEnd, line: lineNumber) { continue }
@@ -57,7 +60,7 @@ public enum NumericCSV {
             guard let first = firstLine else {
                 guard fields.count >= 2 else {
                     throw bad("line \(lineNumber) has \(fields.count) column; a table needs features and a label"
-                        + " (separated by commas, semicolons or tabs)")
+                        + " (separated by commas, semicolons, tabs or spaces)")
                 }
                 firstLine = (lineNumber, fields.map { $0.trimmingCharacters(in: .whitespaces) })
                 continue
@@ -86,11 +89,16 @@ public enum NumericCSV {
         return try reader.table()
     }
 
-    /// Fields separated by `separator`; a field in double quotes may hold separators and `""` for a quote.
+    /// Fields separated by `separator`; a field in double quotes may hold separators and `""` for a quote. With
+    /// a space as the separator, runs of spaces and tabs separate fields (and quotes are not special).
     static func split(
         _ line: String, separator: Character, into fields: inout [Substring], line number: Int,
         bad: (String) -> TrainerError
     ) throws {
+        if separator == " " {
+            fields.append(contentsOf: line.split(whereSeparator: { $0 == " " || $0 == "\t" }))
+            return
+        }
         // Spaces around a quoted field are padding; so are tabs, unless they separate the fields.
         let isPadding = { (character: Character) in character == " " || (character == "\t" && separator != "\t") }
         var rest = Substring(line)
@@ -147,26 +155,56 @@ public enum NumericCSV {
 }
 
 /// The character between fields: whichever of comma, semicolon and tab the first non-blank line holds most of
-/// outside quotes (a comma when it holds none), so European CSV exports and TSV files read as they are.
+/// outside quotes, so European CSV exports and TSV files read as they are; without any, runs of spaces when the
+/// line has several words, else a comma.
 struct Separator {
     let byte: UInt8
+    /// Whether the first line ends with the separator, so that every line may (an empty last field is no column).
+    var endsLines = false
     var character: Character { Character(Unicode.Scalar(byte)) }
     /// Semicolons separate fields where a comma is the decimal mark.
     var usesDecimalComma: Bool { byte == UInt8(ascii: ";") }
 
     static func detect(in bytes: UnsafeRawBufferPointer) -> Separator {
         let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
-        var counts = [0, 0, 0], quoted = false, sawText = false
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                if sawText { break }
-                continue
+        var counts = [0, 0, 0], quoted = false
+        var line = 0..<0, start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") || index == bytes.count - 1 {
+            let end = byte == UInt8(ascii: "\n") ? index : index + 1
+            if bytes[start..<end].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != UInt8(ascii: "\r") }) {
+                line = start..<end
+                break
             }
+            start = index + 1
+        }
+        for byte in bytes[line] {
             if byte == UInt8(ascii: "\"") { quoted.toggle() }
-            if byte != 0x20 && byte != UInt8(ascii: "\r") { sawText = true }
             if !quoted, let index = candidates.firstIndex(of: byte) { counts[index] += 1 }
         }
         let best = counts.indices.max { counts[$0] < counts[$1] } ?? 0
-        return Separator(byte: counts[best] > 0 ? candidates[best] : candidates[0])
+        if counts[best] > 0 {
+            var separator = Separator(byte: candidates[best])
+            let trimmed = trimmingSpaces(bytes, line)
+            separator.endsLines = !trimmed.isEmpty && bytes[trimmed.upperBound - 1] == separator.byte
+            return separator
+        }
+        let words = bytes[trimmingSpaces(bytes, line)].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).count
+        return Separator(byte: words > 1 ? 0x20 : candidates[0])
+    }
+
+    /// `range` without spaces, tabs and carriage returns at either end.
+    static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == UInt8(ascii: "\r") }
+        var (lower, upper) = (range.lowerBound, range.upperBound)
+        while lower < upper && isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower && isSpace(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// The end of the line `range` without one separator `byte` at its end (spaces around it dropped too).
+    static func droppingTrailingSeparator(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ byte: UInt8) -> Int {
+        let trimmed = trimmingSpaces(bytes, range)
+        guard !trimmed.isEmpty, bytes[trimmed.upperBound - 1] == byte else { return range.upperBound }
+        return trimmed.upperBound - 1
     }
 }
