@@ -74,6 +74,11 @@ import Testing
         #expect(error?.description.contains("line 41 has 3 fields, expected 4") == true, "\(String(describing: error))")
     }
 
+    @Test func aByteOrderMarkIsNotPartOfTheFirstColumnsName() throws {
+        #expect(try Self.table("\u{FEFF}sepal,petal,species\n5.1,3.5,setosa\n6.2,2.9,virginica\n").featureNames == ["sepal", "petal"])
+        #expect(try Self.table("\u{FEFF}id,x,y\n1,2,0\n2,4,1\n", label: "id").featureNames == ["x", "y"])
+    }
+
     @Test func aSeparatorEndingEveryLineAddsNoColumn() throws {
         let table = try Self.table("a,b,label,\r\n1,2,0,\r\n3,4,1, \r\n")
         #expect(table.featureNames == ["a", "b"] && table.features == [1, 2, 3, 4] && table.labels == [0, 1])

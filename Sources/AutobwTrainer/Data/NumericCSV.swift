@@ -31,8 +31,10 @@ public enum NumericCSV {
         return try data.withUnsafeBytes { try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn) }
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, labelColumn: String?) throws -> LabeledTable {
+    static func parse(_ file: UnsafeRawBufferPointer, path: String, labelColumn: String?) throws -> LabeledTable {
         func bad(_ detail: String) -> TrainerError { .badData(path: path, detail: detail) }
+        // Excel's "CSV UTF-8" starts with a byte-order mark, which would otherwise open the first column's name.
+        let bytes = file.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeRawBufferPointer(rebasing: file[3...]) : file
         let separator = Separator.detect(in: bytes)
         var reader = CSVTableBuilder(separator: separator, bad: bad)
         // The first line waits for the second: only together do they tell a header from data.
