@@ -46,39 +46,3 @@ func gzipped(_ bytes: [UInt8]) -> Data {
     }
     return Data(output[0..<Int(stream.total_out)])
 }
-
-/// Text and CSV data files are read gzip-compressed too; corrupt compressed data is an error naming the file.
-@Suite struct CompressedDataFileTests {
-    func file(_ data: Data, _ suffix: String) throws -> String {
-        let path = NSTemporaryDirectory() + "autobw-\(UUID().uuidString)\(suffix)"
-        try data.write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
-    @Test func aGzippedTextIsReadAsItsText() throws {
-        let text = String(repeating: "First Citizen:\nBefore we proceed any further, hear me speak.\n", count: 40)
-        let compressed = gzipped(Array(text.utf8))
-        #expect(Gzip.isCompressed(compressed))
-        let corpus = try CharCorpus.load(path: try file(compressed, ".txt.gz"))
-        #expect(corpus.decode(corpus.ids) == text)
-    }
-
-    @Test func aGzippedCSVGivesTheSameTableAsThePlainOne() throws {
-        let csv = "a,b,label\n" + (0..<30).map { "\($0),\(Double($0) / 4),\($0 % 3)" }.joined(separator: "\n")
-        let plain = try NumericCSV.read(path: try file(Data(csv.utf8), ".csv"))
-        let compressed = try NumericCSV.read(path: try file(gzipped(Array(csv.utf8)), ".csv.gz"))
-        #expect(compressed.features == plain.features && compressed.labels == plain.labels && compressed.summary == plain.summary)
-    }
-
-    @Test func truncatedGzipDataIsAnErrorNamingTheFile() throws {
-        let compressed = gzipped(Array(String(repeating: "to be or not to be\n", count: 500).utf8))
-        let path = try file(compressed.prefix(compressed.count / 2), ".txt.gz")
-        for read in [{ _ = try CharCorpus.load(path: path) }, { _ = try NumericCSV.read(path: path) }] {
-            #expect {
-                try read()
-            } throws: { error in
-                "\(error)".contains(path) && "\(error)".contains("truncated gzip data")
-            }
-        }
-    }
-}

@@ -23,11 +23,18 @@ public enum NumericCSV {
     /// More distinct whole-number labels than this mean a regression target (prices, counts, ids), not classes.
     public static let maximumClasses = 1_000
 
-    /// The table in the CSV file at `path`, plain or gzip-compressed.
+    /// The table in the CSV file at `path`: UTF-8, or UTF-16 with a byte-order mark; plain or gzip-compressed.
     /// - Throws: `TrainerError.unreadableInput`, or `.badData` naming the line and column (or corrupt gzip data).
     public static func read(path: String, labelColumn: String? = nil) throws -> LabeledTable {
         var data = try TrainerError.readInput(path)
         if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
+        // Excel's "Unicode Text" export: UTF-16 with a byte-order mark (and tabs between fields).
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: data, encoding: .utf16), !text.unicodeScalars.contains("\u{0}") else {
+                throw TrainerError.badData(path: path, detail: "starts like UTF-16 text but is not (a binary file?)")
+            }
+            data = Data(text.utf8)
+        }
         return try data.withUnsafeBytes { try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn) }
     }
 
