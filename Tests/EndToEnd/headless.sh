@@ -192,6 +192,7 @@ expect_exit 65 "truncated" train --headless --preset mlp --data "$work/mnist/tru
 expect_exit 65 "too large" train --headless --preset mlp --data "$work/mnist/huge" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "10 labels for 300 images" train --headless --preset mlp --data "$images" --labels "$work/mnist/few-labels"
 expect_exit 65 "magic" train --headless --preset mlp --data "$work/blobs.csv" --labels "$work/mnist/train-labels-idx1-ubyte"
+expect_exit 65 "images given as the labels" train --headless --preset mlp --data "$images" --labels "$images"
 
 # --csv writes the same figures as the JSON Lines.
 "$autobw" train --headless --preset mlp --steps 5 --csv "$work/m.csv" > "$work/m.jsonl" 2>/dev/null

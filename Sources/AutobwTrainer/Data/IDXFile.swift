@@ -53,9 +53,15 @@ public enum IDXFile {
         guard imageShape.count >= 2 else {
             throw TrainerError.badData(path: imagesPath, detail: "images need 2 or more dimensions, found \(imageShape.count)")
         }
-        guard labelShape.count == 1, labelShape[0] == imageShape[0] else {
+        guard imageShape[0] > 0 else { throw TrainerError.badData(path: imagesPath, detail: "it holds no images") }
+        guard labelShape.count == 1 else {
             throw TrainerError.badData(
-                path: labelsFile, detail: "\(labelShape.first ?? 0) labels for \(imageShape[0]) images")
+                path: labelsFile,
+                detail: "labels are one dimension (idx1-ubyte), this file has \(labelShape.count): \(labelShape)"
+                    + " (images given as the labels?)")
+        }
+        guard labelShape[0] == imageShape[0] else {
+            throw TrainerError.badData(path: labelsFile, detail: "\(labelShape[0]) labels for \(imageShape[0]) images")
         }
         let features = imageShape.dropFirst().reduce(1, *)
         let classes = Int(labelBytes.max() ?? 0) + 1

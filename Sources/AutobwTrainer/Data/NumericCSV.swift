@@ -28,11 +28,12 @@ public enum NumericCSV {
     public static func read(path: String, labelColumn: String? = nil) throws -> LabeledTable {
         var data = try TrainerError.readInput(path)
         if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
-        // Excel's "Unicode Text" export: UTF-16 with a byte-order mark (and tabs between fields).
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            guard let text = String(data: data, encoding: .utf16), !text.unicodeScalars.contains("\u{0}") else {
-                throw TrainerError.badData(path: path, detail: "starts like UTF-16 text but is not (a binary file?)")
-            }
+        // Excel's "Unicode Text" export: UTF-16 with a byte-order mark (and tabs between fields). Binary data
+        // after two bytes that look like a mark decodes too, but not to text with digits and no NUL: it is left
+        // to the UTF-8 reader, which names it.
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]), let text = String(data: data, encoding: .utf16),
+            !text.unicodeScalars.contains("\u{0}"), text.unicodeScalars.contains(where: { ("0"..."9").contains($0) })
+        {
             data = Data(text.utf8)
         }
         return try data.withUnsafeBytes { try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn) }
