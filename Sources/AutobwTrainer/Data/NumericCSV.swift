@@ -9,13 +9,13 @@ import Foundation
 /// The separator is whichever of comma, semicolon and tab the first line holds most of (outside quotes); a first
 /// line with none of them but several words separates fields by runs of spaces (UCI's `housing.data`). When the
 /// first line ends with a separator, so may every line (spreadsheet exports): that empty last field is no
-/// column. The first line is a header when some column holds text there and a number on the next line. The label is the
-/// column `labelColumn` names (by header name, or by 1-based position), else the one headed `label`, `target`
-/// or `class`, else the last. Labels may be text (`setosa`, `M`): each distinct text is a class, in sorted
-/// order. Whole-number labels with few distinct values (at most 20, or one per two rows, and never more than
-/// `maximumClasses`) are classes too (sorted: `-1, 1` are classes 0 and 1); anything else is a regression
-/// target. Fields may be quoted; blank lines are skipped. Every problem is an error naming the file, line and
-/// column.
+/// column. The first line is a header when some column holds text there and a number on the next line. The
+/// label is the column `labelColumn` names (by header name, or by 1-based position), else the one headed
+/// `label`, `target` or `class`, else the last. Labels may be text (`setosa`, `M`): each distinct text is a
+/// class, in sorted order. Whole-number labels with few distinct values (at most 20, or one per two rows, and
+/// never more than `maximumClasses`) are classes too (sorted: `-1, 1` are classes 0 and 1); anything else is a
+/// regression target. Fields may be quoted; blank lines are skipped. Every problem is an error naming the file,
+/// line and column.
 ///
 /// A small reader of its own rather than a CSV package: it parses numbers straight from the mapped bytes
 /// (100 MB of numbers in a few seconds here) and adds no dependency to every build.
