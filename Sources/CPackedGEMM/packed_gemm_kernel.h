@@ -13,25 +13,27 @@
 // aligned(4): rows of `a` and `c` need not be aligned to a vector.
 typedef float VECTOR __attribute__((ext_vector_type(LANES), aligned(4)));
 
-// `rows` and `a_transposed` are constants at every call, so the unrolled row loops keep each accumulator in its
-// own register and the broadcasts' addresses need no multiplication. Element (r, p) of the left operand is
+// `rows`, `a_transposed` and `half` are constants at every call, so the unrolled row loops keep each accumulator
+// in its own register and the broadcasts' addresses need no multiplication. Element (r, p) of the left operand is
 // `a[r * lda + p]`, or with `a_transposed` `a[p * lda + r]`: then a tile's rows are adjacent floats of one row.
-// The panel's rows are `panel_stride` floats apart: WIDTH when packed, or the rows of `b` read in place.
+// The panel's rows are `panel_stride` floats apart: WIDTH when packed, or the rows of `b` read in place. A `half`
+// tile computes the panel's first LANES columns only: a last panel of at most LANES columns (char-rnn's 65
+// classes leave one) would otherwise cost as much as a whole one.
 TARGET static inline __attribute__((always_inline)) void JOIN(tile, SUFFIX)(
-    int rows, int a_transposed, long k, const float *a, long lda, const float *panel, long panel_stride, float beta,
-    float *c, long ldc, long columns) {
+    int rows, int a_transposed, int half, long k, const float *a, long lda, const float *panel, long panel_stride,
+    float beta, float *c, long ldc, long columns) {
     VECTOR sum[ROWS][2];
 #pragma unroll
     for (int r = 0; r < ROWS; r++) sum[r][0] = sum[r][1] = 0;
     for (long p = 0; p < k; p++) {
         const float *row = panel + p * panel_stride;
-        VECTOR left = *(const VECTOR *)row, right = *(const VECTOR *)(row + LANES);
+        VECTOR left = *(const VECTOR *)row, right = half ? left : *(const VECTOR *)(row + LANES);
 #pragma unroll
         for (int r = 0; r < ROWS; r++) {
             if (r < rows) {
                 VECTOR x = a_transposed ? a[p * lda + r] : a[r * lda + p];
                 sum[r][0] += x * left;
-                sum[r][1] += x * right;
+                if (!half) sum[r][1] += x * right;
             }
         }
     }
@@ -67,7 +69,12 @@ TARGET static inline __attribute__((always_inline)) void JOIN(tiles, SUFFIX)(
     for (long j = 0; j < n; j += WIDTH) {
         long columns = n - j < WIDTH ? n - j : WIDTH;
         const float *panel = ldb > 0 ? b + j : b + j * k;
-        JOIN(tile, SUFFIX)(rows, a_transposed, k, a, lda, panel, ldb > 0 ? ldb : WIDTH, beta, c + j, ldc, columns);
+        long stride = ldb > 0 ? ldb : WIDTH;
+        if (columns <= LANES) {
+            JOIN(tile, SUFFIX)(rows, a_transposed, 1, k, a, lda, panel, stride, beta, c + j, ldc, columns);
+        } else {
+            JOIN(tile, SUFFIX)(rows, a_transposed, 0, k, a, lda, panel, stride, beta, c + j, ldc, columns);
+        }
     }
 }
 
