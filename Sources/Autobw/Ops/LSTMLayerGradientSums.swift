@@ -7,8 +7,9 @@
 /// `h_{t-1}` and `x_t` are all read where they lie (`dz_t`'s rows padded so that they do not collide in the
 /// cache). OpenBLAS, given all timesteps at once afterwards, packs both operands from memory: it ran char-rnn's
 /// recurrent weight gradient at 75-87 GFLOP/s, where its terms added in cache ran at 94-104 (packing `dz_t`) and
-/// then, read in place, at about 109 in a C loop. On several threads (or without a packed kernel for this CPU)
-/// one GEMM per gradient afterwards lets OpenBLAS split the work.
+/// then, read in place, at about 109 in a C loop. On several threads the weights' terms are added the same way on
+/// the step worker (`StepWorker`), a timestep behind the backward, which meanwhile does the rest; without a
+/// packed kernel for this CPU, one GEMM per gradient afterwards lets OpenBLAS split the work.
 final class LSTMLayerGradientSums {
     let input: LSTMLayerInput.Kind
     /// With dense inputs, the inputs `[time, batch, inputSize]` and the input weight, as saved by the forward pass.
@@ -52,6 +53,13 @@ final class LSTMLayerGradientSums {
     /// Adds timestep `t`'s terms, from its gate gradients `dz` (`[batch, 4 * width]`, rows `rowStride` floats
     /// apart: from `PackedMatrix.paddedRowStride` when terms are added per timestep) and `h_{t-1}`.
     func add(timestep t: Int, gates dz: UnsafePointer<Float>, rowStride: Int, previousHidden: UnsafePointer<Float>) {
+        addWeightTerms(timestep: t, gates: dz, rowStride: rowStride, previousHidden: previousHidden)
+        addInputGradient(timestep: t, gates: dz, rowStride: rowStride)
+    }
+
+    /// Adds timestep `t`'s terms of the weights' gradients (see `add`). Calls for successive timesteps may run on
+    /// another thread than the rest, one at a time.
+    func addWeightTerms(timestep t: Int, gates dz: UnsafePointer<Float>, rowStride: Int, previousHidden: UnsafePointer<Float>) {
         let gateWidth = 4 * width
         if case .tokens(let ids, _) = input, let inputWeight {
             for row in 0..<batch {
@@ -74,10 +82,14 @@ final class LSTMLayerGradientSums {
                 bRowStride: rowStride, beta: inputWeightWritten ? 1 : 0, into: inputWeight.pointer, kernel: kernel)
             inputWeightWritten = true
         }
-        if let inputs, let transposedInputWeight {
-            transposedInputWeight.multiply(
-                dz, rows: batch, aRowStride: rowStride, beta: 0, into: inputs.pointer + t * batch * inputSize)
-        }
+    }
+
+    /// Writes timestep `t`'s inputs' gradient `dx_t = dz_t Wx^T` (see `add`).
+    func addInputGradient(timestep t: Int, gates dz: UnsafePointer<Float>, rowStride: Int) {
+        guard let inputs, let transposedInputWeight else { return }
+        let inputSize = inputs.shape[2]
+        transposedInputWeight.multiply(
+            dz, rows: batch, aRowStride: rowStride, beta: 0, into: inputs.pointer + t * batch * inputSize)
     }
 
     /// The three gradients (nil where not asked for), completed by one GEMM each where terms were not added per
@@ -125,4 +137,16 @@ final class LSTMLayerGradientSums {
             a: previous.pointer, b: dGates.pointer + first * 4 * step, c: gradient.pointer)
         recurrentWritten = true
     }
+}
+
+/// One timestep's weight-gradient terms, handed to the step worker: the layer's backward waits for them all
+/// before it reads the sums, and keeps `dz`, `h_{t-1}` and the sums alive until then.
+struct TrailingTerms: @unchecked Sendable {
+    let sums: LSTMLayerGradientSums
+    let t: Int
+    let dz: UnsafePointer<Float>
+    let rowStride: Int
+    let previous: UnsafePointer<Float>
+
+    func run() { sums.addWeightTerms(timestep: t, gates: dz, rowStride: rowStride, previousHidden: previous) }
 }

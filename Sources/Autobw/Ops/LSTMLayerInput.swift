@@ -52,17 +52,38 @@ enum LSTMLayerInput {
 struct LSTMLayerInputForward {
     let input: LSTMLayerInput
     let batch: Int, width: Int
-    /// `Wx`, packed when the products are formed per timestep.
+    /// `Wx`, packed when the products are formed per timestep (here, or on the worker).
     private let packedWeight: PackedMatrix?
+    /// The worker forming the products ahead of the recurrence, and the ticket after which each timestep's are
+    /// in the gates.
+    private let worker: StepWorker?
+    private let tickets: [Int]
 
     /// With `perTimestep` false, dense products are formed here for the whole sequence at once, into `gates`
-    /// (`[time * batch, 4 * width]`), as one GEMM that OpenBLAS can split across its threads.
-    init(_ input: LSTMLayerInput, batch: Int, width: Int, perTimestep: Bool, gates: UnsafeMutablePointer<Float>) {
+    /// (`[time * batch, 4 * width]`), as one GEMM that OpenBLAS can split across its threads; given a `worker`,
+    /// they are formed per timestep there, ahead of the recurrence.
+    init(
+        _ input: LSTMLayerInput, batch: Int, width: Int, perTimestep: Bool, worker: StepWorker? = nil,
+        gates: UnsafeMutablePointer<Float>
+    ) {
         (self.input, self.batch, self.width) = (input, batch, width)
         guard case .dense(let inputs, let weight) = input else {
-            packedWeight = nil
+            (packedWeight, self.worker, tickets) = (nil, nil, [])
             return
         }
+        if let worker, !perTimestep {
+            let packed = PackedMatrix(weight, transposed: false)
+            (packedWeight, self.worker) = (packed, worker)
+            let inputSize = inputs.shape[2], gateStep = batch * 4 * width
+            tickets = (0..<inputs.shape[0]).map { t in
+                let job = InputProduct(
+                    weight: packed, x: UnsafePointer(inputs.pointer + t * batch * inputSize), rows: batch,
+                    into: gates + t * gateStep)
+                return worker.submit { job.run() }
+            }
+            return
+        }
+        (self.worker, tickets) = (nil, [])
         if perTimestep {
             packedWeight = PackedMatrix(weight, transposed: false)
         } else {
@@ -86,7 +107,11 @@ struct LSTMLayerInputForward {
             z.update(from: gates.pointer + t * step, count: step)
         case .dense(let inputs, _):
             let inputSize = inputs.shape[2]
-            packedWeight?.multiply(inputs.pointer + t * batch * inputSize, rows: batch, beta: 0, into: z)
+            if let worker {
+                worker.wait(for: tickets[t])
+            } else {
+                packedWeight?.multiply(inputs.pointer + t * batch * inputSize, rows: batch, beta: 0, into: z)
+            }
         case .tokens(let ids, let weight):
             // A token's product is its row of `Wx`: the activation pass reads it there, which spares writing
             // the rows into the gates first and reading them back (1.4% of a char-rnn step).
@@ -104,4 +129,14 @@ struct LSTMLayerInputForward {
         if let previousHidden { recurrentWeight.multiply(previousHidden, rows: batch, beta: 1, into: z) }
         LSTMKernels.activationsInPlace(z, bias: bias, batch: batch, width: width)
     }
+}
+
+/// One timestep's input products, handed to the step worker.
+struct InputProduct: @unchecked Sendable {
+    let weight: PackedMatrix
+    let x: UnsafePointer<Float>
+    let rows: Int
+    let into: UnsafeMutablePointer<Float>
+
+    func run() { weight.multiply(x, rows: rows, beta: 0, into: into) }
 }

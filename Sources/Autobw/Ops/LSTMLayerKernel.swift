@@ -95,7 +95,9 @@ extension Tensor {
         // On one thread, products with timestep-sized operands run on the packed kernels (LSTMLayerGradientSums).
         let stepKernel = BLAS.threadCount == 1 ? PackedMatrix.fastestKernel : nil
         let inputSide = LSTMLayerInputForward(
-            input, batch: batch, width: width, perTimestep: stepKernel != nil, gates: activations.pointer)
+            input, batch: batch, width: width, perTimestep: stepKernel != nil,
+            worker: stepKernel == nil ? StepWorker.forLayers : nil,
+            gates: activations.pointer)
         for t in 0..<time {
             let z = activations.pointer + t * gateStep
             inputSide.activations(
@@ -127,9 +129,13 @@ extension Tensor {
                 let dCell = (ctx.outputGrads[2] ?? .filled(0, [batch, width])).copied()
                 // Each dz_t goes to one buffer of padded rows when the sums take it per timestep; every timestep's
                 // is kept only as the op's gradient (given input gates) or for the sums' GEMMs afterwards.
-                let rowStride = stepKernel != nil ? PackedMatrix.paddedRowStride(columns: 4 * width) : 4 * width
-                let stepGates = stepKernel != nil ? Tensor.uninitialized([batch, rowStride]) : nil
-                var keepsEveryTimestep = stepKernel == nil
+                // On several threads the weights' terms trail on the step worker, each timestep's `dz` in a buffer
+                // of its own.
+                let worker = stepKernel == nil ? StepWorker.forLayers : nil
+                let sumsKernel = stepKernel ?? (worker != nil ? PackedMatrix.fastestKernel : nil)
+                let rowStride = sumsKernel != nil ? PackedMatrix.paddedRowStride(columns: 4 * width) : 4 * width
+                let stepGates = sumsKernel != nil ? Tensor.uninitialized([worker != nil ? time : 1, batch, rowStride]) : nil
+                var keepsEveryTimestep = sumsKernel == nil
                 if case .gates = kind { keepsEveryTimestep = true }
                 let dGates = keepsEveryTimestep ? Tensor.uninitialized([time, batch, 4 * width]) : nil
                 let dBias = ctx.needsGradient(first + 1) ? Tensor.filled(0, [4 * width]) : nil
@@ -145,10 +151,13 @@ extension Tensor {
                 }
                 let sums = LSTMLayerGradientSums(
                     kind, dense: dense, batch: batch, width: width, initialHiddenIsZero: initialHiddenIsZero,
-                    kernel: stepKernel, needs: (needs.inputs, needs.inputWeight, ctx.needsGradient(first)))
+                    kernel: sumsKernel, needs: (needs.inputs, needs.inputWeight, ctx.needsGradient(first)))
+                var lastTicket = 0
                 for t in stride(from: time - 1, through: 0, by: -1) {
                     // One of the two buffers always exists.
-                    guard let dz = stepGates?.pointer ?? dGates.map({ $0.pointer + t * gateStep }) else { break }
+                    let ownBuffer = worker != nil ? t * batch * rowStride : 0
+                    guard let dz = stepGates.map({ $0.pointer + ownBuffer }) ?? dGates.map({ $0.pointer + t * gateStep })
+                    else { break }
                     let previous = t > 0 ? hiddens.pointer + (t - 1) * step : h0.pointer
                     // h_t's gradient: from the layer's output at t, and from step t+1 through dHidden.
                     LSTMKernels.cellBackward(
@@ -157,7 +166,13 @@ extension Tensor {
                         tanhCell: tanhCells.pointer + t * step, dHidden: dHiddens.pointer + t * step,
                         plus: dHidden.pointer, dCellNext: dCell.pointer, dGates: dz, dGatesRowStride: rowStride,
                         dPreviousCell: dCell.pointer, addingBiasGradientTo: dBias?.pointer, batch: batch, width: width)
-                    sums.add(timestep: t, gates: dz, rowStride: rowStride, previousHidden: previous)
+                    if let worker {
+                        let job = TrailingTerms(sums: sums, t: t, dz: UnsafePointer(dz), rowStride: rowStride, previous: previous)
+                        lastTicket = worker.submit { job.run() }
+                        sums.addInputGradient(timestep: t, gates: dz, rowStride: rowStride)
+                    } else {
+                        sums.add(timestep: t, gates: dz, rowStride: rowStride, previousHidden: previous)
+                    }
                     if stepGates != nil, let dGates {
                         let into = dGates.pointer + t * gateStep
                         for row in 0..<batch { (into + row * 4 * width).update(from: dz + row * rowStride, count: 4 * width) }
@@ -166,6 +181,7 @@ extension Tensor {
                     if t == 0 && !needsInitialHidden { continue }
                     transposedWeight.multiply(dz, rows: batch, aRowStride: rowStride, beta: 0, into: dHidden.pointer)
                 }
+                worker?.wait(for: lastTicket)
                 let (dInputs, dInputWeight, dWh) = sums.finish(hiddens: hiddens, initialHidden: h0, dGates: dGates, time: time)
                 let inputSide: [Tensor?]
                 switch kind {
@@ -178,3 +194,4 @@ extension Tensor {
         return (outputs[0], outputs[1], outputs[2])
     }
 }
+
