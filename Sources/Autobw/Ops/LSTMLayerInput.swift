@@ -53,41 +53,41 @@ struct LSTMLayerInputForward {
     let input: LSTMLayerInput
     let batch: Int, width: Int
     /// `Wx`, packed when the products are formed per timestep (here, or on the worker).
-    private let packedWeight: PackedMatrix?
+    private var packedWeight: PackedMatrix?
     /// The worker forming the products ahead of the recurrence, and the ticket after which each timestep's are
     /// in the gates.
-    private let worker: StepWorker?
-    private let tickets: [Int]
+    private var worker: StepWorker?
+    private var tickets = [Int]()
 
-    /// With `perTimestep` false, dense products are formed here for the whole sequence at once, into `gates`
-    /// (`[time * batch, 4 * width]`), as one GEMM that OpenBLAS can split across its threads; given a `worker`,
-    /// they are formed per timestep there, ahead of the recurrence.
-    init(
-        _ input: LSTMLayerInput, batch: Int, width: Int, perTimestep: Bool, worker: StepWorker? = nil,
-        gates: UnsafeMutablePointer<Float>
-    ) {
+    /// Where dense inputs' products are formed.
+    enum Placement {
+        /// Timestep by timestep, by `activations` (one thread).
+        case perTimestep
+        /// Timestep by timestep on the worker, ahead of the recurrence (several threads).
+        case onWorker(StepWorker)
+        /// For the whole sequence at once, as one GEMM that OpenBLAS can split (no packed kernel for this CPU).
+        case wholeSequence
+    }
+
+    /// Sets up dense products as `placement` says; those not formed by `activations` go into `gates`
+    /// (`[time * batch, 4 * width]`).
+    init(_ input: LSTMLayerInput, batch: Int, width: Int, placement: Placement, gates: UnsafeMutablePointer<Float>) {
         (self.input, self.batch, self.width) = (input, batch, width)
-        guard case .dense(let inputs, let weight) = input else {
-            (packedWeight, self.worker, tickets) = (nil, nil, [])
-            return
-        }
-        if let worker, !perTimestep {
+        guard case .dense(let inputs, let weight) = input else { return }
+        switch placement {
+        case .perTimestep:
+            packedWeight = PackedMatrix(weight, transposed: false)
+        case .onWorker(let worker):
             let packed = PackedMatrix(weight, transposed: false)
-            (packedWeight, self.worker) = (packed, worker)
             let inputSize = inputs.shape[2], gateStep = batch * 4 * width
+            (packedWeight, self.worker) = (packed, worker)
             tickets = (0..<inputs.shape[0]).map { t in
                 let job = InputProduct(
                     weight: packed, x: UnsafePointer(inputs.pointer + t * batch * inputSize), rows: batch,
                     into: gates + t * gateStep)
                 return worker.submit { job.run() }
             }
-            return
-        }
-        (self.worker, tickets) = (nil, [])
-        if perTimestep {
-            packedWeight = PackedMatrix(weight, transposed: false)
-        } else {
-            packedWeight = nil
+        case .wholeSequence:
             BLAS.sgemm(
                 transposeA: false, transposeB: false, m: inputs.shape[0] * batch, n: 4 * width, k: weight.shape[0],
                 a: inputs.pointer, b: weight.pointer, c: gates)
@@ -95,7 +95,7 @@ struct LSTMLayerInputForward {
     }
 
     /// Writes timestep `t`'s activations into `z` (`[batch, 4 * width]`): the gate nonlinearities of its input
-    /// products (already in `z` when `init` formed them for the whole sequence), plus `previousHidden` times
+    /// products (formed here, or waited for when `init` placed them elsewhere), plus `previousHidden` times
     /// `recurrentWeight` unless the previous state is known zero (`previousHidden` nil), plus `bias`.
     func activations(
         timestep t: Int, into z: UnsafeMutablePointer<Float>, recurrentWeight: PackedMatrix,

@@ -92,12 +92,12 @@ extension Tensor {
         // A fresh sequence starts from zeros, whose recurrent product needs no GEMM.
         let initialHiddenIsZero = UnsafeBufferPointer(start: h0.pointer, count: step).allSatisfy { $0 == 0 }
         let recurrentWeight = PackedMatrix(wh, transposed: false)
-        // On one thread, products with timestep-sized operands run on the packed kernels (LSTMLayerGradientSums).
+        // On one thread, products with timestep-sized operands run on the packed kernels (LSTMLayerGradientSums);
+        // on several, those off the recurrence's path run there on the step worker.
         let stepKernel = BLAS.threadCount == 1 ? PackedMatrix.fastestKernel : nil
-        let inputSide = LSTMLayerInputForward(
-            input, batch: batch, width: width, perTimestep: stepKernel != nil,
-            worker: stepKernel == nil ? StepWorker.forLayers : nil,
-            gates: activations.pointer)
+        let placement: LSTMLayerInputForward.Placement =
+            stepKernel != nil ? .perTimestep : StepWorker.forLayers.map { .onWorker($0) } ?? .wholeSequence
+        let inputSide = LSTMLayerInputForward(input, batch: batch, width: width, placement: placement, gates: activations.pointer)
         for t in 0..<time {
             let z = activations.pointer + t * gateStep
             inputSide.activations(
@@ -194,4 +194,3 @@ extension Tensor {
         return (outputs[0], outputs[1], outputs[2])
     }
 }
-
