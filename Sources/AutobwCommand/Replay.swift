@@ -15,7 +15,7 @@ struct Replay: ParsableCommand {
     var headless = false
 
     func run() throws {
-        if !headless { try TerminalUI.requireTerminal() }
+        // The file first: a missing or malformed one is named as such from a script too.
         let dump: TapeDump
         do {
             dump = try TapeDump.read(file)
@@ -24,6 +24,7 @@ struct Replay: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
         guard headless else {
+            try TerminalUI.requireTerminal()
             if try TerminalUI.show(DumpReplay(dump, path: file), initialFocus: .debugger) == .interrupted { throw ExitCode(130) }
             return
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutobwDistributed
+import Autobw
 import AutobwTrainer
 import Foundation
 
@@ -18,6 +19,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "The CSV label column, by header name or 1-based position (default: the last).")
     var labelColumn: String?
+
+    @Option(help: "What the label is (mlp): classification or regression (default: decided from the labels; whole numbers that could be either are refused until this says).")
+    var task: LearningTask?
 
     @Option(parsing: .unconditional, help: "The fraction of a CSV's rows held out for validation (mlp).")
     var valFraction: Double?
@@ -83,7 +87,9 @@ struct Train: ParsableCommand {
     var allreduce: AllReduceTiming = .overlap
 
     func validate() throws {
-        guard steps > 0, steps <= 1 << 40 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard steps > 0, steps <= Checkpoint.maximumStep else {
+            throw ValidationError("--steps must be between 1 and \(Checkpoint.maximumStep) (2^40), got \(steps)")
+        }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
         guard evalEvery >= 0 else { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
@@ -108,6 +114,7 @@ struct Train: ParsableCommand {
         configuration.clip = clip
         configuration.labelColumn = labelColumn
         configuration.labelsPath = labels
+        configuration.task = task
         configuration.validationFraction = valFraction ?? (evalEvery > 0 ? 0.1 : nil)
         return configuration
     }
@@ -181,3 +188,4 @@ enum AllReduceTiming: String, ExpressibleByArgument, CaseIterable {
 
 extension Preset: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension LearningTask: ExpressibleByArgument {}

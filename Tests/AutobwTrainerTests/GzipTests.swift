@@ -27,6 +27,18 @@ import Testing
             "\(error)".contains("decompresses to more than 1048576 bytes")
         }
     }
+
+    @Test func inflationIsBoundedByTheCompressedSizeBeyond256MiB() {
+        #expect(Gzip.limit(forCompressed: 800_000) == 256 << 20)
+        #expect(Gzip.limit(forCompressed: 2 << 20) == 400 << 20)
+        #expect(Gzip.limit(forCompressed: 100 << 20) == 2 << 30)
+    }
+
+    @Test func aPrefixOrAStopAtTheLimitReturnsTheFirstBytes() throws {
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        #expect(try Gzip.decompress(compressed(bytes), path: "x", prefix: 20) == Data(bytes[0..<20]))
+        #expect(try Gzip.decompress(compressed(bytes), path: "x", limit: 5_000, stopsAtLimit: true) == Data(bytes[0..<5_000]))
+    }
 }
 
 /// `bytes` in the gzip format, as `gzip` writes it.

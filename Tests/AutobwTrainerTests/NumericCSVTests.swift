@@ -5,8 +5,8 @@ import Testing
 
 /// Reading numeric CSV files into labelled tables.
 @Suite struct NumericCSVTests {
-    static func table(_ text: String, label: String? = nil) throws -> LabeledTable {
-        try Array(text.utf8).withUnsafeBytes { try NumericCSV.parse($0, path: "t.csv", labelColumn: label) }
+    static func table(_ text: String, label: String? = nil, task: LearningTask? = nil) throws -> LabeledTable {
+        try Array(text.utf8).withUnsafeBytes { try NumericCSV.parse($0, path: "t.csv", labelColumn: label, task: task) }
     }
 
     @Test func aHeaderIsDetectedAndTheLastColumnIsTheLabel() throws {
@@ -91,10 +91,44 @@ import Testing
         #expect(table.task == .classification(classes: 2) && table.labels == [0, 1, 0] && table.classNames == ["-1", "1"])
     }
 
-    @Test func manyDistinctWholeNumbersAreARegressionTarget() throws {
+    /// scikit-learn's diabetes table has 214 distinct whole-number targets over 442 rows: read as classes it had
+    /// trained a 214-way classifier to an accuracy of 0.
+    @Test func manyDistinctWholeNumbersAreAmbiguousUntilTheTaskIsNamed() throws {
         let rows = (0..<60).map { "\($0),\(100_000 + 997 * $0)" }.joined(separator: "\n")
-        let table = try Self.table("rooms,price\n" + rows)
+        let error = #expect(throws: TrainerError.self) { try Self.table("rooms,price\n" + rows) }
+        #expect(error?.exitCode == 65 && error?.description.contains("60 distinct whole numbers over 60 rows") == true)
+        #expect(error?.description.contains("--task regression") == true)
+        let table = try Self.table("rooms,price\n" + rows, task: .regression)
         #expect(table.task == .regression && table.labels[1] == 100_997)
+    }
+
+    @Test func fewWholeNumbersForTheRowsAreClassesAndTooFewRowsAreAmbiguous() throws {
+        let wine = (0..<60).map { "\($0),\(3 + $0 % 6)" }.joined(separator: "\n")
+        #expect(try Self.table("a,quality\n" + wine).task == .classification(classes: 6))
+        // linnerud's pulse: 11 distinct values over 20 rows.
+        let pulse = (0..<20).map { "\($0),\(50 + ($0 * 7) % 11)" }.joined(separator: "\n")
+        #expect(throws: TrainerError.self) { try Self.table("a,pulse\n" + pulse) }
+        #expect(try Self.table("a,pulse\n" + pulse, task: .classification).task == .classification(classes: 11))
+    }
+
+    @Test func classIndicesFromZeroAreClassesHoweverMany() throws {
+        let rows = (0..<300).map { "\($0),\($0 % 100)" }.joined(separator: "\n")
+        #expect(try Self.table("a,label\n" + rows).task == .classification(classes: 100))
+    }
+
+    /// A label of 1e19 (or 2.8e38, finite as a Float) once trapped converting it to an Int for its class name.
+    @Test(arguments: ["1,2\n3,1e19\n", "1,2.3,   28236e34\n", "1,2\n3,-1e30\n"])
+    func aWholeNumberTooLargeForAClassIsNamed(_ text: String) throws {
+        let error = #expect(throws: TrainerError.self) { try Self.table(text) }
+        #expect(error?.exitCode == 65 && error?.description.contains("too large to name a class") == true, "\(String(describing: error))")
+        #expect(try Self.table(text, task: .regression).task == .regression)
+        #expect(throws: TrainerError.self) { try Self.table(text, task: .classification) }
+    }
+
+    @Test func theTaskNamedMustFitTheLabels() throws {
+        #expect(throws: TrainerError.self) { try Self.table("a,b\n1,x\n2,y\n", task: .regression) }
+        #expect(throws: TrainerError.self) { try Self.table("a,b\n1,0.5\n2,1.5\n", task: .classification) }
+        #expect(try Self.table("a,b\n1,0.5\n2,1.5\n").task == .regression)
     }
 
     @Test func aRegressionTargetIsStandardisedWithTheFeatures() throws {

@@ -12,7 +12,7 @@ public enum Checkpoint {
     static let notePrefix = "note."
     /// Step counts above this are refused: no run takes a trillion steps, and counting on from a huge value
     /// would overflow.
-    static let maximumStep = 1 << 40
+    public static let maximumStep = 1 << 40
 
     /// Saves `model`, `optimizer` (if any), `step`, and a run's `extras` and `notes` to `path`, atomically.
     public static func save(

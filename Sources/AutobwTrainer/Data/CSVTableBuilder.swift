@@ -126,12 +126,16 @@ struct CSVTableBuilder {
         return true
     }
 
-    /// The table, with the task its labels imply.
-    func table() throws -> LabeledTable {
+    /// The table, as `task` asks or, when nil, with the task its labels imply: text labels are classes;
+    /// whole numbers are classes when they are few for the rows (at most 20, and three rows or more each, or
+    /// exactly `0..<k` or `1...k`); other numbers are a regression target; whole numbers in between are
+    /// ambiguous, and so is a whole number too large to be a class: the error asks for `--task`.
+    func table(task requested: LearningTask? = nil) throws -> LabeledTable {
         guard let label else { throw bad("there is a header but no data rows") }
         let column = names[label]
         let featureNames = names.enumerated().filter { $0.offset != label }.map(\.element)
         if !textLabels.isEmpty {
+            if requested == .regression { throw bad("label column '\(column)' holds text, not a regression target") }
             let classes = Array(Set(textLabels)).sorted()
             try checkClassCount(classes.count, column: column)
             let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Float($0)) })
@@ -139,22 +143,48 @@ struct CSVTableBuilder {
                 featureNames: featureNames, features: features, labels: textLabels.map { index[$0] ?? 0 },
                 task: .classification(classes: classes.count), classNames: classes)
         }
+        let regression = LabeledTable(featureNames: featureNames, features: features, labels: numericLabels, task: .regression)
+        if requested == .regression { return regression }
         let distinct = Array(Set(numericLabels)).sorted()
-        let fewValues = distinct.count <= min(NumericCSV.maximumClasses, max(20, numericLabels.count / 2))
-        guard numericLabels.allSatisfy({ $0 == $0.rounded() }), fewValues else {
-            return LabeledTable(featureNames: featureNames, features: features, labels: numericLabels, task: .regression)
+        // Beyond 2^24 a Float no longer holds every whole number: such a label cannot name a class.
+        if let tooLarge = distinct.first(where: { $0 != $0.rounded() || abs($0) > Self.largestClassLabel }) {
+            guard tooLarge == tooLarge.rounded() else {
+                if requested == .classification {
+                    throw bad("label column '\(column)' holds \(tooLarge), not a whole number: classes need whole numbers or text")
+                }
+                return regression
+            }
+            throw bad("label column '\(column)' holds \(Self.describe(tooLarge)), a whole number beyond ±\(Int(Self.largestClassLabel)):"
+                + " too large to name a class; if it is a regression target, pass --task regression")
         }
-        try checkClassCount(distinct.count, column: column)
+        let rows = numericLabels.count, count = distinct.count
+        let fewForTheRows = count <= 2 || (count <= 20 && rows >= 3 * count)
+        let isIndex = distinct.first == 0 || distinct.first == 1
+        let consecutive = isIndex && distinct.last.map { Int($0) - Int(distinct[0]) + 1 == count } == true && rows >= 3 * count
+        if requested == nil && !(fewForTheRows || consecutive) {
+            throw bad("label column '\(column)' holds \(count) distinct whole numbers over \(rows) rows"
+                + " (\(Self.describe(distinct[0])) to \(Self.describe(distinct[count - 1]))): class labels or a regression"
+                + " target? Pass --task classification or --task regression")
+        }
+        try checkClassCount(count, column: column)
         let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Float($0)) })
         return LabeledTable(
             featureNames: featureNames, features: features, labels: numericLabels.map { index[$0] ?? 0 },
-            task: .classification(classes: distinct.count), classNames: distinct.map { String(Int($0)) })
+            task: .classification(classes: count), classNames: distinct.map(Self.describe))
+    }
+
+    /// The largest whole-number label that can name a class: 2^24, below which a Float holds every integer.
+    static let largestClassLabel: Float = 16_777_216
+
+    /// A label as the file would write it: `7`, `-1`, `1e+19`.
+    static func describe(_ value: Float) -> String {
+        abs(value) <= largestClassLabel && value == value.rounded() ? String(Int(value)) : "\(value)"
     }
 
     private func checkClassCount(_ count: Int, column: String) throws {
         guard count >= 2 else { throw bad("label column '\(column)' holds a single class") }
         guard count <= NumericCSV.maximumClasses else {
-            throw bad("label column '\(column)' has \(count) distinct texts, more than \(NumericCSV.maximumClasses)"
+            throw bad("label column '\(column)' has \(count) distinct labels, more than \(NumericCSV.maximumClasses)"
                 + " classes; is it an id or a name? Choose the label with --label-column")
         }
     }

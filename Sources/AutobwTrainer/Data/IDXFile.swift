@@ -36,29 +36,46 @@ public enum IDXFile {
         return head.count >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1...4).contains(head[3])
     }
 
-    /// The table of images and labels: `labels` nil means `path` is a folder with MNIST's files.
-    /// - Throws: `TrainerError.unreadableInput` or `.badData` naming the file and what is wrong.
-    public static func read(images path: String, labels labelsPath: String?) throws -> LabeledTable {
+    /// The table of images and labels: `labels` nil means `path` is a folder with MNIST's files. `fits` sees the
+    /// images' count and pixels per image, from the header, before any pixel is inflated or converted: it throws
+    /// to refuse data too large to train on.
+    /// - Throws: `TrainerError.unreadableInput` or `.badData` naming the file and what is wrong, or what `fits`
+    ///   throws.
+    public static func read(
+        images path: String, labels labelsPath: String?, fits: (_ images: Int, _ pixels: Int) throws -> Void = { _, _ in }
+    ) throws -> LabeledTable {
         var imagesPath = path, labelsPath = labelsPath
         if labelsPath == nil {
             guard let files = locateFiles(in: path) else {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                    throw TrainerError.usage(
+                        "\(path) is an IDX images file: name its labels file (idx1-ubyte) with --labels")
+                }
                 throw TrainerError.unreadableInput(
                     path: path, reason: "a folder without MNIST's \(imagesName) and \(labelsName) (plain or .gz)")
             }
             (imagesPath, labelsPath) = files
         }
         let labelsFile = labelsPath ?? ""
-        let (imageShape, pixels) = try array(imagesPath)
-        let (labelShape, labelBytes) = try array(labelsFile)
-        guard imageShape.count >= 2 else {
-            throw TrainerError.badData(path: imagesPath, detail: "images need 2 or more dimensions, found \(imageShape.count)")
+        let (imageShape, pixels) = try array(imagesPath) { shape in
+            guard shape.count >= 2 else {
+                throw TrainerError.badData(path: imagesPath, detail: "images need 2 or more dimensions, found \(shape.count)")
+            }
+            guard shape[0] > 0 else { throw TrainerError.badData(path: imagesPath, detail: "it holds no images") }
+            let pixels = shape.dropFirst().reduce(1, *)
+            guard pixels > 0 else {
+                throw TrainerError.badData(path: imagesPath, detail: "its images have no pixels (dimensions \(shape))")
+            }
+            try fits(shape[0], pixels)
         }
-        guard imageShape[0] > 0 else { throw TrainerError.badData(path: imagesPath, detail: "it holds no images") }
-        guard labelShape.count == 1 else {
-            throw TrainerError.badData(
-                path: labelsFile,
-                detail: "labels are one dimension (idx1-ubyte), this file has \(labelShape.count): \(labelShape)"
-                    + " (images given as the labels?)")
+        let (labelShape, labelBytes) = try array(labelsFile) { shape in
+            guard shape.count == 1 else {
+                throw TrainerError.badData(
+                    path: labelsFile,
+                    detail: "labels are one dimension (idx1-ubyte), this file has \(shape.count): \(shape)"
+                        + " (images given as the labels?)")
+            }
         }
         guard labelShape[0] == imageShape[0] else {
             throw TrainerError.badData(path: labelsFile, detail: "\(labelShape[0]) labels for \(imageShape[0]) images")
@@ -77,10 +94,28 @@ public enum IDXFile {
     }
 
     /// The dimensions and bytes of an IDX file of unsigned bytes (gzip-compressed or not), checked against the
-    /// file's size.
-    static func array(_ path: String) throws -> (shape: [Int], bytes: [UInt8]) {
-        var data = try TrainerError.readInput(path)
-        if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
+    /// file's size. `check` sees the dimensions first; a compressed file is inflated only as far as they say.
+    static func array(_ path: String, check: ([Int]) throws -> Void = { _ in }) throws -> (shape: [Int], bytes: [UInt8]) {
+        let file = try TrainerError.readInput(path)
+        let compressed = Gzip.isCompressed(file)
+        // The header is at most 4 + 4 * 4 bytes: inflate that much first, the rest once its size is known.
+        let head = compressed ? try Gzip.decompress(file, path: path, prefix: 20) : file
+        let (shape, start) = try header(head, path: path)
+        try check(shape)
+        let count = try Tensor.elementCount(of: shape)
+        // One byte past the data tells a longer stream from an exact one without inflating all of it.
+        let data = compressed ? try Gzip.decompress(file, path: path, limit: start + count + 1, stopsAtLimit: true) : file
+        guard data.count - start == count else {
+            throw TrainerError.badData(
+                path: path, detail: "dimensions \(shape) need \(count) bytes of data, the file has "
+                    + (data.count - start > count && compressed ? "more" : "\(data.count - start)")
+                    + (data.count - start < count ? " (truncated)" : ""))
+        }
+        return (shape, [UInt8](data[(data.startIndex + start)...]))
+    }
+
+    /// The dimensions in an IDX header at the start of `data`, and where the data after it starts.
+    static func header(_ data: Data, path: String) throws -> (shape: [Int], start: Int) {
         guard data.count >= 4, data[data.startIndex] == 0, data[data.startIndex + 1] == 0 else {
             throw TrainerError.badData(path: path, detail: "not an IDX file (wrong magic number)")
         }
@@ -95,18 +130,11 @@ public enum IDXFile {
         let shape = (0..<rank).map { k in
             (0..<4).reduce(0) { $0 << 8 | Int(data[data.startIndex + 4 + 4 * k + $1]) }
         }
-        let count: Int
         do {
-            count = try Tensor.elementCount(of: shape)
+            _ = try Tensor.elementCount(of: shape)
         } catch {
             throw TrainerError.badData(path: path, detail: "dimensions \(shape) are too large for this machine's memory")
         }
-        let start = 4 + 4 * rank
-        guard data.count - start == count else {
-            throw TrainerError.badData(
-                path: path, detail: "dimensions \(shape) need \(count) bytes of data, the file has \(data.count - start)"
-                    + (data.count - start < count ? " (truncated)" : ""))
-        }
-        return (shape, [UInt8](data[(data.startIndex + start)...]))
+        return (shape, 4 + 4 * rank)
     }
 }

@@ -26,6 +26,13 @@ public struct LabeledTable: Sendable {
     public var rowCount: Int { labels.count }
     /// The number of features per row.
     public var featureCount: Int { featureNames.count }
+    /// The outputs a model of this table has: one score per class, or the one predicted value.
+    public var outputCount: Int {
+        switch task {
+        case .classification(let classes): return classes
+        case .regression: return 1
+        }
+    }
 
     /// A table from its parts; `features` holds `labels.count * featureNames.count` values.
     public init(featureNames: [String], features: [Float], labels: [Float], task: Task, classNames: [String]? = nil) {

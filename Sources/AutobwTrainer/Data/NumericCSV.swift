@@ -12,20 +12,20 @@ import Foundation
 /// column. The first line is a header when some column holds text there and a number on the next line. The
 /// label is the column `labelColumn` names (by header name, or by 1-based position), else the one headed
 /// `label`, `target` or `class`, else the last. Labels may be text (`setosa`, `M`): each distinct text is a
-/// class, in sorted order. Whole-number labels with few distinct values (at most 20, or one per two rows, and
-/// never more than `maximumClasses`) are classes too (sorted: `-1, 1` are classes 0 and 1); anything else is a
-/// regression target. Fields may be quoted; blank lines are skipped. Every problem is an error naming the file,
-/// line and column.
+/// class, in sorted order. Whole-number labels with few distinct values for the rows (see
+/// `CSVTableBuilder.table(task:)`) are classes too (sorted: `-1, 1` are classes 0 and 1); fractions are a regression
+/// target; other whole numbers are ambiguous and need `task`. Fields may be quoted; blank lines are skipped. Every
+/// problem is an error naming the file, line and column.
 ///
 /// A small reader of its own rather than a CSV package: it parses numbers straight from the mapped bytes
 /// (100 MB of numbers in a few seconds here) and adds no dependency to every build.
 public enum NumericCSV {
-    /// More distinct whole-number labels than this mean a regression target (prices, counts, ids), not classes.
+    /// At most this many classes: more distinct labels are ids, names or a regression target, not classes.
     public static let maximumClasses = 1_000
 
     /// The table in the CSV file at `path`: UTF-8, or UTF-16 with a byte-order mark; plain or gzip-compressed.
     /// - Throws: `TrainerError.unreadableInput`, or `.badData` naming the line and column (or corrupt gzip data).
-    public static func read(path: String, labelColumn: String? = nil) throws -> LabeledTable {
+    public static func read(path: String, labelColumn: String? = nil, task: LearningTask? = nil) throws -> LabeledTable {
         var data = try TrainerError.readInput(path)
         if Gzip.isCompressed(data) { data = try Gzip.decompress(data, path: path) }
         // Excel's "Unicode Text" export: UTF-16 with a byte-order mark (and tabs between fields). Binary data
@@ -36,10 +36,14 @@ public enum NumericCSV {
         {
             data = Data(text.utf8)
         }
-        return try data.withUnsafeBytes { try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn) }
+        return try data.withUnsafeBytes {
+            try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn, task: task)
+        }
     }
 
-    static func parse(_ file: UnsafeRawBufferPointer, path: String, labelColumn: String?) throws -> LabeledTable {
+    static func parse(
+        _ file: UnsafeRawBufferPointer, path: String, labelColumn: String?, task: LearningTask? = nil
+    ) throws -> LabeledTable {
         func bad(_ detail: String) -> TrainerError { .badData(path: path, detail: detail) }
         // Excel's "CSV UTF-8" starts with a byte-order mark, which would otherwise open the first column's name.
         let bytes = file.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeRawBufferPointer(rebasing: file[3...]) : file
@@ -96,7 +100,7 @@ public enum NumericCSV {
             try reader.begin(header: nil, columns: first.fields.count, labelColumn: labelColumn)
             try reader.append(first.fields.map { Substring($0) }, line: first.number)
         }
-        return try reader.table()
+        return try reader.table(task: task)
     }
 
     /// Fields separated by `separator`; a field in double quotes may hold separators and `""` for a quote. With

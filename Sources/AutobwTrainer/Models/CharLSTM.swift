@@ -22,6 +22,15 @@ public final class CharLSTM: Module, @unchecked Sendable {
         head = try Linear(hiddenSize, vocabularySize, initializer: .uniform(0.08), generator: &generator)
     }
 
+    /// The number of parameters (weights and biases) of a model of these sizes, without building one: the LSTM's
+    /// `x W_x + h W_h + b` for four gates in each layer, and the decoder.
+    public static func parameterCount(vocabularySize: Int, hiddenSize: Int, layerCount: Int) -> Int {
+        let gates = 4 * hiddenSize
+        let firstLayer = (vocabularySize + hiddenSize + 1) * gates
+        let laterLayer = (2 * hiddenSize + 1) * gates
+        return firstLayer + (layerCount - 1) * laterLayer + (hiddenSize + 1) * vocabularySize
+    }
+
     /// The mean cross-entropy of predicting `batch.targets` from `batch.inputs`, and the final LSTM state.
     public func loss(_ batch: CharBatch, state: [LSTMState]? = nil) throws -> (loss: Tensor, state: [LSTMState]) {
         try scoped {

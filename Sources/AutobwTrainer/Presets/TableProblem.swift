@@ -16,12 +16,8 @@ final class TableProblem: TrainingProblem {
 
     init(_ configuration: TrainingConfiguration) throws {
         var generator = SeededGenerator(seed: configuration.seed)
-        var table = try configuration.dataPath.map { path in
-            if configuration.labelsPath != nil || IDXFile.recognizes(path) {
-                return try IDXFile.read(images: path, labels: configuration.labelsPath)
-            }
-            return try NumericCSV.read(path: path, labelColumn: configuration.labelColumn)
-        } ?? LabeledTable.spirals(using: &generator)
+        var table = try configuration.dataPath.map { try Self.readTable(path: $0, configuration) }
+            ?? LabeledTable.spirals(using: &generator)
         let order = Array(0..<table.rowCount).shuffled(using: &generator)
         let validationCount = min(Int(Double(table.rowCount) * (configuration.validationFraction ?? 0)), table.rowCount - 1)
         validationRows = Array(order.prefix(validationCount))
@@ -39,13 +35,26 @@ final class TableProblem: TrainingProblem {
         for _ in 1..<max(configuration.layerCount ?? 2, 1) {
             layers += [try Linear(hidden, hidden, generator: &generator), Tanh()] as [any Layer]
         }
-        let outputs: Int
-        switch table.task {
-        case .classification(let classes): outputs = classes
-        case .regression: outputs = 1
-        }
-        layers.append(try Linear(hidden, outputs, generator: &generator))
+        layers.append(try Linear(hidden, table.outputCount, generator: &generator))
         network = Sequential(layers)
+    }
+
+    /// The table in the file at `path`: IDX images (MNIST) or CSV, checked against this machine's memory before
+    /// the network is sized from its width.
+    static func readTable(path: String, _ configuration: TrainingConfiguration) throws -> LabeledTable {
+        if configuration.labelsPath != nil || IDXFile.recognizes(path) {
+            if configuration.task == .regression {
+                throw TrainerError.usage("IDX images are classified: --task regression applies to CSV tables")
+            }
+            // Up to 256 classes (labels are bytes): the largest head the file can ask for.
+            return try IDXFile.read(images: path, labels: configuration.labelsPath) { images, pixels in
+                try configuration.checkTableFitsInMemory(rows: images, features: pixels, outputs: 256, path: path)
+            }
+        }
+        let table = try NumericCSV.read(path: path, labelColumn: configuration.labelColumn, task: configuration.task)
+        try configuration.checkTableFitsInMemory(
+            rows: table.rowCount, features: table.featureCount, outputs: table.outputCount, path: path)
+        return table
     }
 
     /// This process's rows of step `step`: its share of consecutive slices of the shuffled training rows (all

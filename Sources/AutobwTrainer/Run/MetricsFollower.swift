@@ -1,3 +1,4 @@
+import Autobw
 import Foundation
 import Synchronization
 
@@ -10,9 +11,18 @@ public final class MetricsFollower: RunSource {
         var pending = Data()
         var lastStepTime: Date?
         var skippedLines = 0
+        /// True while the rest of an over-long line is being dropped up to its newline.
+        var droppingLine = false
         /// False until the run's header line has been read (the file may not exist yet).
         var headerRead = false
+        /// Why the file stopped being followed: a line no run writes.
+        var error: TrainerError?
     }
+
+    /// No metrics line is longer: a longer one is junk, dropped as it is read rather than held.
+    static let longestLine = 1 << 20
+    /// Steps the chart holds from the first logged one (64 MiB of losses); later lines are counted, not charted.
+    static let longestHistory = 1 << 24
 
     private let path: String
     private let progress: Mutex<Progress>
@@ -25,8 +35,13 @@ public final class MetricsFollower: RunSource {
         self.path = path
         var progress = Progress(snapshot: Self.waiting(for: path))
         if !Self.isNotWrittenYet(path) {
-            let data = try TrainerError.readInput(path)
-            if let error = Self.takeHeader(from: data, into: &progress, path: path) { throw error }
+            if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw TrainerError.unreadableInput(path: path, reason: "it cannot be opened")
+            }
+            defer { try? handle.close() }
+            Self.readAppended(from: handle, into: &progress, path: path)
+            if let error = progress.error { throw error }
         }
         self.progress = Mutex(progress)
     }
@@ -49,84 +64,120 @@ public final class MetricsFollower: RunSource {
         return FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
     }
 
-    /// Reads the header from the file's first bytes `data` and takes in the lines after it. Returns nil once
-    /// read, or while the first line is still incomplete; the error when the first line is not a header.
-    private static func takeHeader(from data: Data, into progress: inout Progress, path: String) -> TrainerError? {
-        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else {
-            return data.count > 1 << 20 ? notMetrics(path) : nil
+    /// Reads, a chunk at a time, whatever `handle` holds past what was read before: the header first, then
+    /// the lines after it. Memory stays within a line's cap however long a junk line is.
+    private static func readAppended(from handle: FileHandle, into progress: inout Progress, path: String) {
+        guard (try? handle.seek(toOffset: progress.offset)) != nil else { return }
+        while progress.error == nil, let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            progress.offset += UInt64(chunk.count)
+            take(chunk, into: &progress, path: path)
         }
-        guard let header = try? JSONSerialization.jsonObject(with: Data(data[..<newline])) as? [String: Any],
-            header["autobw"] != nil
-        else { return notMetrics(path) }
-        var snapshot = RunSnapshot(preset: header["preset"] as? String ?? "?", totalSteps: header["steps"] as? Int ?? 0)
-        snapshot.source = path
-        snapshot.blasCore = header["blas_core"] as? String ?? ""
-        snapshot.firstStep = header["resumed_at_step"] as? Int ?? 0
-        snapshot.state = .running
-        progress = Progress(snapshot: snapshot, headerRead: true)
-        // What was read to check the header is taken in as it is, not read a second time.
-        take(data, into: &progress)
-        return nil
+    }
+
+    /// Takes in `data`, the bytes that follow what was read before; only whole lines are applied (the writer
+    /// appends each line with one write, but a read may catch it midway).
+    private static func take(_ data: Data, into progress: inout Progress, path: String) {
+        var rest = data[...]
+        while progress.error == nil, let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
+            let tail = rest[..<newline]
+            rest = rest[(newline + 1)...]
+            if progress.droppingLine {
+                progress.droppingLine = false
+                continue
+            }
+            progress.pending.append(contentsOf: tail)
+            let line = progress.pending
+            progress.pending = Data()
+            if progress.headerRead { apply(line, to: &progress, path: path) } else { takeHeader(line, into: &progress, path: path) }
+        }
+        guard !progress.droppingLine else { return }
+        progress.pending.append(contentsOf: rest)
+        if progress.pending.count > longestLine {
+            progress.pending = Data()
+            progress.droppingLine = true
+            progress.skippedLines += 1
+            if !progress.headerRead { progress.error = notMetrics(path) }
+        }
+    }
+
+    /// Reads the run's header from the file's first line.
+    private static func takeHeader(_ line: Data, into progress: inout Progress, path: String) {
+        guard let header = try? JSONSerialization.jsonObject(with: line) as? [String: Any], header["autobw"] != nil else {
+            progress.error = notMetrics(path)
+            return
+        }
+        do {
+            var snapshot = RunSnapshot(preset: header["preset"] as? String ?? "?", totalSteps: try step(header["steps"], "steps", path) ?? 0)
+            snapshot.source = path
+            snapshot.blasCore = header["blas_core"] as? String ?? ""
+            snapshot.firstStep = try step(header["resumed_at_step"], "resumed_at_step", path) ?? 0
+            snapshot.state = .running
+            progress.snapshot = snapshot
+            progress.headerRead = true
+        } catch {
+            progress.error = error as? TrainerError ?? notMetrics(path)
+        }
     }
 
     private static func notMetrics(_ path: String) -> TrainerError {
         .badData(path: path, detail: "not an autobw metrics file (its first line is not the run's header)")
     }
 
+    /// The step count at `key`: absent, or a whole number a run can produce (`0...Checkpoint.maximumStep`).
+    /// - Throws: `TrainerError.badData` naming the key and the value.
+    private static func step(_ value: Any?, _ key: String, _ path: String) throws -> Int? {
+        guard let value else { return nil }
+        guard let number = value as? NSNumber, let step = Int(exactly: number.doubleValue),
+            (0...Checkpoint.maximumStep).contains(step)
+        else {
+            throw TrainerError.badData(
+                path: path, detail: "'\(key)' is \(value), not a step a run can reach (0...\(Checkpoint.maximumStep))")
+        }
+        return step
+    }
+
     /// Reads whatever was appended since the last call.
     public func poll() {
         progress.withLock { progress in
-            guard let handle = FileHandle(forReadingAtPath: path) else { return }
+            guard progress.error == nil, let handle = FileHandle(forReadingAtPath: path) else { return }
             defer { try? handle.close() }
-            // A new run that replaced the file starts it over: follow it from its header.
-            if progress.headerRead, let size = try? handle.seekToEnd(), size < progress.offset {
+            // A new run that replaced or truncated the file starts it over: follow it from its header.
+            if let size = try? handle.seekToEnd(), size < progress.offset {
                 progress = Progress(snapshot: Self.waiting(for: path))
             }
-            guard progress.headerRead else {
-                guard case .starting = progress.snapshot.state, (try? handle.seek(toOffset: 0)) != nil,
-                    let data = try? handle.readToEnd()
-                else { return }
-                if let error = Self.takeHeader(from: data, into: &progress, path: path) {
-                    progress.snapshot.state = .failed(error.description)
-                    progress.snapshot.exitCode = error.exitCode
-                }
-                return
+            Self.readAppended(from: handle, into: &progress, path: path)
+            if let error = progress.error {
+                progress.snapshot.state = .failed(error.description)
+                progress.snapshot.exitCode = error.exitCode
             }
-            guard (try? handle.seek(toOffset: progress.offset)) != nil, let data = try? handle.readToEnd() else { return }
-            Self.take(data, into: &progress)
         }
     }
 
-    /// Takes in `data`, the bytes that follow what was read before.
-    private static func take(_ data: Data, into progress: inout Progress) {
-        guard !data.isEmpty else { return }
-        progress.offset += UInt64(data.count)
-        progress.pending.append(data)
-        // Only whole lines: the writer appends each line with one write, but a read may catch it midway.
-        guard let lastNewline = progress.pending.lastIndex(of: UInt8(ascii: "\n")) else {
-            // No metrics line is this long: junk, dropped rather than held without bound.
-            if progress.pending.count > 1 << 20 {
-                progress.pending = Data()
-                progress.skippedLines += 1
-            }
-            return
-        }
-        let complete = progress.pending[progress.pending.startIndex...lastNewline]
-        for line in complete.split(separator: UInt8(ascii: "\n")) { apply(Data(line), to: &progress) }
-        progress.pending = Data(progress.pending[(lastNewline + 1)...])
-    }
-
-    private static func apply(_ line: Data, to progress: inout Progress) {
+    private static func apply(_ line: Data, to progress: inout Progress, path: String) {
         guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
             progress.skippedLines += 1
             return
         }
-        guard let step = object["step"] as? Int, let loss = Self.float(object["loss"]) else { return }
+        let step: Int
+        do {
+            guard let logged = try Self.step(object["step"], "step", path), let loss = Self.float(object["loss"]) else { return }
+            step = logged
+            apply(step: step, loss: loss, object, to: &progress)
+        } catch {
+            progress.error = error as? TrainerError
+        }
+    }
+
+    private static func apply(step: Int, loss: Float, _ object: [String: Any], to progress: inout Progress) {
         var snapshot = progress.snapshot
         if snapshot.losses.isEmpty { snapshot.firstStep = step }
         // Logged every N steps: the loss holds until the next logged step, so positions stay steps.
         let position = step - snapshot.firstStep
-        guard position >= snapshot.losses.count, position - snapshot.losses.count < 1 << 20 else { return }
+        guard position >= snapshot.losses.count else { return }
+        guard position < longestHistory else {
+            progress.skippedLines += 1
+            return
+        }
         snapshot.losses.append(contentsOf: repeatElement(loss, count: position - snapshot.losses.count + 1))
         snapshot.stepsDone = step + 1
         // The header names the run's last step (older files do not): then the run is known to be over.

@@ -30,15 +30,40 @@ extension TrainingConfiguration {
         return 4 * (4 * parameters + 2 * activations)
     }
 
+    /// Roughly the bytes the `mlp` preset holds at its peak on a table of `rows` rows of `features` numbers and
+    /// `outputs` outputs: the table twice (as read, and as one tensor when a held-out split is evaluated), each
+    /// parameter four times, and a batch's activations twice. The first layer grows with the table's width, so
+    /// a file of a few kilobytes that declares huge images could otherwise ask for tens of gigabytes.
+    func estimatedTableTrainingBytes(rows: Int, features: Int, outputs: Int) -> Double {
+        let h = Double(hiddenSize ?? 64), layers = Double(layerCount ?? 2)
+        let (rows, features) = (Double(rows), Double(features))
+        let batch = Swift.min(rows, Double(batchSize ?? 400))
+        let parameters = features * h + Swift.max(layers - 1, 0) * h * h + h * Double(outputs)
+        let activations = batch * (features + 3 * h * layers + Double(outputs))
+        return 4 * (2 * rows * features + 4 * parameters + 2 * activations)
+    }
+
     /// Refuses settings whose model could not train in this machine's memory: better one clear line now than
     /// the kernel killing the process minutes into building it.
     /// - Throws: `TrainerError.usage` with the estimate and the memory there is.
     func checkFitsInMemory() throws {
-        let needed = estimatedTrainingBytes, available = Double(ProcessInfo.processInfo.physicalMemory)
-        guard needed > available else { return }
+        try Self.requireFits(estimatedTrainingBytes, what: "these settings (--hidden, --layers, --batch-size, --seq-length)")
+    }
+
+    /// Refuses a table of `rows` x `features` that the `mlp` preset could not train in this machine's memory.
+    /// - Throws: `TrainerError.usage` naming the table's size, the estimate and the memory there is.
+    func checkTableFitsInMemory(rows: Int, features: Int, outputs: Int, path: String) throws {
+        try Self.requireFits(
+            estimatedTableTrainingBytes(rows: rows, features: features, outputs: outputs),
+            what: "\(path) (\(rows) rows of \(features) features) with --hidden \(hiddenSize ?? 64) and --layers \(layerCount ?? 2)")
+    }
+
+    /// Throws unless `bytes` fit in this machine's memory.
+    static func requireFits(_ bytes: Double, what: String) throws {
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes > available else { return }
         let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / Double(1 << 30)) }
         throw TrainerError.usage(
-            "these settings (--hidden, --layers, --batch-size, --seq-length) need about \(gib(needed)) to train,"
-                + " more than this machine's \(gib(available)) of memory")
+            "\(what) need about \(gib(bytes)) to train, more than this machine's \(gib(available)) of memory")
     }
 }

@@ -71,7 +71,50 @@ public struct TapeDump: Codable, Sendable, Equatable {
         guard dump.format == currentFormat else {
             throw TrainerError.badData(path: path, detail: "tape dump format '\(dump.format)', expected \(currentFormat)")
         }
+        if let problem = dump.problem { throw TrainerError.badData(path: path, detail: problem) }
         return dump
+    }
+
+    /// What makes this dump one no run writes, or nil: every number is checked when a dump is read, so that the
+    /// debugger's arithmetic on it (steps, indices, shapes, counts) cannot overflow.
+    var problem: String? {
+        guard (0...Checkpoint.maximumStep).contains(step) else {
+            return "step \(step) is not a step a run can reach (0...\(Checkpoint.maximumStep))"
+        }
+        for (position, item) in entries.enumerated() {
+            let entry = item.entry
+            let name = "entry \(position)"
+            guard entry.index == position else { return "\(name) has index \(entry.index): entries are listed in order from 0" }
+            guard entry.inputSources.count == entry.inputShapes.count else {
+                return "\(name) has \(entry.inputSources.count) input sources for \(entry.inputShapes.count) input shapes"
+            }
+            for source in entry.inputSources {
+                guard case .entry(let index, let output) = source else { continue }
+                guard (0..<position).contains(index), (0..<entries[index].entry.outputShapes.count).contains(output) else {
+                    return "\(name) reads \(source), which is not an output of an earlier entry"
+                }
+            }
+            for shape in entry.inputShapes + entry.outputShapes + entry.savedShapes {
+                guard shape.allSatisfy({ $0 >= 0 }), (try? Tensor.elementCount(of: shape)) != nil else {
+                    return "\(name) has the shape \(shape), which no tensor has"
+                }
+            }
+            if let line = entry.site?.line, line < 0 { return "\(name)'s creation site has line \(line)" }
+            if let outputs = item.outputGradients, outputs.count != entry.outputShapes.count {
+                return "\(name) has \(outputs.count) output gradients for \(entry.outputShapes.count) outputs"
+            }
+            if let inputs = item.inputGradients, inputs.count != entry.inputSources.count {
+                return "\(name) has \(inputs.count) input gradients for \(entry.inputSources.count) inputs"
+            }
+            let statistics = (entry.outputStatistics ?? []) + (item.outputGradients ?? []) + (item.inputGradients ?? []).compactMap { $0 }
+            for value in statistics {
+                let counts = [value.count, value.nanCount, value.positiveInfinityCount, value.negativeInfinityCount, value.zeroCount]
+                guard counts.allSatisfy({ (0...value.count).contains($0) }) else {
+                    return "\(name) has statistics with counts \(counts) outside 0...\(value.count)"
+                }
+            }
+        }
+        return nil
     }
 
     private static func reason(_ error: Error) -> String {

@@ -14,9 +14,9 @@ public enum TextSampler {
             throw TrainerError.usage("--temperature must be a positive finite number, got \(temperature)")
         }
         if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
-        let notes: [String: String]
+        let notes: [String: String], tensors: [String: Tensor]
         do {
-            notes = try SafeTensors.read(path).metadata
+            (tensors, notes) = try SafeTensors.read(path)
         } catch {
             throw TrainerError.badData(path: path, detail: "not a checkpoint (\(error))")
         }
@@ -27,6 +27,22 @@ public enum TextSampler {
         guard vocabulary.count >= 2, hidden > 0, hidden <= TrainingConfiguration.maximumHidden, (1...64).contains(layers) else {
             throw TrainerError.badData(path: path, detail: "its model notes are out of range")
         }
+        // The notes are checked against the tensors before a model is built from them: a file of a few bytes
+        // must not make this process allocate gigabytes for a model it does not hold.
+        let needed = CharLSTM.parameterCount(vocabularySize: vocabulary.count, hiddenSize: hidden, layerCount: layers)
+        let held = tensors.filter { !$0.key.contains("/") }.values.reduce(0) { $0 + $1.count }
+        guard held >= needed else {
+            throw TrainerError.badData(
+                path: path,
+                detail: "its notes describe a model of \(needed) parameters (\(vocabulary.count) characters, hidden \(hidden),"
+                    + " \(layers) layers), the file holds \(held)")
+        }
+        var configuration = TrainingConfiguration()
+        configuration.hiddenSize = hidden
+        configuration.layerCount = layers
+        configuration.batchSize = 1
+        configuration.sequenceLength = 1
+        try configuration.checkFitsInMemory()
         let index = Dictionary(vocabulary.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var primeIDs = [Int]()
         for scalar in prime.unicodeScalars {

@@ -25,6 +25,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var labelsPath: String?
     /// The label column of a CSV file, by header name or 1-based position; nil for the last.
     public var labelColumn: String?
+    /// What a table's label is learned as; nil to decide from the labels (and ask when they could be either).
+    public var task: LearningTask?
     /// The fraction of a table's rows held out for validation; nil for none.
     public var validationFraction: Double?
     /// Gradient clipping: every element to `-clip...clip` for `char-lstm` (char-rnn's rule), the global norm
@@ -69,6 +71,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
         if dataPath != nil && !preset.acceptsData {
             throw TrainerError.usage("the \(preset.rawValue) preset takes no --data")
+        }
+        // Table settings on a preset without a table are refused alike, not ignored.
+        let tableFlags = [(labelsPath != nil, "--labels"), (labelColumn != nil, "--label-column"), (task != nil, "--task")]
+        if preset != .mlp, let flag = tableFlags.first(where: \.0)?.1 {
+            throw TrainerError.usage("\(flag) applies to the mlp preset's tables; the \(preset.rawValue) preset takes none")
         }
         try checkFitsInMemory()
     }
