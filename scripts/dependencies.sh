@@ -1,6 +1,6 @@
 # Sourced by scripts/start and scripts/test: installs the Debian packages autobw builds against, if missing.
 autobw_install_dependencies() {
-    local packages=(libopenblas-dev libncurses-dev zlib1g-dev libopenmpi-dev openmpi-bin pkg-config python3-venv tmux)
+    local packages=(libopenblas-dev libncurses-dev zlib1g-dev libopenmpi-dev openmpi-bin pkg-config python3-venv tmux time)
     local missing=()
     for package in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

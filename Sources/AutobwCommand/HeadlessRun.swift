@@ -73,6 +73,16 @@ struct HeadlessRun {
             return 0
         } catch let error as TrainerError {
             if isLeader || !error.isShared { say("autobw\(rankLabel): \(error)") }
+            // A diverging step never reaches the optimizer: the parameters are the last good state, saved as an
+            // interruption saves them (every process takes part in a data-parallel save).
+            if case .diverged = error, let checkpointPath, let session = started, session.parametersAreFinite {
+                do {
+                    try session.save(to: checkpointPath)
+                    if isLeader { say("autobw: saved the last good state (step \(session.nextStep)) in \(checkpointPath)") }
+                } catch {
+                    say("autobw\(rankLabel): \(error)")
+                }
+            }
             if case .diverged = error, isLeader, let dumpPath, let dump = started?.lastDivergenceDump {
                 do {
                     try dump.write(to: dumpPath)

@@ -14,7 +14,9 @@ struct MetricsWriter {
     /// `allreduce_ms` outside data-parallel runs.
     static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy", "allreduce_ms"]
 
-    /// Metrics to standard output, or to a new file at `path` (replacing any old one).
+    /// Metrics to standard output, or to a new file at `path` (replacing any old one). Every line is appended
+    /// at the file's end (`O_APPEND`), so a file truncated while the run writes it (logrotate's copytruncate,
+    /// `: > FILE`) goes on from its new start instead of from a hole of NUL bytes.
     /// - Throws: `TrainerError.unwritableOutput` when the file cannot be created.
     init(path: String?) throws {
         guard let path else {
@@ -22,7 +24,7 @@ struct MetricsWriter {
             self.path = "standard output"
             return
         }
-        let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard opened >= 0 else {
             throw TrainerError.unwritableOutput(path: path, reason: String(cString: strerror(errno)))
         }

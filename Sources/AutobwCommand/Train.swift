@@ -119,7 +119,26 @@ struct Train: ParsableCommand {
         return configuration
     }
 
+    /// The files this run reads and writes, named by their flags.
+    var files: RunFiles {
+        var files = RunFiles()
+        files.inputs = [("--data", data), ("--labels", labels), ("--resume", resume)].compactMap { flag, path in
+            path.map { RunFiles.File(flag, $0) }
+        }
+        files.outputs = [("--metrics", metrics), ("--csv", csv), ("--checkpoint", checkpoint), ("--dump-tape", dumpTape)]
+            .compactMap { flag, path in path.map { RunFiles.File(flag, $0) } }
+        files.inPlace = ("--checkpoint", "--resume")
+        return files
+    }
+
     func run() throws {
+        // Before anything is read or written: no output may replace an input or another output.
+        do {
+            try files.check()
+        } catch let error as TrainerError {
+            say("autobw: \(error)")
+            throw ExitCode(error.exitCode)
+        }
         if MPIProcessGroup.isLaunchedByMPI { return try runDataParallel() }
         guard headless else { return try runInTerminal() }
         let code = headlessRun.run()

@@ -100,8 +100,11 @@ PY
     2> "$work/flowers.err" || fail "mlp on text class labels failed: $(head -c 300 "$work/flowers.err")"
 grep -q "150 rows, 3 features, 3 classes (Iris-setosa, Iris-versicolor, Iris-virginica)" "$work/flowers.err" \
     || fail "the data summary does not name the classes: $(head -c 300 "$work/flowers.err")"
-"$autobw" train --headless --preset mlp --data "$work/houses.csv" --steps 300 --eval-every 100 > "$work/houses.jsonl" \
-    2> "$work/houses.err" || fail "mlp on prices failed: $(head -c 300 "$work/houses.err")"
+# Whole-number prices could be classes or a target: the command asks rather than guess.
+expect_exit 65 "1000 distinct whole numbers over 1000 rows" train --headless --preset mlp --data "$work/houses.csv"
+grep -q -- "--task regression" "$work/err" || fail "ambiguous labels do not point at --task: $(cat "$work/err")"
+"$autobw" train --headless --preset mlp --data "$work/houses.csv" --task regression --steps 300 --eval-every 100 \
+    > "$work/houses.jsonl" 2> "$work/houses.err" || fail "mlp on prices failed: $(head -c 300 "$work/houses.err")"
 grep -q "a regression target" "$work/houses.err" || fail "prices were not read as a regression target"
 python3 - "$work/flowers.jsonl" "$work/houses.jsonl" <<'PY' || fail "mlp did not learn the flowers or the prices"
 import json, sys
@@ -210,10 +213,11 @@ expect_exit 64 "--headless" train --steps 3
 expect_exit 64 "--headless"
 expect_exit 64 "--metrics writes files of a headless run" train --metrics "$work/m.jsonl"
 expect_exit 64 "--dump-tape writes files of a headless run" train --dump-tape "$work/t.json"
-expect_exit 64 "--headless" replay "$work/t.json"
+expect_exit 66 "no such file" replay "$work/t.json"  # the file is named before the terminal is checked
 expect_exit 64 "tail -f" watch "$work/m.jsonl"
 expect_exit 64 "--steps" train --headless --steps 0
-expect_exit 64 "--steps must be positive" train --headless --steps -1
+expect_exit 64 "--steps must be between 1 and 1099511627776 (2^40)" train --headless --steps -1
+expect_exit 64 "--steps must be between 1 and 1099511627776 (2^40)" train --headless --steps 9223372036854775807
 expect_exit 64 "--lr must be a positive" train --headless --lr -0.5
 expect_exit 64 "steps" train --headless --steps abc
 expect_exit 64 "--lr" train --headless --preset mlp --lr nan

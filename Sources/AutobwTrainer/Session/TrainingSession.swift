@@ -198,6 +198,12 @@ public final class TrainingSession {
         }
     }
 
+    /// Whether every parameter is finite: a diverged step leaves them as they were, unless an earlier update
+    /// already made one infinite (then the state is not worth saving).
+    public var parametersAreFinite: Bool {
+        parameters.allSatisfy { GradientSummary(of: $0.parameter.value).isFinite }
+    }
+
     /// The loss (and accuracy) on the held-out rows; nil when nothing is held out.
     public func evaluate() throws -> Evaluation? { try problem.evaluate() }
 
