@@ -123,4 +123,13 @@ import Testing
         expectClose(try z.binaryCrossEntropyWithLogits(targets: t, positiveWeight: 3, reduction: .none).scalars, expected, tolerance: 1e-6)
         try expectGradients([z]) { try $0[0].binaryCrossEntropyWithLogits(targets: t, positiveWeight: 3) }
     }
+
+    /// PyTorch sends soft targets a gradient (label smoothing, distillation learn them): `p softplus(-z) -
+    /// softplus(z)`, checked here against finite differences in the targets.
+    @Test func binaryCrossEntropySendsTheTargetsTheirGradient() throws {
+        let z = Tensor([-1.5, 0.3, 2, -0.2]), t = Tensor([0.9, 0.4, 0.1, 0.6])
+        for weight: Float in [1, 3] {
+            try expectGradients([z, t]) { try $0[0].binaryCrossEntropyWithLogits(targets: $0[1], positiveWeight: weight, reduction: .sum) }
+        }
+    }
 }

@@ -22,9 +22,7 @@ extension Tensor {
 
     /// `log(1 + e^x)`, as `max(x, 0) + log1p(e^-|x|)` so large inputs neither overflow nor lose precision.
     public func softplus(file: StaticString = #fileID, line: UInt = #line) throws -> Tensor {
-        try elementwise(
-            .softplus, file, line, { Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) },
-            { x, _ in Activation.sigmoid(x) })
+        try elementwise(.softplus, file, line, Activation.softplus, { x, _ in Activation.sigmoid(x) })
     }
 
     /// SiLU (swish): `x * sigmoid(x)`.

@@ -79,4 +79,8 @@ enum Activation {
 
     @inline(__always)
     static func tanh(_ x: Float) -> Float { FastMath.tanh(x) }
+
+    /// `log(1 + e^x)`, as `max(x, 0) + log1p(e^-|x|)` so large inputs neither overflow nor lose precision.
+    @inline(__always)
+    static func softplus(_ x: Float) -> Float { Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
 }

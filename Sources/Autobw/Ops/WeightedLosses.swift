@@ -85,7 +85,8 @@ extension Tensor {
 
     /// Binary cross-entropy of logits `self` against `targets` in 0...1 (same shape), computed from
     /// `log1p(e^-|z|)` so no logit overflows: PyTorch's `F.binary_cross_entropy_with_logits`, positive examples
-    /// weighted by `positiveWeight` (`pos_weight`). The targets are constants (no gradient flows to them).
+    /// weighted by `positiveWeight` (`pos_weight`). Gradients flow to both, as in PyTorch: to the targets
+    /// `p softplus(-z) - softplus(z)` times the upstream gradient.
     public func binaryCrossEntropyWithLogits(
         targets: Tensor, positiveWeight: Float = 1, reduction: LossReduction = .mean, file: StaticString = #fileID,
         line: UInt = #line
@@ -99,18 +100,20 @@ extension Tensor {
         }
         let z = scalars, t = targets.scalars
         // -[p t log s(z) + (1 - t) log(1 - s(z))], with -log s(z) = softplus(-z) and -log(1 - s(z)) = softplus(z).
-        let softplus = { (v: Float) in Swift.max(v, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(v))) }
         let p = positiveWeight
-        let losses = zip(z, t).map { z, t in p * t * softplus(-z) + (1 - t) * softplus(z) }
+        let losses = zip(z, t).map { z, t in p * t * Activation.softplus(-z) + (1 - t) * Activation.softplus(z) }
         return try Tensor.reduced(losses, reduction, denominator: Float(losses.count), shape: shape).recorded(
-            .binaryCrossEntropyWithLogits, at: CallSite(file, line), input: self,
+            .binaryCrossEntropyWithLogits, at: CallSite(file, line), inputs: Operands(self, targets),
             backward: { [shape] ctx in
                 let grad = Tensor.uninitialized(shape)
+                let targetGrad = ctx.needsGradient(1) ? Tensor.uninitialized(shape) : nil
                 for i in 0..<z.count {
                     let g = Tensor.upstream(ctx.grad, row: i, reduction, denominator: Float(z.count))
                     grad.pointer[i] = g * (Activation.sigmoid(z[i]) * (p * t[i] + 1 - t[i]) - p * t[i])
+                    // As PyTorch: soft targets (label smoothing, distillation) learn too.
+                    targetGrad?.pointer[i] = g * (p * Activation.softplus(-z[i]) - Activation.softplus(z[i]))
                 }
-                return Operands(grad)
+                return Operands(grad, targetGrad)
             })
     }
 
