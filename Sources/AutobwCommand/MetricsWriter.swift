@@ -12,7 +12,9 @@ struct MetricsWriter {
 
     /// The fields of every line, in order; `val_*` are empty (CSV) or absent (JSON) between evaluations,
     /// `allreduce_ms` outside data-parallel runs.
-    static let fields = ["step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy", "allreduce_ms"]
+    static let fields = [
+        "step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy", "val_r2", "allreduce_ms",
+    ]
 
     /// Metrics to standard output, or to a new file at `path` (replacing any old one). Every line is appended
     /// at the file's end (`O_APPEND`), so a file truncated while the run writes it (logrotate's copytruncate,
@@ -53,7 +55,7 @@ struct MetricsWriter {
     static func values(_ metrics: StepMetrics, _ evaluation: Evaluation?) -> [String?] {
         [String(metrics.step), String(metrics.loss), String(metrics.gradientNorm), String(metrics.learningRate),
          String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond)),
-         evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) },
+         evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) }, evaluation?.r2.map { String($0) },
          metrics.allReduceMilliseconds.map { String(rounded($0)) }]
     }
 

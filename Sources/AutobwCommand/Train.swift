@@ -80,6 +80,9 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Characters per sequence for char-lstm (default 50).")
     var seqLength: Int?
 
+    @Option(parsing: .unconditional, help: "Weight decay: an L2 penalty (sgd, momentum, adam) or decoupled (adamw) (default: for mlp regression 12 / training rows, else none; adamw 0.01).")
+    var weightDecay: Float?
+
     @Option(parsing: .unconditional, help: "Gradient clipping: element-wise for char-lstm (default 5), global norm otherwise; 0 for none.")
     var clip: Float?
 
@@ -112,6 +115,7 @@ struct Train: ParsableCommand {
         configuration.layerCount = layers
         configuration.sequenceLength = seqLength
         configuration.clip = clip
+        configuration.weightDecay = weightDecay
         configuration.labelColumn = labelColumn
         configuration.labelsPath = labels
         configuration.task = task

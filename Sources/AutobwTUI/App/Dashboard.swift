@@ -222,7 +222,10 @@ public struct Dashboard: Sendable {
             title += chart.logY ? " · log" : ""
             title += chart.wholeHistory ? " · all steps" : " · latest"
             if let last = snapshot.validation.last {
-                title += " · val \(Format.number(last.loss))" + (last.accuracy.map { " acc \(Format.number($0))" } ?? "")
+                // A regression's held-out loss is in the target's units, not the training loss's: its R² is
+                // shown instead, and not drawn on the loss's axis.
+                title += last.r2.map { " · val R² \(Format.number($0))" }
+                    ?? (" · val \(Format.number(last.loss))" + (last.accuracy.map { " acc \(Format.number($0))" } ?? ""))
             }
             let inside = Panel.frame(&buffer, area, title: title, focused: focused)
             LossChart(losses: snapshot.losses, firstStep: snapshot.firstStep, validation: snapshot.validation, settings: chart)

@@ -41,7 +41,7 @@ struct LossChart {
         let smoothed = settings.smoothing > 0
             ? (0..<columns).map { smoothedAll[min(losses.count - 1, start + $0 * perColumn + perColumn - 1)] } : []
         var validationColumns = [(column: Int, loss: Float)]()
-        for point in validation {
+        for point in validation where point.r2 == nil {
             let index = point.step - firstStep
             guard index >= start, index < losses.count else { continue }
             validationColumns.append(((index - start) / perColumn, point.loss))

@@ -21,6 +21,9 @@ public struct LabeledTable: Sendable {
     public let task: Task
     /// What each class index stood for in the file (`setosa`, `-1`), when the file named them.
     public let classNames: [String]?
+    /// A regression target's deviation before `standardize` (1 before it, and for classes): a squared error on
+    /// the standardised target times its square is one in the target's units.
+    public private(set) var targetDeviation: Double = 1
 
     /// The number of rows.
     public var rowCount: Int { labels.count }
@@ -69,11 +72,15 @@ public struct LabeledTable: Sendable {
         for column in 0..<featureCount {
             Self.standardize(&features, rows: rows, count: rowCount, offset: column, stride: featureCount)
         }
-        if task == .regression { Self.standardize(&labels, rows: rows, count: rowCount, offset: 0, stride: 1) }
+        if task == .regression {
+            targetDeviation = Self.standardize(&labels, rows: rows, count: rowCount, offset: 0, stride: 1)
+        }
     }
 
-    /// Standardises the column of `values` at `offset` (element `row * stride + offset` for each row).
-    private static func standardize(_ values: inout [Float], rows: [Int], count: Int, offset: Int, stride: Int) {
+    /// Standardises the column of `values` at `offset` (element `row * stride + offset` for each row); returns
+    /// the deviation it divided by.
+    @discardableResult
+    private static func standardize(_ values: inout [Float], rows: [Int], count: Int, offset: Int, stride: Int) -> Double {
         // Two passes, and a spread below Float32's resolution counts as none: a constant column must not turn its
         // rounding noise into values of order 1.
         let mean = rows.reduce(0.0) { $0 + Double(values[$1 * stride + offset]) } / Double(rows.count)
@@ -87,6 +94,7 @@ public struct LabeledTable: Sendable {
             let index = row * stride + offset
             values[index] = Float((Double(values[index]) - mean) * scale)
         }
+        return 1 / scale
     }
 }
 

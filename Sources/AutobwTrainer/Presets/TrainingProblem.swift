@@ -30,6 +30,8 @@ protocol TrainingProblem: AnyObject {
     /// Restores state saved from `carriedState`.
     /// - Throws: `TrainerError.badData` when it does not fit.
     func restore(_ state: [String: Tensor]) throws
+    /// The weight decay the optimizer applies when the run names none (0 by default).
+    var defaultWeightDecay: Float { get }
 }
 
 extension TrainingProblem {
@@ -41,6 +43,7 @@ extension TrainingProblem {
     func restore(_ state: [String: Tensor]) throws {}
     func sample(length: Int, seed: UInt64) throws -> String? { nil }
     var dataSummary: String? { nil }
+    var defaultWeightDecay: Float { 0 }
 }
 
 extension Preset {

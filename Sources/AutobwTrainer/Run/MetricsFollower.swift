@@ -190,7 +190,8 @@ public final class MetricsFollower: RunSource {
             samplesPerSecond: Double(Self.float(object["samples_per_s"]) ?? 0), parameterGradientNorms: [], entries: [])
         if let validation = Self.float(object["val_loss"]) {
             snapshot.validation.append(
-                ValidationPoint(step: step, loss: validation, accuracy: Self.float(object["val_accuracy"])))
+                ValidationPoint(
+                    step: step, loss: validation, accuracy: Self.float(object["val_accuracy"]), r2: Self.float(object["val_r2"])))
         }
         progress.snapshot = snapshot
     }

@@ -71,12 +71,15 @@ public struct ValidationPoint: Sendable, Equatable {
     public var loss: Float
     /// The held-out accuracy, for classifiers.
     public var accuracy: Float?
+    /// The held-out R², for regression (`loss` is then in the target's units, not the training loss's).
+    public var r2: Float?
 
     /// A validation result.
-    public init(step: Int, loss: Float, accuracy: Float?) {
+    public init(step: Int, loss: Float, accuracy: Float?, r2: Float? = nil) {
         self.step = step
         self.loss = loss
         self.accuracy = accuracy
+        self.r2 = r2
     }
 }
 

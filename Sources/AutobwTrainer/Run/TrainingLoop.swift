@@ -106,7 +106,7 @@ struct TrainingLoop {
             if let tape { snapshot.tape = tape }
             if let evaluation {
                 snapshot.validation.append(
-                    ValidationPoint(step: metrics.step, loss: evaluation.loss, accuracy: evaluation.accuracy))
+                    ValidationPoint(step: metrics.step, loss: evaluation.loss, accuracy: evaluation.accuracy, r2: evaluation.r2))
             }
         }
         if due(&lastSample, every: options.sampleInterval) { refreshSample() }

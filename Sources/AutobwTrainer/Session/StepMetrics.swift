@@ -43,4 +43,14 @@ public struct Evaluation: Sendable, Equatable {
     public var loss: Float
     /// The fraction classified right (classifiers only).
     public var accuracy: Float?
+    /// The coefficient of determination, `1 - SSE / SST` over the held-out rows (regression only): 1 is perfect,
+    /// 0 what predicting their mean scores. Its `loss` is then the mean squared error in the target's units.
+    public var r2: Float?
+
+    /// A result; `accuracy` for classifiers, `r2` for regression.
+    public init(loss: Float, accuracy: Float? = nil, r2: Float? = nil) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.r2 = r2
+    }
 }

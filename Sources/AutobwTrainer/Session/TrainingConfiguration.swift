@@ -29,6 +29,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var task: LearningTask?
     /// The fraction of a table's rows held out for validation; nil for none.
     public var validationFraction: Double?
+    /// Weight decay (an L2 penalty for sgd, momentum and adam; decoupled for adamw); nil for the problem's own
+    /// default (see `TableProblem.defaultWeightDecay`; adamw's 0.01 where that is 0).
+    public var weightDecay: Float?
     /// Gradient clipping: every element to `-clip...clip` for `char-lstm` (char-rnn's rule), the global norm
     /// for the others; nil for the preset's, 0 for none.
     public var clip: Float?
@@ -59,6 +62,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
         try positive(sequenceLength, "--seq-length")
         if let learningRate, !(learningRate.isFinite && learningRate > 0) {
             throw TrainerError.usage("--lr must be a positive finite number, got \(learningRate)")
+        }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw TrainerError.usage("--weight-decay must be 0 or a positive finite number, got \(weightDecay)")
+        }
+        if let weightDecay, weightDecay > 0, let optimizer, optimizer == .rmsprop || optimizer == .adagrad {
+            throw TrainerError.usage("--weight-decay applies to sgd, momentum, adam and adamw, not \(optimizer.rawValue)")
         }
         if let clip, !(clip.isFinite && clip >= 0) {
             throw TrainerError.usage("--clip must be 0 (no clipping) or a positive finite number, got \(clip)")

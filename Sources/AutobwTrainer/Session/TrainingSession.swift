@@ -39,13 +39,15 @@ public final class TrainingSession {
         }
         parameters = problem.model.namedParameters()
         let rate = configuration.learningRate ?? configuration.preset.defaultLearningRate
+        let decay = configuration.weightDecay ?? problem.defaultWeightDecay
         switch configuration.optimizer ?? configuration.preset.defaultOptimizer {
-        case .sgd: optimizer = SGD(parameters, learningRate: rate)
-        case .momentum: optimizer = SGD(parameters, learningRate: rate, momentum: 0.9)
+        case .sgd: optimizer = SGD(parameters, learningRate: rate, weightDecay: decay)
+        case .momentum: optimizer = SGD(parameters, learningRate: rate, momentum: 0.9, weightDecay: decay)
         case .rmsprop: optimizer = RMSProp(parameters, learningRate: rate)
         case .adagrad: optimizer = Adagrad(parameters, learningRate: rate)
-        case .adam: optimizer = Adam(parameters, learningRate: rate)
-        case .adamw: optimizer = Adam.adamW(parameters, learningRate: rate)
+        case .adam: optimizer = Adam(parameters, learningRate: rate, weightDecay: decay)
+        case .adamw:
+            optimizer = Adam.adamW(parameters, learningRate: rate, weightDecay: configuration.weightDecay ?? (decay > 0 ? decay : 0.01))
         }
         clip = configuration.clip ?? configuration.preset.defaultClip
         try broadcastParameters()
