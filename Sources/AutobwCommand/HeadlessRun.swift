@@ -41,6 +41,11 @@ struct HeadlessRun {
             let csv = try (isLeader ? csvPath : nil).map { try MetricsWriter(path: $0) }
             try csv?.write(MetricsWriter.csvHeader)
             var progress = Progress(total: steps, preset: configuration.preset.rawValue, shown: isLeader)
+            progress.firstStep = session.nextStep
+            if session.nextStep >= steps, isLeader, let resumePath {
+                say("autobw: \(resumePath) is at step \(session.nextStep); --steps \(steps) leaves nothing to do (--steps counts"
+                    + " the steps before the resume: ask for more than \(session.nextStep))")
+            }
             while session.nextStep < steps {
                 if try interrupted() {
                     progress.finish()
@@ -143,6 +148,8 @@ struct Progress {
     let total: Int
     let preset: String
     let shown: Bool
+    /// The step this process started at (after a resume, the checkpoint's): steps/s counts from it.
+    var firstStep = 0
     let toTerminal = isatty(STDERR_FILENO) == 1
     let started = DispatchTime.now().uptimeNanoseconds
     var lastShown: UInt64 = 0
@@ -177,7 +184,7 @@ struct Progress {
         let seconds = Double(now - started) / 1e9
         let text = String(
             format: "%@ step %d/%d  loss %.4f  grad %.3g  %.1f steps/s  %.0fs", preset, metrics.step + 1, total,
-            metrics.loss, metrics.gradientNorm, Double(metrics.step + 1) / max(seconds, 1e-9), seconds)
+            metrics.loss, metrics.gradientNorm, Double(metrics.step + 1 - firstStep) / max(seconds, 1e-9), seconds)
         FileHandle.standardError.write(Data((toTerminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
     }
 }

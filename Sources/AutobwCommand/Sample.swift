@@ -18,7 +18,7 @@ struct Sample: ParsableCommand {
     @Option(parsing: .unconditional, help: "Text to start from (its characters must occur in the training text).")
     var prime = ""
 
-    @Option(help: "Seed for the draws.")
+    @Option(parsing: .unconditional, help: "Seed for the draws.", transform: Train.seed)
     var seed: UInt64 = 1
 
     func run() throws {

@@ -32,7 +32,9 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Train until this many steps are done (a resumed run counts the steps before it).")
     var steps = 1000
 
-    @Option(help: "Seed for initialisation, data order and sampling; equal seeds give equal metrics.")
+    @Option(
+        parsing: .unconditional, help: "Seed for initialisation, data order and sampling; equal seeds give equal metrics.",
+        transform: Self.seed)
     var seed: UInt64 = 1
 
     @Flag(help: "Run without the terminal UI: metrics as JSON Lines on standard output (or --metrics).")
@@ -107,7 +109,8 @@ struct Train: ParsableCommand {
         configuration.preset = preset
         configuration.dataPath = data
         configuration.seed = seed
-        configuration.threads = threads
+        // More threads than cores only contend: the cores there are (run() says so once).
+        configuration.threads = min(threads, Self.cores)
         configuration.learningRate = lr
         configuration.optimizer = optimizer
         configuration.batchSize = batchSize
@@ -122,6 +125,16 @@ struct Train: ParsableCommand {
         configuration.validationFraction = valFraction ?? (evalEvery > 0 ? 0.1 : nil)
         return configuration
     }
+
+    /// A seed as typed: a whole number from 0 to 2^64 - 1 (`-1` is a value here, not a flag).
+    static func seed(_ text: String) throws -> UInt64 {
+        guard let seed = UInt64(text) else {
+            throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max), got '\(text)'")
+        }
+        return seed
+    }
+
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The files this run reads and writes, named by their flags.
     var files: RunFiles {
@@ -143,6 +156,7 @@ struct Train: ParsableCommand {
             say("autobw: \(error)")
             throw ExitCode(error.exitCode)
         }
+        if threads > Self.cores { say("autobw: --threads \(threads) is more than this machine's \(Self.cores) cores; using \(Self.cores)") }
         if MPIProcessGroup.isLaunchedByMPI { return try runDataParallel() }
         guard headless else { return try runInTerminal() }
         let code = headlessRun.run()

@@ -46,4 +46,10 @@ import Testing
             }
         }
     }
+
+    /// Old Excel for Mac writes CSV with a lone CR ending each line; it once read as "a header but no data rows".
+    @Test func classicMacLineEndingsReadAsLines() throws {
+        let table = try NumericCSV.read(path: try file(Data("a,b,label\r1,2,0\r3,4,1\r".utf8), ".csv"))
+        #expect(table.rowCount == 2 && table.features == [1, 2, 3, 4] && table.labels == [0, 1])
+    }
 }

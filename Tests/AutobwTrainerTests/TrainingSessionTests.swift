@@ -153,6 +153,45 @@ import Testing
         #expect(missing?.exitCode == 66)
     }
 
+    /// A resumed run continues exactly only with the settings data order and carried state depend on: any that
+    /// differs from what the checkpoint notes is named with both values, before a tensor is compared.
+    @Test(arguments: [
+        ("seed", "--seed 1, this run has --seed 4"), ("sequenceLength", "--seq-length 10, this run has --seq-length 12"),
+        ("batchSize", "--batch-size 8, this run has --batch-size 4"), ("preset", "--preset char-lstm, this run has --preset mlp"),
+        ("hidden", "--hidden 16, this run has --hidden 8"),
+    ])
+    func resumingWithOtherSettingsNamesTheSettingAndBothValues(_ setting: String, _ expected: String) throws {
+        let path = NSTemporaryDirectory() + "autobw-settings-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var saved = Self.configuration(.charLSTM, seed: 1)
+        try TrainingSession(saved).save(to: path)
+        switch setting {
+        case "seed": saved.seed = 4
+        case "sequenceLength": saved.sequenceLength = 12
+        case "batchSize": saved.batchSize = 4
+        case "hidden": saved.hiddenSize = 8
+        default: saved = Self.configuration(.mlp)
+        }
+        let error = #expect(throws: TrainerError.self) { try TrainingSession(saved, resumingFrom: path) }
+        #expect(error?.exitCode == 65 && error?.description.contains(path) == true)
+        #expect(error?.description.contains("saved with " + expected) == true, "\(String(describing: error))")
+    }
+
+    @Test func resumingOnATextOfOtherCharactersNamesTheFirstThatDiffers() throws {
+        let text = String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 60)
+        let original = NSTemporaryDirectory() + "autobw-text-\(UUID().uuidString).txt"
+        let changed = NSTemporaryDirectory() + "autobw-text-\(UUID().uuidString).txt"
+        let path = NSTemporaryDirectory() + "autobw-vocabulary-\(UUID().uuidString).safetensors"
+        try text.write(toFile: original, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "z", with: "é").write(toFile: changed, atomically: true, encoding: .utf8)
+        var configuration = Self.configuration(.charLSTM)
+        configuration.dataPath = original
+        try TrainingSession(configuration).save(to: path)
+        configuration.dataPath = changed
+        let error = #expect(throws: TrainerError.self) { try TrainingSession(configuration, resumingFrom: path) }
+        #expect(error?.description.contains("other characters ('z' where this text has 'é')") == true, "\(String(describing: error))")
+    }
+
     /// A checkpoint saved with a NaN or an infinity in a parameter is refused by name, for resuming and for
     /// sampling, instead of diverging again or sampling one character over and over.
     @Test(arguments: [Float.nan, .infinity])

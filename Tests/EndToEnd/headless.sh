@@ -288,13 +288,29 @@ saved=$(python3 -c 'import json,struct,sys
 f = open(sys.argv[1], "rb"); n = struct.unpack("<Q", f.read(8))[0]
 print(json.loads(f.read(n))["__metadata__"]["step"])' "$work/div.safetensors") || saved="unreadable"
 [ "$saved" = "$good" ] || fail "after divergence the checkpoint holds step $saved, the last good step was $good"
-expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/run.safetensors"
+expect_exit 65 "saved with --preset char-lstm, this run has --preset mlp" train --headless --preset mlp --resume "$work/run.safetensors"
+expect_exit 65 "saved with --seq-length 16, this run has --seq-length 20" train --headless --preset char-lstm --steps 100 \
+    --hidden 32 --batch-size 16 --seq-length 20 --resume "$work/run.safetensors"
+"$autobw" train --headless --preset char-lstm --steps 1 "${small_lstm[@]}" --resume "$work/run.safetensors" > /dev/null \
+    2> "$work/err" || fail "resuming with nothing left to do failed"
+grep -q "leaves nothing to do" "$work/err" || fail "resuming with --steps at the checkpoint's step said nothing: $(cat "$work/err")"
 expect_exit 65 "char-lstm checkpoint" sample --checkpoint "$work/div.safetensors"
 expect_exit 66 "no such file" sample --checkpoint "$work/none.safetensors"
 expect_exit 64 "--temperature" sample --checkpoint "$work/run.safetensors" --temperature 0
 expect_exit 66 "no such file" train --headless --preset mlp --resume "$work/none.safetensors"
 printf 'junk' > "$work/junk.safetensors"
 expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/junk.safetensors"
+
+# Settings that make no sense for the data are refused, not followed silently.
+expect_exit 64 "each side needs a batch" train --headless --preset mlp --data "$work/flowers.csv" --val-fraction 0.999
+expect_exit 64 "--labels applies to the mlp preset" train --headless --preset char-lstm --labels "$work/flowers.csv"
+expect_exit 64 "--task applies to the mlp preset" train --headless --preset rnn-sine --task regression
+expect_exit 64 "--seed must be a whole number from 0 to 18446744073709551615, got '-1'" train --headless --seed -1
+"$autobw" train --headless --preset coin-flip --steps 2 --threads 1000 > /dev/null 2> "$work/err" || fail "--threads 1000 failed"
+grep -q "more than this machine's .* cores; using" "$work/err" || fail "--threads beyond the cores gave no warning: $(cat "$work/err")"
+printf 'a,b,label\r1,2,0\r3,4,1\r5,6,0\r7,8,1\r' > "$work/mac.csv"
+"$autobw" train --headless --preset mlp --data "$work/mac.csv" --steps 2 > /dev/null 2> "$work/err" \
+    || fail "a CSV with classic Mac line endings failed: $(cat "$work/err")"
 
 # --dump-tape writes the last step's tape; `autobw replay --headless` prints it; a diverging run dumps its step.
 "$autobw" train --headless --preset mlp --steps 3 --dump-tape "$work/tape.json" > /dev/null 2>&1 || fail "--dump-tape run failed"

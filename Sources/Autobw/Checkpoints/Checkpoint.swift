@@ -100,6 +100,16 @@ public enum Checkpoint {
         return SavedRun(step: step, extras: extras, notes: notes)
     }
 
+    /// The notes saved with a checkpoint (`notes` of `save`), without loading it into a model.
+    /// - Throws: `CheckpointError` for an unreadable or corrupt file.
+    public static func notes(in path: String) throws -> [String: String] {
+        var notes = [String: String]()
+        for (key, value) in try SafeTensors.read(path).metadata where key.hasPrefix(notePrefix) {
+            notes[String(key.dropFirst(notePrefix.count))] = value
+        }
+        return notes
+    }
+
     /// A step count from metadata text: a whole number in `0...maximumStep`.
     private static func count(_ text: String, field: String) throws -> Int {
         guard let value = Int(text) else {

@@ -36,6 +36,10 @@ public enum NumericCSV {
         {
             data = Data(text.utf8)
         }
+        // Classic Mac OS line endings (a lone CR, as old Excel for Mac saves CSV): one line each, as LF would be.
+        if !data.contains(UInt8(ascii: "\n")), data.contains(UInt8(ascii: "\r")) {
+            data = Data(data.map { $0 == UInt8(ascii: "\r") ? UInt8(ascii: "\n") : $0 })
+        }
         return try data.withUnsafeBytes {
             try parse(UnsafeRawBufferPointer($0), path: path, labelColumn: labelColumn, task: task)
         }

@@ -41,6 +41,13 @@ final class CharLSTMProblem: TrainingProblem {
         } catch let error as CorpusError {
             throw TrainerError.badData(path: configuration.dataPath ?? "the embedded corpus", detail: error.description)
         }
+        if let fraction = configuration.validationFraction, fraction > 0, validation == nil {
+            let held = Int(Double(corpus.ids.count) * fraction)
+            throw TrainerError.usage(
+                "--val-fraction \(fraction) holds out \(held) characters of \(configuration.dataPath ?? "the embedded corpus"),"
+                    + " less than one batch (\(batchSize) streams of \(sequenceLength + 1) characters): raise --val-fraction"
+                    + " or lower --batch-size or --seq-length")
+        }
         var generator = SeededGenerator(seed: configuration.seed)
         network = try CharLSTM(
             vocabularySize: corpus.vocabulary.count, hiddenSize: configuration.hiddenSize ?? 128,
@@ -95,7 +102,8 @@ final class CharLSTMProblem: TrainingProblem {
         vocabulary.append(contentsOf: corpus.vocabulary)
         return [
             "vocabulary": String(vocabulary), "hidden": String(network.lstm.layers[0].hiddenSize),
-            "layers": String(network.lstm.layers.count),
+            "layers": String(network.lstm.layers.count), "batch_size": String(batches.streamCount * shard.count),
+            "seq_length": String(batches.sequenceLength),
         ]
     }
 

@@ -22,6 +22,15 @@ final class TableProblem: TrainingProblem {
         let validationCount = min(Int(Double(table.rowCount) * (configuration.validationFraction ?? 0)), table.rowCount - 1)
         validationRows = Array(order.prefix(validationCount))
         trainingRows = Array(order.dropFirst(validationCount))
+        if let fraction = configuration.validationFraction, fraction > 0 {
+            // Each side must hold at least a batch: a split that trains on one row or evaluates on none is refused.
+            let least = max(configuration.batchSize ?? 1, Self.leastTrainingRows)
+            guard validationRows.count >= 1, trainingRows.count >= least else {
+                throw TrainerError.usage(
+                    "--val-fraction \(fraction) of \(table.rowCount) rows holds out \(validationRows.count) and trains on"
+                        + " \(trainingRows.count); each side needs a batch (at least 1 row held out and \(least) to train on)")
+            }
+        }
         table.standardize(using: trainingRows)
         self.table = table
         dataSummary = configuration.dataPath.map { "\($0): \(table.summary)" }
@@ -38,6 +47,9 @@ final class TableProblem: TrainingProblem {
         layers.append(try Linear(hidden, table.outputCount, generator: &generator))
         network = Sequential(layers)
     }
+
+    /// Fewer rows than this left to train on by a held-out split is refused.
+    static let leastTrainingRows = 10
 
     /// The table in the file at `path`: IDX images (MNIST) or CSV, checked against this machine's memory before
     /// the network is sized from its width.
@@ -56,6 +68,8 @@ final class TableProblem: TrainingProblem {
             rows: table.rowCount, features: table.featureCount, outputs: table.outputCount, path: path)
         return table
     }
+
+    var checkpointNotes: [String: String] { ["batch_size": String(batchSize), "rows": String(table.rowCount)] }
 
     /// This process's rows of step `step`: its share of consecutive slices of the shuffled training rows (all
     /// of them by default).

@@ -168,17 +168,53 @@ public final class TrainingSession {
         try self.init(configuration, group: group)
         if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
         do {
+            // The settings first: a checkpoint of other settings is named as such, not as a missing tensor.
+            try checkSettings(savedIn: try Checkpoint.notes(in: path), path: path)
             let saved = try Checkpoint.loadRun(from: path, into: problem.model, optimizer: optimizer)
-            if let preset = saved.notes["preset"], preset != configuration.preset.rawValue {
-                throw TrainerError.badData(
-                    path: path, detail: "saved from the \(preset) preset, not \(configuration.preset.rawValue)")
-            }
             try TrainerError.requireFiniteParameters(of: problem.model, loadedFrom: path)
             try problem.restore(saved.extras)
             nextStep = saved.step
         } catch let error as CheckpointError {
             if case .unreadable(_, let reason) = error { throw TrainerError.unreadableInput(path: path, reason: reason) }
             throw TrainerError.badData(path: path, detail: "cannot resume from it: \(error)")
+        }
+    }
+
+    /// What a checkpoint of this run notes: the preset, the seed and the problem's own settings (sizes, a text's
+    /// vocabulary), which a resumed run must share to continue it exactly.
+    var runNotes: [String: String] {
+        problem.checkpointNotes.merging(["preset": configuration.preset.rawValue, "seed": String(configuration.seed)]) { $1 }
+    }
+
+    /// The flag that sets each noted setting, for messages.
+    static let noteFlags = [
+        "preset": "--preset", "seed": "--seed", "hidden": "--hidden", "layers": "--layers", "batch_size": "--batch-size",
+        "seq_length": "--seq-length", "rows": "--data",
+    ]
+
+    /// Checks the settings a checkpoint notes against this run's; a note the checkpoint lacks (an older file) is
+    /// not checked.
+    /// - Throws: `TrainerError.badData` naming the file, the setting and both values.
+    private func checkSettings(savedIn saved: [String: String], path: String) throws {
+        let mine = runNotes
+        // The preset first: its other settings mean nothing for another model.
+        for key in ["preset"] + Self.noteFlags.keys.sorted().filter({ $0 != "preset" }) + ["vocabulary"] {
+            guard let theirs = saved[key], let ours = mine[key], theirs != ours else { continue }
+            if key == "vocabulary" {
+                let a = Array(theirs.unicodeScalars), b = Array(ours.unicodeScalars)
+                let first = (0..<min(a.count, b.count)).first { a[$0] != b[$0] }
+                let shown = { (c: Unicode.Scalar) in c.value < 0x21 ? c.escaped(asASCII: true) : String(c) }
+                let difference = first.map { "'\(shown(a[$0]))' where this text has '\(shown(b[$0]))'" }
+                    ?? "\(a.count) characters where this text has \(b.count)"
+                throw TrainerError.badData(
+                    path: path,
+                    detail: "saved from a text of other characters (\(difference)): resume with the --data it trained on")
+            }
+            let flag = Self.noteFlags[key] ?? key
+            let detail = key == "rows"
+                ? "saved from a table of \(theirs) rows, --data has \(ours): resume with the data it trained on"
+                : "saved with \(flag) \(theirs), this run has \(flag) \(ours): resume with the same settings"
+            throw TrainerError.badData(path: path, detail: detail)
         }
     }
 
@@ -191,8 +227,7 @@ public final class TrainingSession {
         do {
             try Checkpoint.save(
                 model: problem.model, optimizer: optimizer, step: nextStep, extras: extras,
-                notes: problem.checkpointNotes.merging(
-                    ["preset": configuration.preset.rawValue, "seed": String(configuration.seed)]) { $1 },
+                notes: runNotes,
                 to: path)
         } catch let error as CheckpointError {
             if case .unwritable(_, let reason) = error { throw TrainerError.unwritableOutput(path: path, reason: reason) }
