@@ -129,7 +129,7 @@ func say(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// SIGINT and SIGTERM ask the run to stop at the next step boundary.
+/// SIGINT, SIGTERM and SIGHUP (the terminal or SSH session closed) ask the run to stop at the next step boundary.
 enum Interruption {
     private static let flag = Atomic<Bool>(false)
 
@@ -137,7 +137,7 @@ enum Interruption {
 
     static func install() {
         _ = requested  // initialise the flag before a handler can touch it
-        for signalNumber in [SIGINT, SIGTERM] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { _ in Interruption.flag.store(true, ordering: .relaxed) }
         }
     }

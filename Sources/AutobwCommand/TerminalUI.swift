@@ -33,6 +33,13 @@ enum TerminalUI {
             say("autobw: standard input or output is not a terminal; \(hint)")
             throw ExitCode(64)
         }
+        // A dumb terminal (Emacs' shell, some CI consoles) cannot move the cursor: the UI would draw one line
+        // and never update it.
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            say("autobw: TERM is \(term.isEmpty ? "not set" : "'dumb'"), a terminal that cannot draw the UI; \(hint)")
+            throw ExitCode(64)
+        }
     }
 }
 

@@ -275,6 +275,20 @@ total=$((done_steps + 4))
 [ -s "$work/resumed" ] && cmp -s "$work/resumed" "$work/straight" \
     || fail "a resumed run's metrics differ from an uninterrupted run's: $(diff "$work/resumed" "$work/straight" | head -4)"
 
+# SIGHUP (the terminal or SSH session closed) is an interruption too: saved, 130.
+"$autobw" train --headless --preset mlp --steps 100000000 --checkpoint "$work/hangup.safetensors" \
+    --metrics "$work/hangup.jsonl" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -f "$work/hangup.jsonl" ] && [ "$(wc -l < "$work/hangup.jsonl")" -ge 3 ] && break; sleep 0.1; done
+kill -HUP "$pid"
+status=0; wait "$pid" || status=$?
+[ "$status" -eq 130 ] || fail "SIGHUP with --checkpoint: exit $status, expected 130"
+[ -s "$work/hangup.safetensors" ] || fail "SIGHUP did not save the checkpoint"
+
+# A Float32 sum of finite gradient norms that overflows is no divergence: the run goes on until an entry's value
+# or gradient really goes non-finite, and names it.
+expect_exit 3 "entry #" train --headless --preset rnn-sine --lr 100 --steps 200
+
 # autobw sample: text from the char-lstm checkpoint, starting with the prime.
 "$autobw" sample --checkpoint "$work/run.safetensors" --length 40 --prime "The " > "$work/sample.txt" 2>/dev/null \
     || fail "autobw sample failed"

@@ -27,8 +27,9 @@ start() {
     rm -f "$work/$name".*
     local args=""
     for argument in "$@"; do args+=" $(printf '%q' "$argument")"; done
-    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=C.UTF-8 -e TERM="${UI_TERM:-tmux-256color}" ${UI_NO_COLOR:+-e NO_COLOR=1} \
-        "stty -a > $work/$name.before; sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "$autobw")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
+    # TERM is set in the command: tmux gives every pane its own default-terminal, whatever -e says.
+    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=C.UTF-8 ${UI_NO_COLOR:+-e NO_COLOR=1} \
+        "stty -a > $work/$name.before; TERM=${UI_TERM:-tmux-256color} sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "$autobw")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
 }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT.
@@ -127,6 +128,17 @@ wait_for " running "
 kill -TERM "$(cat "$work/terminate.pid")"
 finished terminate 130
 
+echo "tui: SIGHUP (the terminal closed) ends it as SIGTERM does: 130, a sane terminal, the checkpoint saved" >&2
+start hangup train --preset mlp --steps 100000000 --checkpoint "$work/hangup.safetensors"
+wait_for " running "
+kill -HUP "$(cat "$work/hangup.pid")"
+finished hangup 130
+[ -s "$work/hangup.safetensors" ] || fail "SIGHUP did not save the checkpoint"
+
+echo "tui: TERM=dumb is refused with a pointer to --headless, as a pipe is" >&2
+UI_TERM=dumb start dumb train --preset coin-flip --steps 10
+finished dumb 64
+
 echo "tui: a diverging run stops in the debugger at the entry that went non-finite" >&2
 start diverge train --preset coin-flip --lr 1e30 --steps 1000
 wait_for "DIVERGED"
@@ -167,21 +179,21 @@ wait_for "replayed 2 entries"
 press q
 finished replay 0
 
-echo "tui: a dump with absurd values (every number at 2^62 or -3e38, counts 0) is shown, stepped and quit" >&2
-python3 - "$work/tape.json" "$work/absurd-tape.json" <<'PY'
+echo "tui: a dump with absurd values (times and lines at 2^62, every statistic at -3e38) is shown, stepped and quit" >&2
+python3 - "$work/tape.json" "$work/absurd-tape.json" "$work/impossible-tape.json" <<'PY'
 import json, sys
-counts = {"count", "nanCount", "positiveInfinityCount", "negativeInfinityCount", "zeroCount"}
 def absurd(value, key=None):
     if isinstance(value, dict):
         return {k: absurd(v, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [absurd(v) for v in value]
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return 0 if key in counts else 2**62
-    return -3e38
-json.dump(absurd(json.load(open(sys.argv[1]))), open(sys.argv[2], "w"))
+        return [absurd(v, key) for v in value]
+    if isinstance(value, float):
+        return -3e38
+    return 2**62 if key in ("forwardNanoseconds", "line") else value
+dump = json.load(open(sys.argv[1]))
+json.dump(absurd(dump), open(sys.argv[2], "w"))
+dump["step"] = 2**63 - 1
+json.dump(dump, open(sys.argv[3], "w"))
 PY
 start absurd replay "$work/absurd-tape.json"
 wait_for "before the first entry"
@@ -191,6 +203,11 @@ press p
 press c
 press q
 finished absurd 0
+# Numbers no run writes (a step of Int.max once overflowed on the first draw) are refused when the dump is read.
+start impossible replay "$work/impossible-tape.json"
+finished impossible 65
+grep -q "step 9223372036854775807 is not a step a run can reach" "$work/impossible.err" \
+    || fail "a dump with an impossible step: $(cat "$work/impossible.err")"
 
 echo "tui: autobw watch follows a headless run's metrics file" >&2
 "$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"

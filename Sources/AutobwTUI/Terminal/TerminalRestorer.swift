@@ -31,16 +31,16 @@ public enum TerminalRestorer {
     }
 }
 
-/// SIGINT and SIGTERM while the UI runs: noted, then handled by the UI loop, which ends curses and stops training.
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed) while the UI runs: noted, then handled by the UI loop, which ends curses and stops training.
 public enum InterruptFlag {
     nonisolated(unsafe) private static var raised: sig_atomic_t = 0
 
-    /// Whether SIGINT or SIGTERM arrived.
+    /// Whether SIGINT, SIGTERM or SIGHUP arrived.
     public static var isRaised: Bool { raised != 0 }
 
-    /// Routes SIGINT and SIGTERM to the flag.
+    /// Routes SIGINT, SIGTERM and SIGHUP to the flag.
     public static func install() {
-        for signalNumber in [SIGINT, SIGTERM] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { _ in InterruptFlag.raised = 1 }
         }
     }

@@ -140,8 +140,11 @@ public final class TrainingSession {
             try open.runToEnd()
         }
         let norms = parameters.map { ParameterNorm(name: $0.name, norm: $0.parameter.grad.map { GradientSummary(of: $0).norm } ?? 0) }
-        let globalNorm = norms.reduce(Float(0)) { $0 + $1.norm * $1.norm }.squareRoot()
-        guard loss.isFinite, globalNorm.isFinite else { throw try divergence(at: open.step) }
+        // In Float64: finite parameter norms above 1.8e19 would overflow a Float32 sum of their squares.
+        let globalNorm = norms.reduce(0.0) { $0 + Double($1.norm) * Double($1.norm) }.squareRoot()
+        guard loss.isFinite, Float(globalNorm).isFinite else {
+            throw try divergence(at: open.step, reason: divergenceReason(loss: loss, norms: norms, globalNorm: globalNorm))
+        }
         if clip > 0 {
             if configuration.preset == .charLSTM {
                 GradientClipping.clampElements(of: parameters.map(\.parameter), to: clip)
@@ -155,7 +158,7 @@ public final class TrainingSession {
         nextStep = open.step + 1
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - open.started) / 1e6
         return StepMetrics(
-            step: open.step, loss: loss, gradientNorm: globalNorm, learningRate: rate, milliseconds: milliseconds,
+            step: open.step, loss: loss, gradientNorm: Float(globalNorm), learningRate: rate, milliseconds: milliseconds,
             samplesPerSecond: Double(problem.samplesPerStep) / max(milliseconds / 1000, 1e-9),
             parameterGradientNorms: norms, entries: open.reports, allReduceMilliseconds: communication)
     }
@@ -251,11 +254,25 @@ public final class TrainingSession {
 
     /// Records step `step` again with anomaly detection on, to name the first entry whose output or gradient
     /// went non-finite (nothing is updated: the optimizer has not stepped).
-    private func divergence(at step: Int) throws -> TrainerError {
+    /// Which figure went non-finite, before the step is recorded again to find the entry: the loss, a
+    /// parameter's gradient (with its NaN and infinity counts), or only their global norm beyond Float32.
+    private func divergenceReason(loss: Float, norms: [ParameterNorm], globalNorm: Double) -> String {
+        if !loss.isFinite { return "the loss is \(loss)" }
+        if let bad = norms.first(where: { !$0.norm.isFinite }) {
+            let summary = parameters.first { $0.name == bad.name }?.parameter.grad.map { GradientSummary(of: $0) }
+            return "the gradient of \(bad.name) is not finite"
+                + (summary.map { " (\($0.nanCount) NaN, \($0.positiveInfinityCount + $0.negativeInfinityCount) infinite of \($0.count))" } ?? "")
+        }
+        let largest = norms.max { $0.norm < $1.norm }
+        return "the global gradient norm \(String(format: "%.3g", globalNorm)) is beyond Float32's range"
+            + (largest.map { " (largest: \($0.name), \($0.norm))" } ?? "")
+    }
+
+    private func divergence(at step: Int, reason: String) throws -> TrainerError {
         optimizer.zeroGrad()
         defer { optimizer.zeroGrad() }
         let tape = Tape(options: [.stopsAtNonFinite, .recordsOutputStatistics])
-        var detail = "the loss or the gradient norm is not finite"
+        var detail = reason
         var entries = [TapeEntryInfo](), gradients = GradientStatistics()
         var loss = Float.nan
         do {
