@@ -102,7 +102,7 @@ final class CharLSTMProblem: TrainingProblem {
         vocabulary.append(contentsOf: corpus.vocabulary)
         return [
             "vocabulary": String(vocabulary), "hidden": String(network.lstm.layers[0].hiddenSize),
-            "layers": String(network.lstm.layers.count), "batch_size": String(batches.streamCount * shard.count),
+            "layers": String(network.lstm.layers.count), "batch_size": String(batches.streamCount),
             "seq_length": String(batches.sequenceLength),
         ]
     }
