@@ -134,4 +134,17 @@ import Testing
             parameters: [ParameterNorm(name: "w", norm: .nan)], sortedByNorm: false, entryNorms: nil, step: nil, tape: []))
         #expect(lines[1].contains("nan") && lines[1].contains("!! non-finite"))
     }
+
+    /// Before a replay reaches a parameter its norm is 0: its bar is empty, not full.
+    @Test func aBarsLengthFollowsItsValueAndZeroIsEmpty() {
+        let zeros = render(GradientBars(
+            parameters: [ParameterNorm(name: "w", norm: 0), ParameterNorm(name: "b", norm: 0)], sortedByNorm: false,
+            entryNorms: nil, step: nil, tape: []))
+        #expect(zeros == ["parameters (model order)", "w             0", "b             0"], "\(zeros)")
+        let lines = render(GradientBars(
+            parameters: [ParameterNorm(name: "w", norm: 2), ParameterNorm(name: "b", norm: 1), ParameterNorm(name: "c", norm: 0)],
+            sortedByNorm: false, entryNorms: nil, step: nil, tape: []))
+        let lengths = lines.dropFirst().map { $0.filter { $0 == "█" }.count }
+        #expect(lengths[0] > 0 && abs(lengths[1] * 2 - lengths[0]) <= 1 && lengths[2] == 0, "\(lines)")
+    }
 }

@@ -11,7 +11,7 @@ public struct Dashboard: Sendable {
     public var chart = ChartSettings()
     /// The selected tape entry; nil to follow the debugger's entry (or the top).
     public var tapeSelection: Int?
-    /// Gradients sorted by norm instead of by name.
+    /// Gradients sorted by norm instead of in model order.
     public var gradientsByNorm = false
     /// Lines scrolled in the gradients panel.
     public var gradientScroll = 0

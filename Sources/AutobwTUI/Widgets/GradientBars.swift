@@ -2,7 +2,7 @@ import Autobw
 import AutobwTrainer
 import Foundation
 
-/// Gradient norms as bars: each parameter by name (sorted by name or by norm), then each tape entry in replay
+/// Gradient norms as bars: each parameter (in model order, or sorted by norm), then each tape entry in replay
 /// order on a log scale, so that vanishing and exploding gradients show where they start. Non-finite values are
 /// flagged in red.
 struct GradientBars {
@@ -20,9 +20,11 @@ struct GradientBars {
         let parameterRows = sortedByNorm ? parameters.sorted { $0.norm.isNaN || $0.norm > $1.norm } : parameters
         let largest = parameterRows.map(\.norm).filter(\.isFinite).max() ?? 0
         let nameWidth = min(18, max(6, (parameterRows.map(\.name.count).max() ?? 6) + 1))
-        lines.append(("parameters" + (sortedByNorm ? " (by norm)" : " (by name)"), nil, false))
+        lines.append(("parameters" + (sortedByNorm ? " (by norm)" : " (model order)"), nil, false))
         for row in parameterRows {
-            let fraction = row.norm.isFinite && largest > 0 ? row.norm / largest : 1
+            // A bar's length follows its value: zero (every norm before a replay reaches it) is empty; a
+            // non-finite norm is flagged instead of drawn.
+            let fraction = largest > 0 ? row.norm / largest : 0
             lines.append((Format.fit(row.name, nameWidth) + Format.right(Format.number(row.norm), 9) + " ", fraction, !row.norm.isFinite))
         }
         if let entryNorms {

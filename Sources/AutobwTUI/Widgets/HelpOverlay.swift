@@ -12,7 +12,7 @@ struct HelpOverlay {
         ("l", "log-y on the loss chart"),
         ("+ -", "more / less smoothing"),
         ("h", "chart: whole history / latest steps"),
-        ("o", "gradients: sort by norm / by name"),
+        ("o", "gradients: sort by norm / model order"),
         ("Esc", "close this help, the cursor or the prompt"),
         ("q", "quit (saves the checkpoint when --checkpoint was given)"),
     ]
