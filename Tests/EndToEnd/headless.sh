@@ -275,6 +275,19 @@ total=$((done_steps + 4))
 [ -s "$work/resumed" ] && cmp -s "$work/resumed" "$work/straight" \
     || fail "a resumed run's metrics differ from an uninterrupted run's: $(diff "$work/resumed" "$work/straight" | head -4)"
 
+# A metrics file truncated while the run writes it (logrotate's copytruncate) goes on from its new start: no NUL
+# bytes where the old lines were, and every line whole.
+"$autobw" train --headless --preset mlp --steps 100000000 --metrics "$work/rotated.jsonl" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -f "$work/rotated.jsonl" ] && [ "$(wc -l < "$work/rotated.jsonl")" -ge 50 ] && break; sleep 0.1; done
+: > "$work/rotated.jsonl"
+sleep 1
+kill -INT "$pid"; wait "$pid"
+[ -s "$work/rotated.jsonl" ] || fail "nothing was written after the metrics file was truncated"
+tr -d '\000' < "$work/rotated.jsonl" | cmp -s - "$work/rotated.jsonl" || fail "a truncated metrics file was refilled from its old offset (NUL bytes)"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/rotated.jsonl" 2>/dev/null \
+    || fail "a truncated metrics file holds broken lines"
+
 # SIGHUP (the terminal or SSH session closed) is an interruption too: saved, 130.
 "$autobw" train --headless --preset mlp --steps 100000000 --checkpoint "$work/hangup.safetensors" \
     --metrics "$work/hangup.jsonl" 2>/dev/null &
