@@ -25,14 +25,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // No unsafe flags in any target a library product holds: SwiftPM refuses them in a versioned dependency.
+        // (Benchmarks/callgrind.sh passes DWARF 4, which valgrind needs, for its own build.)
         // What the CPU can run (cpuid), for choosing OpenBLAS's kernels.
-        // DWARF 4: valgrind (callgrind counts per-op instructions) cannot read clang's default DWARF 5.
-        .target(name: "CPUFeatures", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        .target(name: "CPUFeatures"),
         // Element-wise loops (an LSTM step's, softmax rows), compiled for AVX-512, AVX2 and the baseline, picked
         // at load time.
-        .target(name: "CVectorLoops", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        .target(name: "CVectorLoops"),
         // Products with a right operand packed once (an LSTM's recurrent weight), for AVX-512 and AVX2.
-        .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
+        .target(name: "CPackedGEMM"),
         // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
         .target(name: "Autobw", dependencies: ["CPUFeatures", "CVectorLoops", "CPackedGEMM"]),
         .target(name: "AutobwAssets", path: "Assets"),
@@ -51,7 +52,7 @@ let package = Package(
             ],
             path: "Examples/char-lstm"),
         .executableTarget(name: "MLPExample", dependencies: ["Autobw", "AutobwTrainer"], path: "Examples/mlp"),
-        .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks", exclude: ["data_parallel.sh"]),
+        .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks", exclude: ["data_parallel.sh", "callgrind.sh"]),
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),

@@ -4,16 +4,24 @@
 ///
 /// ```swift
 /// final class Head: Module {
-///     let proj = Linear(128, 65)
+///     let proj: Linear
+///     init(generator: inout SeededGenerator) throws {
+///         proj = try Linear(128, 65, generator: &generator)
+///     }
 ///     func callAsFunction(_ h: Tensor) throws -> Tensor { try scoped { try proj(h).logSoftmax() } }
 /// }
 /// ```
+///
+/// (`Tests/Consumer` compiles this example in a package of its own, warnings as errors.)
 ///
 /// A property's name becomes its path component (`proj.weight`); arrays of modules are numbered from 1
 /// (`layers.1.weight`) unless `children` is overridden. The root is named when its parameters are first listed,
 /// and calls made through `scoped` label tape entries with the module's path.
 /// Modules are classes because identity matters: an optimizer and a checkpoint refer to the same parameters.
-open class Module: @unchecked Sendable {
+/// `Module` is not `Sendable`, so a subclass compiles without warnings in Swift 6 mode; a model is used by one
+/// thread at a time, and one handed to another thread (as the trainer's models are) declares
+/// `@unchecked Sendable` itself.
+open class Module {
     /// The dotted path of this module inside its model (empty for the root).
     public internal(set) var path: String = ""
     /// False in evaluation mode (dropout passes values through).
