@@ -328,6 +328,13 @@ expect_exit 66 "no such file" train --headless --preset mlp --resume "$work/none
 printf 'junk' > "$work/junk.safetensors"
 expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/junk.safetensors"
 
+# Progress after a resume counts steps/s from the resume, not from step 0 (it once showed 80,760 steps/s).
+"$autobw" train --headless --preset coin-flip --steps 3000 --checkpoint "$work/far.safetensors" > /dev/null 2>&1 \
+    || fail "a 3000-step coin-flip run failed"
+"$autobw" train --headless --preset coin-flip --steps 3002 --resume "$work/far.safetensors" > /dev/null 2> "$work/err"
+rate="$(grep -oE '[0-9.]+ steps/s' "$work/err" | tail -n 1 | cut -d' ' -f1)"
+awk -v r="${rate:-0}" 'BEGIN { exit !(r > 0 && r < 3000) }' || fail "2 steps after a resume at 3000 reported ${rate:-no} steps/s"
+
 # Settings that make no sense for the data are refused, not followed silently.
 expect_exit 64 "each side needs a batch" train --headless --preset mlp --data "$work/flowers.csv" --val-fraction 0.999
 expect_exit 64 "--labels applies to the mlp preset" train --headless --preset char-lstm --labels "$work/flowers.csv"
