@@ -36,7 +36,11 @@ let package = Package(
         .target(name: "CPackedGEMM"),
         // OpenBLAS is loaded at run time (Kernels/OpenBLASLibrary.swift), not linked: see KernelChoice.
         .target(name: "Autobw", dependencies: ["CPUFeatures", "CVectorLoops", "CPackedGEMM"]),
-        .target(name: "AutobwAssets", path: "Assets"),
+        // The default corpus, linked in as bytes (Assets/README.md says what it is and where it comes from).
+        .target(
+            name: "CAssets", path: "Assets/CAssets", exclude: ["tinyshakespeare.txt.gz"],
+            cSettings: [.headerSearchPath(".")]),
+        .target(name: "AutobwAssets", dependencies: ["CAssets"], path: "Assets/AutobwAssets"),
         .target(name: "AutobwTrainer", dependencies: ["Autobw", "AutobwAssets", "CZlib"]),
         .target(name: "AutobwTUI", dependencies: ["AutobwTrainer", "CNCurses"]),
         .target(name: "AutobwDistributed", dependencies: ["AutobwTrainer", "CMPI"]),

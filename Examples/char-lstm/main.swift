@@ -43,7 +43,7 @@ let (path, steps, seed) = (arguments.path, arguments.steps, arguments.seed)
 
 do {
     BLAS.threadCount = 1
-    let corpus = try path.map(CharCorpus.load) ?? CharCorpus(text: EmbeddedCorpus.text)
+    let corpus = try path.map(CharCorpus.load) ?? CharCorpus.tinyShakespeare()
     let batches = try corpus.batches(batchSize: 50, sequenceLength: 50)
     var generator = SeededGenerator(seed: seed)
     let model = try CharLSTM(vocabularySize: corpus.vocabulary.count, generator: &generator)

@@ -26,8 +26,12 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "The fraction of a CSV's rows held out for validation (mlp).")
     var valFraction: Double?
 
-    @Option(parsing: .unconditional, help: "Evaluate on the held-out rows every N steps (adds val_loss, val_accuracy); 0 for never.")
-    var evalEvery = 0
+    @Option(parsing: .unconditional, help: "Evaluate on the held-out data every N steps (adds val_loss, and val_accuracy or val_r2); 0 for never (default: 100 for char-lstm on the embedded corpus, else 0).")
+    var evalEvery: Int?
+
+    /// `--eval-every`, or its default: the default run (char-lstm on tinyshakespeare) holds out a tenth of the
+    /// text and shows the held-out loss, so that a newcomer sees whether it learns or memorises.
+    var evaluationInterval: Int { evalEvery ?? (preset == .charLSTM && data == nil ? 100 : 0) }
 
     @Option(parsing: .unconditional, help: "Train until this many steps are done (a resumed run counts the steps before it).")
     var steps = 1000
@@ -96,7 +100,7 @@ struct Train: ParsableCommand {
             throw ValidationError("--steps must be between 1 and \(Checkpoint.maximumStep) (2^40), got \(steps)")
         }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
-        guard evalEvery >= 0 else { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
+        if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint PATH") }
         if !headless, let flag = [(metrics, "--metrics"), (csv, "--csv"), (dumpTape, "--dump-tape")].first(where: { $0.0 != nil })?.1 {
@@ -122,7 +126,7 @@ struct Train: ParsableCommand {
         configuration.labelColumn = labelColumn
         configuration.labelsPath = labels
         configuration.task = task
-        configuration.validationFraction = valFraction ?? (evalEvery > 0 ? 0.1 : nil)
+        configuration.validationFraction = valFraction ?? (evaluationInterval > 0 ? 0.1 : nil)
         return configuration
     }
 
@@ -165,7 +169,7 @@ struct Train: ParsableCommand {
 
     private var headlessRun: HeadlessRun {
         HeadlessRun(
-            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery, evalEvery: evalEvery,
+            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery, evalEvery: evaluationInterval,
             checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape)
     }
 
@@ -200,7 +204,7 @@ struct Train: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
         var options = TrainingRun.Options(steps: steps)
-        options.evalEvery = evalEvery
+        options.evalEvery = evaluationInterval
         options.checkpointPath = checkpoint
         options.checkpointEvery = checkpointEvery
         let run = TrainingRun(session, options: options)

@@ -65,6 +65,13 @@ import Testing
         }
     }
 
+    /// The default run learns language: tinyshakespeare is linked in, whole (1.1 MB, char-rnn's 65 characters).
+    @Test func theDefaultCorpusIsTinyShakespeareWhole() throws {
+        let corpus = try CharCorpus.tinyShakespeare()
+        #expect(corpus.ids.count == 1_115_394 && corpus.vocabulary.count == 65)
+        #expect(corpus.decode(corpus.ids.prefix(14)) == "First Citizen:")
+    }
+
     @Test func theEmbeddedCorpusFillsCharRNNBatches() throws {
         let corpus = try CharCorpus(text: EmbeddedCorpus.text)
         #expect(try corpus.batches(batchSize: 50, sequenceLength: 50).batchesPerEpoch >= 1)

@@ -335,6 +335,10 @@ expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/jun
 rate="$(grep -oE '[0-9.]+ steps/s' "$work/err" | tail -n 1 | cut -d' ' -f1)"
 awk -v r="${rate:-0}" 'BEGIN { exit !(r > 0 && r < 3000) }' || fail "2 steps after a resume at 3000 reported ${rate:-no} steps/s"
 
+# The default run (char-lstm on the embedded tinyshakespeare) holds out a tenth of the text and logs val_loss.
+"$autobw" train --headless --steps 2 --hidden 8 --batch-size 4 --seq-length 8 2>/dev/null | grep -q '"val_loss"' \
+    || fail "the default run logs no val_loss"
+
 # Settings that make no sense for the data are refused, not followed silently.
 expect_exit 64 "each side needs a batch" train --headless --preset mlp --data "$work/flowers.csv" --val-fraction 0.999
 expect_exit 64 "--labels applies to the mlp preset" train --headless --preset char-lstm --labels "$work/flowers.csv"

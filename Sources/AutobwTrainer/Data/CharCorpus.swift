@@ -1,4 +1,5 @@
 import Autobw
+import AutobwAssets
 import Foundation
 
 /// Why a text corpus cannot be used.
@@ -113,6 +114,16 @@ public struct CharCorpus: Sendable {
     /// The corpus in the UTF-8 (or, with a byte-order mark, UTF-16) file at `path`, plain or gzip-compressed.
     /// - Throws: `CorpusError` when the file is missing, unreadable, not UTF-8 or too small;
     ///   `TrainerError.badData` for corrupt or truncated gzip data.
+    /// tinyshakespeare, the corpus linked into autobw (`EmbeddedCorpus.tinyShakespeareGzip`): the default's data.
+    public static func tinyShakespeare() throws -> CharCorpus {
+        let compressed = EmbeddedCorpus.tinyShakespeareGzip
+        let bytes = Data(
+            bytesNoCopy: UnsafeMutableRawPointer(mutating: compressed.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+            count: compressed.count, deallocator: .none)
+        let text = try Gzip.decompress(bytes, path: "the embedded corpus")
+        return try text.withUnsafeBytes { try CharCorpus(utf8: $0, path: "the embedded corpus") }
+    }
+
     public static func load(path: String) throws -> CharCorpus {
         if let problem = InputFile.problem(with: path) { throw CorpusError.unreadable(path: path, reason: problem) }
         var data: Data

@@ -56,7 +56,7 @@ final class CharLSTMProblem: TrainingProblem {
     }
 
     static func corpus(at path: String?) throws -> CharCorpus {
-        guard let path else { return try CharCorpus(text: EmbeddedCorpus.text) }
+        guard let path else { return try CharCorpus.tinyShakespeare() }
         if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
         do {
             return try CharCorpus.load(path: path)

@@ -1,7 +1,15 @@
-/// The text autobw trains on when given none: original prose written for this project, released with it under
-/// the project's licence, so the default run needs no download.
+import CAssets
+
+/// Text linked into autobw, so that no run needs a download.
 public enum EmbeddedCorpus {
-    /// The corpus, plain UTF-8 text.
+    /// tinyshakespeare (char-rnn's corpus, 1.1 MB of public-domain text), gzip-compressed: what `autobw` trains
+    /// on when given no data. The bytes live in the binary's read-only data for the life of the process.
+    public static var tinyShakespeareGzip: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: autobw_tinyshakespeare_gz_ptr(), count: Int(autobw_tinyshakespeare_gz_size))
+    }
+
+    /// A short original prose text (4.8 KB) written for this project and released with it under its licence: a
+    /// small corpus for tests and examples that need one in a hurry.
     public static let text = """
     THE LEDGER OF THE RIVER
 
