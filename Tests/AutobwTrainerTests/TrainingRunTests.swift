@@ -117,6 +117,32 @@ import Testing
         #expect(stopped.replayed.count == 3 && stopped.stopReason?.hasPrefix("breakpoint") == true)
     }
 
+    /// rnn-sine's cell weights are used by every timestep's entries: a replayed dump must show each parameter's
+    /// gradient accumulated so far, exactly as the live debugger showed it for that step (it once showed what the
+    /// one entry sent, so `cell.wh` read 0 where the live debugger read 0.004068).
+    @Test(arguments: [Preset.rnnSine, .charLSTM, .mlp])
+    func aReplayedDumpShowsTheLiveDebuggersParameterFigures(_ preset: Preset) throws {
+        var configuration = TrainingConfiguration()
+        configuration.preset = preset
+        configuration.seed = 4
+        if preset == .charLSTM { (configuration.hiddenSize, configuration.batchSize, configuration.sequenceLength) = (8, 4, 6) }
+        let live = try TrainingSession(configuration), dumped = try TrainingSession(configuration)
+        for _ in 0..<3 {
+            _ = try live.step()
+            _ = try dumped.step()
+        }
+        let open = try live.beginStep()
+        var shown = [ReplayedEntry]()
+        while let step = try open.next() { shown.append(ReplayedEntry(step)) }
+        let (_, dump) = try dumped.stepDumping()
+        let replay = DumpReplay(dump, path: "dump.json")
+        for _ in shown { replay.send(.next) }
+        let replayed = try #require(replay.snapshot().debugger?.replayed)
+        #expect(replayed.count == shown.count)
+        #expect(replayed.map(\.parameters) == shown.map(\.parameters))
+        #expect(shown.contains { !$0.parameters.isEmpty })
+    }
+
     @Test func theMetricsFollowerReadsWholeLinesAsTheFileGrows() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -2,7 +2,8 @@ import Autobw
 import Synchronization
 
 /// A tape dumped by `autobw train --dump-tape`, replayed in the debugger: the same views as a live replay, built
-/// from the dump's statistics (a dump keeps no gradient values, and a parameter shows what this entry sent it).
+/// from the dump's statistics (a dump keeps no gradient values; a parameter shows its gradient accumulated up to
+/// each entry, as the live debugger does).
 public final class DumpReplay: RunSource {
     private let dump: TapeDump
     private let order: [ReplayedEntry]
@@ -20,7 +21,8 @@ public final class DumpReplay: RunSource {
 
     static func view(_ item: TapeDump.Entry) -> ReplayedEntry {
         let sent = item.inputGradients ?? []
-        let parameters = zip(item.entry.inputSources, sent).compactMap { source, statistics -> NamedStatistics? in
+        // Older dumps hold no accumulated parameter gradients: what this entry sent is the nearest figure.
+        let parameters = item.parameterGradients ?? zip(item.entry.inputSources, sent).compactMap { source, statistics in
             guard case .parameter(let name) = source, let statistics else { return nil }
             return NamedStatistics(name: name, statistics: statistics)
         }

@@ -42,7 +42,7 @@ public struct ReplayedEntry: Sendable, Equatable {
 }
 
 /// Statistics of a named tensor, such as a parameter's gradient.
-public struct NamedStatistics: Sendable, Equatable {
+public struct NamedStatistics: Sendable, Equatable, Codable {
     /// The name (`lstm.l1.wx`).
     public var name: String
     /// The statistics.

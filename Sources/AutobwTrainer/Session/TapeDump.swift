@@ -20,6 +20,21 @@ public struct TapeDump: Codable, Sendable, Equatable {
         public var outputGradients: [TensorStatistics]?
         /// Statistics of the gradient sent to each input (nil where none was sent), when replayed.
         public var inputGradients: [TensorStatistics?]?
+        /// Each parameter among the inputs with statistics of its gradient accumulated up to this entry, as the
+        /// live debugger shows it (a parameter several entries use sums what each sent); absent in older dumps.
+        public var parameterGradients: [NamedStatistics]?
+
+        /// An entry of a dump.
+        public init(
+            entry: TapeEntryInfo, replayed: Bool, outputGradients: [TensorStatistics]?, inputGradients: [TensorStatistics?]?,
+            parameterGradients: [NamedStatistics]? = nil
+        ) {
+            self.entry = entry
+            self.replayed = replayed
+            self.outputGradients = outputGradients
+            self.inputGradients = inputGradients
+            self.parameterGradients = parameterGradients
+        }
     }
 
     /// `autobw-tape-1`.
@@ -106,7 +121,8 @@ public struct TapeDump: Codable, Sendable, Equatable {
             if let inputs = item.inputGradients, inputs.count != entry.inputSources.count {
                 return "\(name) has \(inputs.count) input gradients for \(entry.inputSources.count) inputs"
             }
-            let statistics = (entry.outputStatistics ?? []) + (item.outputGradients ?? []) + (item.inputGradients ?? []).compactMap { $0 }
+            let statistics = (entry.outputStatistics ?? []) + (item.outputGradients ?? [])
+                + (item.inputGradients ?? []).compactMap { $0 } + (item.parameterGradients ?? []).map(\.statistics)
             for value in statistics {
                 let counts = [value.count, value.nanCount, value.positiveInfinityCount, value.negativeInfinityCount, value.zeroCount]
                 guard counts.allSatisfy({ (0...value.count).contains($0) }) else {

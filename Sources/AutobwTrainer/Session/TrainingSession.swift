@@ -109,16 +109,19 @@ public final class TrainingSession {
         entries.map { entry in
             let seen = gradients.byEntry[entry.index]
             return TapeDump.Entry(
-                entry: entry, replayed: seen != nil, outputGradients: seen?.incoming, inputGradients: seen?.sent)
+                entry: entry, replayed: seen != nil, outputGradients: seen?.incoming, inputGradients: seen?.sent,
+                parameterGradients: seen?.parameters)
         }
     }
 
     /// Full statistics of the gradients each replayed entry received and sent, for a dump.
     struct GradientStatistics {
-        var byEntry = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?])]()
+        var byEntry = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?], parameters: [NamedStatistics])]()
 
         mutating func note(_ step: ReplayStep) {
-            byEntry[step.entry.index] = (step.incoming.map { $0.statistics() }, step.sent.map { $0?.statistics() })
+            // The parameters' figures are the live debugger's own (`ReplayedEntry`), so a replayed dump shows them.
+            let view = ReplayedEntry(step)
+            byEntry[step.entry.index] = (view.incoming, view.sent, view.parameters)
         }
     }
 
