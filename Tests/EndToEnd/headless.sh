@@ -36,6 +36,11 @@ print(sum(losses[:5]) / 5, sum(losses[-5:]) / 5)
 PY
 }
 
+# wait_for_lines FILE N: until a running command's FILE has N lines (10 s at most).
+wait_for_lines() {
+    for _ in $(seq 100); do [ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ] && break; sleep 0.1; done
+}
+
 small_lstm=(--hidden 32 --batch-size 16 --seq-length 16)
 check_learns() {
     local name="$1" steps="$2"; shift 2
@@ -251,7 +256,7 @@ expect_exit 3 "diverged" train --headless --preset rnn-sine --steps 50 --lr 1e30
 # SIGINT stops at a step boundary: exit 130, every metrics line whole.
 "$autobw" train --headless --preset char-lstm --steps 100000 "${small_lstm[@]}" --metrics "$work/live.jsonl" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [ -s "$work/live.jsonl" ] && break; sleep 0.1; done
+wait_for_lines "$work/live.jsonl" 1
 kill -INT "$pid"
 status=0; wait "$pid" || status=$?
 [ "$status" -eq 130 ] || fail "SIGINT: exit $status, expected 130"
@@ -262,7 +267,7 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/
 "$autobw" train --headless --preset char-lstm --steps 100000 "${small_lstm[@]}" --checkpoint "$work/run.safetensors" \
     --metrics "$work/first.jsonl" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [ -f "$work/first.jsonl" ] && [ "$(wc -l < "$work/first.jsonl")" -ge 3 ] && break; sleep 0.1; done
+wait_for_lines "$work/first.jsonl" 3
 kill -TERM "$pid"
 status=0; wait "$pid" || status=$?
 [ "$status" -eq 130 ] || fail "SIGTERM with --checkpoint: exit $status, expected 130"
@@ -279,7 +284,7 @@ total=$((done_steps + 4))
 # bytes where the old lines were, and every line whole.
 "$autobw" train --headless --preset mlp --steps 100000000 --metrics "$work/rotated.jsonl" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [ -f "$work/rotated.jsonl" ] && [ "$(wc -l < "$work/rotated.jsonl")" -ge 50 ] && break; sleep 0.1; done
+wait_for_lines "$work/rotated.jsonl" 50
 : > "$work/rotated.jsonl"
 sleep 1
 kill -INT "$pid"; wait "$pid"
@@ -292,7 +297,7 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/
 "$autobw" train --headless --preset mlp --steps 100000000 --checkpoint "$work/hangup.safetensors" \
     --metrics "$work/hangup.jsonl" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [ -f "$work/hangup.jsonl" ] && [ "$(wc -l < "$work/hangup.jsonl")" -ge 3 ] && break; sleep 0.1; done
+wait_for_lines "$work/hangup.jsonl" 3
 kill -HUP "$pid"
 status=0; wait "$pid" || status=$?
 [ "$status" -eq 130 ] || fail "SIGHUP with --checkpoint: exit $status, expected 130"

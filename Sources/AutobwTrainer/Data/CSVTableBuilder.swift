@@ -146,14 +146,12 @@ struct CSVTableBuilder {
         let regression = LabeledTable(featureNames: featureNames, features: features, labels: numericLabels, task: .regression)
         if requested == .regression { return regression }
         let distinct = Array(Set(numericLabels)).sorted()
+        if let fraction = distinct.first(where: { $0 != $0.rounded() }) {
+            guard requested == .classification else { return regression }
+            throw bad("label column '\(column)' holds \(fraction), not a whole number: classes need whole numbers or text")
+        }
         // Beyond 2^24 a Float no longer holds every whole number: such a label cannot name a class.
-        if let tooLarge = distinct.first(where: { $0 != $0.rounded() || abs($0) > Self.largestClassLabel }) {
-            guard tooLarge == tooLarge.rounded() else {
-                if requested == .classification {
-                    throw bad("label column '\(column)' holds \(tooLarge), not a whole number: classes need whole numbers or text")
-                }
-                return regression
-            }
+        if let tooLarge = distinct.first(where: { abs($0) > Self.largestClassLabel }) {
             throw bad("label column '\(column)' holds \(Self.describe(tooLarge)), a whole number beyond ±\(Int(Self.largestClassLabel)):"
                 + " too large to name a class; if it is a regression target, pass --task regression")
         }

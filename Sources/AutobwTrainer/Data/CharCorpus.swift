@@ -116,11 +116,7 @@ public struct CharCorpus: Sendable {
     ///   `TrainerError.badData` for corrupt or truncated gzip data.
     /// tinyshakespeare, the corpus linked into autobw (`EmbeddedCorpus.tinyShakespeareGzip`): the default's data.
     public static func tinyShakespeare() throws -> CharCorpus {
-        let compressed = EmbeddedCorpus.tinyShakespeareGzip
-        let bytes = Data(
-            bytesNoCopy: UnsafeMutableRawPointer(mutating: compressed.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
-            count: compressed.count, deallocator: .none)
-        let text = try Gzip.decompress(bytes, path: "the embedded corpus")
+        let text = try Gzip.decompress(Data(EmbeddedCorpus.tinyShakespeareGzip), path: "the embedded corpus")
         return try text.withUnsafeBytes { try CharCorpus(utf8: $0, path: "the embedded corpus") }
     }
 

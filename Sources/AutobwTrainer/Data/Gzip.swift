@@ -19,15 +19,13 @@ enum Gzip {
     static let maximumInflatedSize = 2 << 30
     static let maximumRatio = 200
 
-    /// The decompressed bytes of `data`: its first `prefix` bytes when given; else all of them, up to `limit`
-    /// (by default `limit(forCompressed:)`), beyond which it throws, or, with `stopsAtLimit`, returns the first
-    /// `limit` bytes.
+    /// The decompressed bytes of `data`, up to `limit` (by default `limit(forCompressed:)`), beyond which it
+    /// throws, or, with `stopsAtLimit`, returns the first `limit` bytes (a header, say).
     /// - Throws: `TrainerError.badData` for corrupt or truncated data, or more than `limit` bytes.
     static func decompress(
-        _ data: Data, path: String, limit requestedLimit: Int? = nil, stopsAtLimit: Bool = false, prefix: Int? = nil
+        _ data: Data, path: String, limit requestedLimit: Int? = nil, stopsAtLimit: Bool = false
     ) throws -> Data {
-        let limit = prefix ?? requestedLimit ?? Self.limit(forCompressed: data.count)
-        let stops = prefix != nil || stopsAtLimit
+        let limit = requestedLimit ?? Self.limit(forCompressed: data.count)
         var stream = z_stream()
         // 15 + 32: the largest window, with the gzip (or zlib) header detected.
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -54,7 +52,7 @@ enum Gzip {
                 }
                 output.append(contentsOf: buffer[0..<(chunk - Int(stream.avail_out))])
                 if output.count >= limit {
-                    guard stops else {
+                    guard stopsAtLimit else {
                         throw TrainerError.badData(
                             path: path,
                             detail: "decompresses to more than \(limit) bytes from \(data.count); more than"

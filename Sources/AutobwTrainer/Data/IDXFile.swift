@@ -31,7 +31,7 @@ public enum IDXFile {
         defer { try? handle.close() }
         var head = (try? handle.read(upToCount: 4)) ?? Data()
         if Gzip.isCompressed(head) {
-            head = (try? handle.readToEnd()).flatMap { rest in try? Gzip.decompress(head + rest, path: path, prefix: 4) } ?? Data()
+            head = (try? handle.readToEnd()).flatMap { rest in try? Gzip.decompress(head + rest, path: path, limit: 4, stopsAtLimit: true) } ?? Data()
         }
         return head.count >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1...4).contains(head[3])
     }
@@ -99,7 +99,7 @@ public enum IDXFile {
         let file = try TrainerError.readInput(path)
         let compressed = Gzip.isCompressed(file)
         // The header is at most 4 + 4 * 4 bytes: inflate that much first, the rest once its size is known.
-        let head = compressed ? try Gzip.decompress(file, path: path, prefix: 20) : file
+        let head = compressed ? try Gzip.decompress(file, path: path, limit: 20, stopsAtLimit: true) : file
         let (shape, start) = try header(head, path: path)
         try check(shape)
         let count = try Tensor.elementCount(of: shape)

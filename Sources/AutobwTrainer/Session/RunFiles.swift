@@ -37,17 +37,18 @@ public struct RunFiles: Sendable {
     /// Checks every output against every input and every other output.
     /// - Throws: `TrainerError.usage` naming both flags and paths of the first clash; nothing is touched.
     public func check() throws {
-        let inputs = self.inputs.flatMap(Self.expandingFolder)
-        for (position, output) in outputs.enumerated() {
-            // Where writing it would land: a symlink's target, even one not created yet.
-            guard let identity = Self.identity(of: (try? AtomicFile.target(of: output.path)) ?? output.path) else { continue }
-            for input in inputs where Self.identity(of: input.path) == identity {
+        let inputs = self.inputs.flatMap(Self.expandingFolder).map { ($0, Self.identity(of: $0.path)) }
+        // Where writing each output would land: a symlink's target, even one not created yet.
+        let outputs = self.outputs.map { ($0, Self.identity(of: (try? AtomicFile.target(of: $0.path)) ?? $0.path)) }
+        for (position, (output, identity)) in outputs.enumerated() {
+            guard let identity else { continue }
+            for (input, inputIdentity) in inputs where inputIdentity == identity {
                 if let inPlace, inPlace == (output.flag, input.flag) { continue }
                 throw TrainerError.usage(
                     "\(output.flag) \(output.path) is the input \(input.flag) \(input.path): an output never replaces"
                         + " what a run reads; name another file")
             }
-            for other in outputs[..<position] where Self.identity(of: (try? AtomicFile.target(of: other.path)) ?? other.path) == identity {
+            for (other, otherIdentity) in outputs[..<position] where otherIdentity == identity {
                 throw TrainerError.usage(
                     "\(output.flag) \(output.path) and \(other.flag) \(other.path) are one file: each output needs its own")
             }
