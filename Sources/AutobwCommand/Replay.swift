@@ -32,12 +32,13 @@ struct Replay: ParsableCommand {
     }
 
     /// One line per entry: index, scope, op, shapes, creation site, and the norms and non-finite counts of
-    /// its output gradients and of its output values.
+    /// its output gradients and of its output values; then the inputs of the entry whose output first went
+    /// non-finite.
     static func table(_ dump: TapeDump) -> String {
         var lines = ["\(dump.preset) step \(dump.step), loss \(dump.loss)" + (dump.divergence.map { ", diverged: \($0)" } ?? "")]
         lines.append(
             pad("#", 5) + pad("scope", 24) + pad("op", 22) + pad("shapes", 30) + pad("site", 40) + pad("grad norm", 12)
-                + pad("grad nan/inf", 14) + "value norm")
+                + pad("grad nan/inf", 14) + pad("value norm", 12) + "value nan/inf")
         for item in dump.entries {
             let entry = item.entry
             let shapes = entry.inputShapes.map(describe).joined(separator: ",") + "->"
@@ -48,10 +49,23 @@ struct Replay: ParsableCommand {
                 pad(String(entry.index), 5) + pad(entry.scope.isEmpty ? "-" : entry.scope, 24) + pad(entry.op.rawValue, 22)
                     + pad(shapes, 30) + pad(entry.site.map(\.description) ?? "-", 40)
                     + pad(gradient.map { String(format: "%.4g", $0.norm) } ?? (item.replayed ? "?" : "not reached"), 12)
-                    + pad(gradient.map { "\($0.nanCount)/\($0.positiveInfinityCount + $0.negativeInfinityCount)" } ?? "-", 14)
-                    + (value.map { String(format: "%.4g", $0.norm) } ?? "-"))
+                    + pad(gradient.map(counts) ?? "-", 14)
+                    + pad(value.map { String(format: "%.4g", $0.norm) } ?? "-", 12) + (value.map(counts) ?? "-"))
+        }
+        for item in dump.entries {
+            guard let inputs = item.entry.inputStatistics else { continue }
+            lines.append("entry #\(item.entry.index)'s input values, which produced its non-finite output:")
+            for (source, statistics) in zip(item.entry.inputSources, inputs) {
+                lines.append(
+                    "  \(source): norm \(String(format: "%.4g", statistics.norm)), min \(statistics.min), max \(statistics.max),"
+                        + " nan/inf \(counts(statistics))")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func counts(_ statistics: TensorStatistics) -> String {
+        "\(statistics.nanCount)/\(statistics.positiveInfinityCount + statistics.negativeInfinityCount)"
     }
 
     private static func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ",") + "]" }

@@ -26,7 +26,17 @@ import Testing
         let stats = Tensor(scalars).statistics()
         #expect(stats.nanCount == 1 && stats.positiveInfinityCount == 1 && stats.negativeInfinityCount == 1)
         #expect(stats.min == -4 && stats.max == 1 && !stats.isFinite)
-        #expect(stats.norm == Float((2044.0 + 16).squareRoot()))
+        #expect(stats.norm.isNaN)
+    }
+
+    /// A norm is the norm of every element: a value with an infinity is infinitely large (a debugger once
+    /// showed "norm 0" for an output of three infinities).
+    @Test func theNormOfAValueWithAnInfinityIsInfiniteAndWithANaNIsNaN() throws {
+        #expect(Tensor([.infinity, -.infinity, .infinity]).statistics().norm == .infinity)
+        #expect(Tensor([1, 2, -.infinity]).statistics().norm == .infinity)
+        #expect(Tensor([1, .nan, .infinity]).statistics().norm.isNaN)
+        let long = Tensor([Float](repeating: 2, count: 3000) + [.infinity]).statistics()
+        #expect(long.norm == .infinity && long.min == 2 && long.max == 2 && long.mean == 2)
     }
 
     @Test func hugeFiniteElementsDoNotOverflowTheNorm() throws {

@@ -32,7 +32,7 @@ import Testing
         let done = try #require(waitFor(run) { $0.state == .finished })
         #expect(done.losses.count == 50 && done.stepsDone == 50)
         #expect(done.entryNorms.steps.count == 50)
-        #expect(done.latest?.parameterGradientNorms.map(\.name) == ["weight", "bias"])
+        #expect(done.latest?.parameterGradientNorms.map(\.name) == ["gain", "x3", "linear.weight", "linear.bias"])
     }
 
     @Test func stepModeHandsTheReplayOverEntryByEntryAndResumeFinishesTheStep() throws {
@@ -43,7 +43,8 @@ import Testing
         run.send(.next)
         run.send(.next)
         let stepped = try #require(waitFor(run) { $0.debugger?.replayed.count == 2 })
-        #expect(stepped.debugger?.replayed.map(\.entry.index) == [3, 2])
+        let last = (stepped.debugger?.entries.count ?? 0) - 1
+        #expect(stepped.debugger?.replayed.map(\.entry.index) == [last, last - 1])
         #expect(stepped.stepsDone == 0)
         run.send(.continueReplay)
         #expect(waitFor(run) { $0.debugger?.isFinished == true } != nil)
@@ -67,12 +68,50 @@ import Testing
         defer { run.stopAndWait() }
         let diverged = try #require(waitFor(run) { if case .diverged = $0.state { return true } else { return false } })
         let debugger = try #require(diverged.debugger)
-        let offending = debugger.entries.first { $0.outputStatistics?.contains { !$0.isFinite } == true }?.index
+        let stop = DivergenceStop(entries: debugger.entries)
         let last = try #require(debugger.replayed.last)
-        #expect(!last.isFinite || last.entry.index == offending)
-        #expect(debugger.replayed.dropLast().allSatisfy { $0.isFinite && $0.entry.index != offending })
+        #expect(stop.stops(at: last) && (stop.forwardEntry == last.entry.index || !last.isFinite))
+        #expect(!debugger.replayed.dropLast().contains(where: stop.stops(at:)))
         #expect(debugger.stopReason?.hasPrefix("diverged: ") == true)
         #expect(diverged.exitCode == 3)
+    }
+
+    /// coin-flip at lr 10 overflows in the forward pass at step 6 (`gain * x3` is infinite). The live debugger
+    /// and `autobw replay` of the step's dump both open on that entry, with the values of its inputs, and show
+    /// the same figures for every entry they replayed; the dump's loss is the step's loss.
+    @Test func aForwardDivergenceOpensOnTheEntryThatProducedItLiveAndInItsDump() throws {
+        let run = try coinFlipRun(steps: 100, stepping: false, learningRate: 10)
+        defer { run.stopAndWait() }
+        let diverged = try #require(waitFor(run) { if case .diverged = $0.state { return true } else { return false } })
+        let live = try #require(diverged.debugger)
+
+        var configuration = TrainingConfiguration()
+        configuration.preset = .coinFlip
+        configuration.learningRate = 10
+        let session = try TrainingSession(configuration)
+        let error = #expect(throws: TrainerError.self) { for _ in 0..<100 { _ = try session.step() } }
+        let dump = try #require(session.lastDivergenceDump)
+        let replay = try #require(DumpReplay(dump, path: "dump.json").snapshot().debugger)
+
+        let opened = try #require(live.replayed.last)
+        #expect(opened.entry.op == .mul && opened.entry.outputStatistics?.first?.isFinite == false)
+        #expect(opened.entry.inputStatistics?.count == 2 && opened.entry.inputStatistics?.allSatisfy(\.isFinite) == true)
+        // Everything but the forward times (the live step measured them) and the gradient's first values.
+        func figures(_ entries: [ReplayedEntry]) -> [[String]] {
+            entries.map { view in
+                [view.entry.index, view.entry.outputStatistics as Any, view.entry.inputStatistics as Any, view.incoming, view.sent,
+                 view.parameters]
+                    .map { String(describing: $0) }
+            }
+        }
+        #expect(figures(replay.replayed) == figures(live.replayed))
+        #expect(replay.stopReason == live.stopReason && live.stopReason?.contains("entry #\(opened.entry.index) mul") == true)
+        #expect(dump.loss == live.loss && dump.loss == .infinity && dump.step == live.step)
+        guard case .diverged(let step, let detail)? = error else {
+            Issue.record("no divergence: \(String(describing: error))")
+            return
+        }
+        #expect(step == dump.step && live.stopReason == "diverged: \(detail)")
     }
 
     @Test func aTextRunPublishesASampleAndRefreshesIt() throws {

@@ -72,18 +72,19 @@ wait_for " paused "
 press s
 wait_for "before the first entry"
 press n
-wait_for "#3 mean_squared_error"
+wait_for " mean_squared_error  in coinflipgraph"
+# Replayed backwards: the loss, the sum, then the gate's product (heads or tails alike).
 press n n
 wait_for "replayed 3 entries"
-wait_for "#1 add  in linear"
+wait_for " mul  in coinflipgraph"
 press p
 wait_for "(reviewing 2 of 3)"
-wait_for "#2 add"
+wait_for " add  in coinflipgraph"
 press Left
 wait_for "(reviewing 1 of 3)"
 press c
 wait_for "replay done"
-wait_for "replayed 4 entries"
+wait_for "#0 matmul  in linear"
 press Space
 wait_for " running "
 wait_for "─ Loss"
@@ -109,7 +110,7 @@ press Enter
 wait_for "breakpoint: grad norm > 0.1"
 press c
 wait_for "stopped: breakpoint: grad norm > 0.1"
-wait_for "#3 mean_squared_error"
+wait_for " mean_squared_error"
 press q
 finished breakpoint 0
 
@@ -143,7 +144,7 @@ echo "tui: a diverging run stops in the debugger at the entry that went non-fini
 start diverge train --preset coin-flip --lr 1e30 --steps 1000
 wait_for "DIVERGED"
 wait_for "stopped: diverged"
-wait_for "#3 mean_squared_error"
+wait_for " mean_squared_error"
 press q
 finished diverge 3
 
@@ -173,7 +174,7 @@ echo "tui: autobw replay opens a dumped tape in the debugger" >&2
 start replay replay "$work/tape.json"
 wait_for "before the first entry"
 press n
-wait_for "#3 mean_squared_error"
+wait_for " mean_squared_error"
 press n
 wait_for "replayed 2 entries"
 press q

@@ -58,6 +58,9 @@ public struct Operands: ~Copyable, Sendable {
     /// The elements as an array.
     public var list: [Tensor?] { (0..<count).map { self[$0] } }
 
+    /// Statistics of each element present, in order (as a tape lists an entry's inputs).
+    var statistics: [TensorStatistics] { (0..<count).compactMap { self[$0]?.statistics() } }
+
     /// A copyable copy of the list, still inline (no array for two elements or fewer).
     var inlineCopy: InlineTensors { InlineTensors(first: first, second: second, rest: rest ?? [], count: count) }
 }

@@ -100,7 +100,9 @@ enum Recording {
             for i in 0..<outputs.count { outputs.mark(i, TraceMark(tape: tape.serial, slot: first + Int32(i))) }
             if tape.options.contains(.recordsOutputStatistics) {
                 for i in 0..<outputs.count {
-                    if let output = outputs[i] { tape.noteStatistics(of: output, index: i, firstOutput: first) }
+                    if let output = outputs[i] {
+                        tape.noteStatistics(of: output, index: i, firstOutput: first) { inputs.statistics }
+                    }
                 }
             }
             if tape.options.contains(.stopsAtNonFinite) {
@@ -124,7 +126,7 @@ enum Recording {
                 op: op, context: context, site: site, inputs: inputs, outputCount: 1, outputShape: { _ in shape },
                 saved: saved, backward: backward)
             guard let slot else { continue }
-            try mark(&output, slot: slot, on: tape)
+            try mark(&output, slot: slot, on: tape) { inputs.statistics }
         }
     }
 
@@ -139,14 +141,19 @@ enum Recording {
             let slot = tape.append(
                 op: op, context: context, site: site, input: input, output: output, saving: saved, rule: rule)
             guard let slot else { continue }
-            try mark(&output, slot: slot, on: tape)
+            try mark(&output, slot: slot, on: tape) { [input.statistics()] }
         }
     }
 
-    /// Marks `output` as the value in `slot` of `tape`, and applies the tape's checks to it.
-    private static func mark(_ output: inout Tensor, slot: Int32, on tape: Tape) throws {
+    /// Marks `output` as the value in `slot` of `tape`, and applies the tape's checks to it; `inputStatistics`
+    /// are computed only for the first output that is not finite.
+    private static func mark(
+        _ output: inout Tensor, slot: Int32, on tape: Tape, inputStatistics: () -> [TensorStatistics]
+    ) throws {
         output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
-        if tape.options.contains(.recordsOutputStatistics) { tape.noteStatistics(of: output, index: 0, firstOutput: slot) }
+        if tape.options.contains(.recordsOutputStatistics) {
+            tape.noteStatistics(of: output, index: 0, firstOutput: slot, inputs: inputStatistics)
+        }
         if tape.options.contains(.stopsAtNonFinite) { try tape.checkFinite(output, index: 0, firstOutput: slot) }
     }
 

@@ -41,6 +41,9 @@ public final class Tape: Sendable {
         var forwardNanoseconds: [UInt64] = []
         /// With `TapeOptions.recordsOutputStatistics`: each entry's output statistics, by entry.
         var outputStatistics: [Int: [TensorStatistics]] = [:]
+        /// With `TapeOptions.recordsOutputStatistics`: the first entry whose output is not finite, with the
+        /// statistics of its inputs' values (what made it).
+        var firstNonFinite: (entry: Int, inputs: [TensorStatistics])?
         var lastMark: UInt64 = 0
         /// Gradients of watched leaves from the latest replay.
         var leafGradients: [Int32: Tensor] = [:]
@@ -239,11 +242,24 @@ public final class Tape: Sendable {
 
     /// With `TapeOptions.recordsOutputStatistics`: keeps the statistics of output `index` of the entry whose
     /// outputs start at `firstOutput`.
-    func noteStatistics(of output: borrowing Tensor, index: Int, firstOutput: Int32) {
+    /// When it is the first output of the tape that is not finite, also keeps `inputs()`, the statistics of the
+    /// entry's inputs, so that a debugger can show what produced it.
+    func noteStatistics(
+        of output: borrowing Tensor, index: Int, firstOutput: Int32, inputs: () -> [TensorStatistics]
+    ) {
         let statistics = output.statistics()
-        state.withLock { state in
-            guard let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput }) else { return }
+        let isFirstNonFinite = state.withLock { state -> Bool in
+            guard let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput }) else { return false }
             state.outputStatistics[entry, default: []].append(statistics)
+            return !statistics.isFinite && state.firstNonFinite == nil
+        }
+        guard isFirstNonFinite else { return }
+        let inputStatistics = inputs()
+        state.withLock { state in
+            guard state.firstNonFinite == nil,
+                let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput })
+            else { return }
+            state.firstNonFinite = (entry, inputStatistics)
         }
     }
 
@@ -348,7 +364,8 @@ extension Tape.State {
             inputShapes: inputs[entry.inputs].map(\.shape.array), outputShapes: entry.outputs.map { values[$0].shape.array },
             savedShapes: savedShapes.map(\.array),
             forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil,
-            outputStatistics: outputStatistics[index])
+            outputStatistics: outputStatistics[index],
+            inputStatistics: firstNonFinite?.entry == index ? firstNonFinite?.inputs : nil)
     }
 }
 

@@ -87,14 +87,18 @@ public struct TapeEntryInfo: Sendable, Equatable, Codable {
     public let forwardNanoseconds: UInt64?
     /// With `TapeOptions.recordsOutputStatistics`: statistics of each output's value.
     public let outputStatistics: [TensorStatistics]?
+    /// With `TapeOptions.recordsOutputStatistics`, for the first entry whose output is not finite: statistics of
+    /// each input's value, in the order of `inputSources`; nil for every other entry.
+    public let inputStatistics: [TensorStatistics]?
 
     /// A description from its parts (tape dumps are read back with this).
     public init(
         index: Int, op: OpName, scope: String, site: SourceSite?, inputSources: [ValueSource], inputShapes: [[Int]],
         outputShapes: [[Int]], savedShapes: [[Int]], forwardNanoseconds: UInt64?,
-        outputStatistics: [TensorStatistics]? = nil
+        outputStatistics: [TensorStatistics]? = nil, inputStatistics: [TensorStatistics]? = nil
     ) {
         self.outputStatistics = outputStatistics
+        self.inputStatistics = inputStatistics
         self.index = index
         self.op = op
         self.scope = scope

@@ -22,6 +22,7 @@ enum TapeStatePool {
         state.scopeOwner = 0
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.outputStatistics = [:]
+        state.firstNonFinite = nil
         state.leafGradients = [:]
         state.released = false
         spares.withLock { spares in

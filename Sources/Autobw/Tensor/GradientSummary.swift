@@ -6,7 +6,7 @@
 public struct GradientSummary: Sendable, Equatable, Codable {
     /// The number of elements.
     public var count: Int
-    /// The L2 norm of the finite elements.
+    /// The L2 norm, as `TensorStatistics.norm` defines it: NaN or infinite when an element is.
     public var norm: Float
     /// Elements that are NaN.
     public var nanCount: Int

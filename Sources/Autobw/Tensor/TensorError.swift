@@ -83,6 +83,13 @@ public struct NonFiniteValue: Sendable, Equatable, Codable, CustomStringConverti
     /// That tensor's statistics, including how many elements are NaN or infinite.
     public let statistics: TensorStatistics
 
+    /// The value at `location` of `entry`, described by `statistics`.
+    public init(entry: TapeEntryInfo, location: Location, statistics: TensorStatistics) {
+        self.entry = entry
+        self.location = location
+        self.statistics = statistics
+    }
+
     /// `entry #12 tanh in lstm.l1 (main.swift:40), shapes [2, 3] -> [2, 3]: output 0 has 1 NaN, 0 +Inf, 0 -Inf`.
     public var description: String {
         let scope = entry.scope.isEmpty ? "" : " in \(entry.scope)"

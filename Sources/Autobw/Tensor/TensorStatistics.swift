@@ -11,7 +11,8 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
     public var max: Float
     /// The mean of the finite elements.
     public var mean: Float
-    /// The Euclidean (L2) norm of the finite elements.
+    /// The Euclidean (L2) norm of all the elements: NaN when one is NaN, infinite when one is infinite (or
+    /// when the norm of finite elements is beyond Float's range; the sum of squares itself is kept in Double).
     public var norm: Float
     /// Elements that are NaN.
     public var nanCount: Int
@@ -154,7 +155,8 @@ extension TensorStatistics {
         }
         scalarPass(start, elements.count)
         let mean: Float = finite > 0 ? Float(sum / Double(finite)) : 0
-        let norm = Float(squares.squareRoot())
+        let norm: Float =
+            nans > 0 ? .nan : positiveInfinities + negativeInfinities > 0 ? .infinity : Float(squares.squareRoot())
         self.init(
             count: elements.count, min: finite > 0 ? low : 0, max: finite > 0 ? high : 0, mean: mean, norm: norm,
             nanCount: nans,

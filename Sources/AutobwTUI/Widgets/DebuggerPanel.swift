@@ -44,8 +44,20 @@ struct DebuggerPanel {
                 + "  at " + (entry.site.map(\.description) ?? "unknown"), Style(color: .green, bold: true)),
             ("shapes " + entry.inputShapes.map(Format.shape).joined(separator: " ") + " -> "
                 + entry.outputShapes.map(Format.shape).joined(separator: " "), .plain),
-            ("incoming gradient", .strong),
         ]
+        // Forward values are known when the tape kept them (a dump, a diverged step); the inputs' only for the
+        // first entry whose output went non-finite, where they say what produced it.
+        if let outputs = entry.outputStatistics {
+            lines.append(("output values", .strong))
+            for statistics in outputs { lines.append(("  " + summary(statistics), style(statistics))) }
+        }
+        if let inputs = entry.inputStatistics {
+            lines.append(("input values (they produced the first non-finite output)", .strong))
+            for (source, statistics) in zip(entry.inputSources, inputs) {
+                lines.append(("  \(Format.fit(source.description, 14)) " + summary(statistics), style(statistics)))
+            }
+        }
+        lines.append(("incoming gradient", .strong))
         for statistics in replayed.incoming { lines.append(("  " + summary(statistics), style(statistics))) }
         if !replayed.incomingValues.isEmpty {
             lines.append(("  values " + replayed.incomingValues.map(Format.number).joined(separator: " ") + " …", .faint))

@@ -9,6 +9,8 @@ public final class DumpReplay: RunSource {
     private let order: [ReplayedEntry]
     private let state: Mutex<(revealed: Int, breakpoint: Breakpoint?, stopReason: String?)>
     private let path: String
+    /// How many entries are revealed when the replay opens.
+    private let opening: Int
 
     /// The replay of `dump`, read from `path`, before its first entry.
     public init(_ dump: TapeDump, path: String) {
@@ -16,7 +18,15 @@ public final class DumpReplay: RunSource {
         self.path = path
         // Descending recording order is a valid reverse replay order: an entry's inputs were recorded before it.
         order = dump.entries.filter(\.replayed).reversed().map(Self.view)
-        state = Mutex((0, nil, nil))
+        opening = Self.opening(dump, order)
+        state = Mutex((opening, nil, nil))
+    }
+
+    /// A diverged step opens where the live debugger opened it (`DivergenceStop`); any other before its first entry.
+    static func opening(_ dump: TapeDump, _ order: [ReplayedEntry]) -> Int {
+        guard dump.divergence != nil else { return 0 }
+        let stop = DivergenceStop(entries: dump.entries.map(\.entry))
+        return order.firstIndex(where: stop.stops(at:)).map { $0 + 1 } ?? 0
     }
 
     static func view(_ item: TapeDump.Entry) -> ReplayedEntry {
@@ -45,7 +55,7 @@ public final class DumpReplay: RunSource {
             step: dump.step, loss: dump.loss, entries: snapshot.tape, next: order.indices.contains(revealed) ? order[revealed].entry : nil)
         debugger.replayed = Array(order.prefix(revealed))
         debugger.breakpoint = breakpoint
-        debugger.stopReason = stopReason ?? (revealed == 0 ? dump.divergence.map { "diverged: \($0)" } : nil)
+        debugger.stopReason = stopReason ?? (revealed == opening ? dump.divergence.map { "diverged: \($0)" } : nil)
         snapshot.debugger = debugger
         return snapshot
     }

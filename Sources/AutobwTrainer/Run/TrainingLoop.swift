@@ -146,16 +146,14 @@ struct TrainingLoop {
         return after
     }
 
-    /// Opens the diverging step again in the debugger, stopped at the first entry whose gradient is not finite.
+    /// Opens the diverging step again in the debugger, stopped where `DivergenceStop` says (as its dump does).
     private mutating func showDivergence(_ detail: String) -> AfterDebugging {
         do {
             let open = try session.beginStep(options: [.timesForward, .recordsOutputStatistics])
             var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
             state.breakpoint = .nonFinite
-            // The offending entry: the first, in recording order, whose output is not finite; the replay reaches
-            // it last among those, or stops earlier at a gradient that is not finite.
-            let offending = state.entries.first { $0.outputStatistics?.contains { !$0.isFinite } == true }?.index
-            try replay(open, &state) { entry in !entry.isFinite || entry.entry.index == offending ? "" : nil }
+            let stop = DivergenceStop(entries: state.entries)
+            try replay(open, &state) { stop.stops(at: $0) ? "" : nil }
             state.stopReason = "diverged: \(detail)"
             let tape = state.entries
             owner.publish { [state] in

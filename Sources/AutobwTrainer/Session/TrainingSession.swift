@@ -118,11 +118,10 @@ public final class TrainingSession {
     struct GradientStatistics {
         var byEntry = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?], parameters: [NamedStatistics])]()
 
-        mutating func note(_ step: ReplayStep) {
-            // The parameters' figures are the live debugger's own (`ReplayedEntry`), so a replayed dump shows them.
-            let view = ReplayedEntry(step)
-            byEntry[step.entry.index] = (view.incoming, view.sent, view.parameters)
-        }
+        mutating func note(_ step: ReplayStep) { note(ReplayedEntry(step)) }
+
+        // The figures are the live debugger's own (`ReplayedEntry`), so a replayed dump shows them.
+        mutating func note(_ view: ReplayedEntry) { byEntry[view.entry.index] = (view.incoming, view.sent, view.parameters) }
     }
 
     /// Completes a step opened by `beginStep()`: the rest of the replay, clipping, the update and the metrics.
@@ -146,7 +145,8 @@ public final class TrainingSession {
         // In Float64: finite parameter norms above 1.8e19 would overflow a Float32 sum of their squares.
         let globalNorm = norms.reduce(0.0) { $0 + Double($1.norm) * Double($1.norm) }.squareRoot()
         guard loss.isFinite, Float(globalNorm).isFinite else {
-            throw try divergence(at: open.step, reason: divergenceReason(loss: loss, norms: norms, globalNorm: globalNorm))
+            throw try divergence(
+                at: open.step, loss: loss, reason: divergenceReason(loss: loss, norms: norms, globalNorm: globalNorm))
         }
         if clip > 0 {
             if configuration.preset == .charLSTM {
@@ -255,8 +255,6 @@ public final class TrainingSession {
         try problem.sample(length: length, seed: seed)
     }
 
-    /// Records step `step` again with anomaly detection on, to name the first entry whose output or gradient
-    /// went non-finite (nothing is updated: the optimizer has not stepped).
     /// Which figure went non-finite, before the step is recorded again to find the entry: the loss, a
     /// parameter's gradient (with its NaN and infinity counts), or only their global norm beyond Float32.
     private func divergenceReason(loss: Float, norms: [ParameterNorm], globalNorm: Double) -> String {
@@ -271,21 +269,30 @@ public final class TrainingSession {
             + (largest.map { " (largest: \($0.name), \($0.norm))" } ?? "")
     }
 
-    private func divergence(at step: Int, reason: String) throws -> TrainerError {
+    /// Records step `step` again (its loss was `loss`) with output statistics, replays it in full keeping every
+    /// gradient's statistics, and names the entry `DivergenceStop` opens on; the dump holds what the live
+    /// debugger shows of that step. Nothing is updated: the optimizer has not stepped.
+    private func divergence(at step: Int, loss: Float, reason: String) throws -> TrainerError {
         optimizer.zeroGrad()
         defer { optimizer.zeroGrad() }
-        let tape = Tape(options: [.stopsAtNonFinite, .recordsOutputStatistics])
+        let tape = Tape(options: .recordsOutputStatistics)
         var detail = reason
         var entries = [TapeEntryInfo](), gradients = GradientStatistics()
-        var loss = Float.nan
         do {
             let output = try tape.record { try problem.loss(step: step) }
-            loss = try output.item()
             let replay = try tape.replay(from: output)
-            defer { entries = replay.entries }
-            while let replayed = try replay.step() { gradients.note(replayed) }
-        } catch TensorError.nonFinite(let value) {
-            detail = value.description
+            entries = replay.entries
+            let stop = DivergenceStop(entries: entries)
+            var located = false
+            while let replayed = try replay.step() {
+                let view = ReplayedEntry(replayed)
+                gradients.note(view)
+                if !located, stop.stops(at: view) {
+                    located = true
+                    detail = stop.culprit(view)?.description ?? detail
+                }
+            }
+        } catch {
             if entries.isEmpty { entries = tape.entries }
         }
         lastDivergenceDump = TapeDump(
