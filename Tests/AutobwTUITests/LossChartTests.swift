@@ -65,6 +65,17 @@ import Testing
         #expect(text.split(separator: "\n").last?.contains("▲ step 3  loss 1") == true)
     }
 
+    /// Near the right edge the label once sat about 30 columns left of the cursor: the arrow now stands under
+    /// the cursor's column wherever it is, the details on whichever side has room.
+    @Test(arguments: [0, 12, 40, 70, 79])
+    func theCursorsArrowStandsUnderItsColumn(_ cursor: Int) {
+        let losses = (0..<80).map { Float(80 - $0) }
+        let bottom = render(losses, width: 50) { $0.cursorStep = cursor }.split(separator: "\n").last.map(Array.init) ?? []
+        // 42 plot columns of 2 dots hold the 80 steps: step s is in column s / 2 of the plot.
+        #expect(bottom.firstIndex(of: "▲") == LossChart.labelWidth + cursor / 2)
+        #expect(String(bottom).contains("step \(cursor)  loss \(80 - cursor)"))
+    }
+
     @Test func anEmptyHistorySaysItIsWaiting() {
         #expect(render([], width: 50).contains("waiting for the first step"))
     }

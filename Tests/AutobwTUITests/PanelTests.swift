@@ -148,3 +148,34 @@ import Testing
         #expect(lengths[0] > 0 && abs(lengths[1] * 2 - lengths[0]) <= 1 && lengths[2] == 0, "\(lines)")
     }
 }
+
+/// The chart's cursor and the gradient panel show one step: a past step's parameter and entry norms together,
+/// labelled, never the latest parameters beside a past step's entries.
+@Suite struct CursorStepTests {
+    func screen(cursor: Int?) -> String {
+        var snapshot = ScreenFixtures.snapshot(losses: [3, 2, 1])
+        for step in 0..<3 {
+            snapshot.entryNorms.append(step: step, reports: [], parameters: [ParameterNorm(name: "weightzz", norm: Float(7 + step))])
+        }
+        snapshot.latest = nil
+        var dashboard = Dashboard()
+        dashboard.chart.cursorStep = cursor
+        return dashboard.render(snapshot, width: 120, height: 40).text
+    }
+
+    func parameterLine(_ text: String) -> String {
+        text.split(separator: "\n").first { $0.contains("weightzz") }.map(String.init) ?? ""
+    }
+
+    @Test func atAPastStepTheGradientPanelShowsThatStepsParameterNorms() {
+        let text = screen(cursor: 0)
+        #expect(text.contains("Gradient norms · step 0 (cursor)"))
+        #expect(parameterLine(text).contains(" 7 ") && !parameterLine(text).contains(" 9 "))
+    }
+
+    @Test func withoutACursorItShowsTheLatestStepAndSaysSo() {
+        let text = screen(cursor: nil)
+        #expect(text.contains("Gradient norms · step 2 (latest)"))
+        #expect(parameterLine(text).contains(" 9 "))
+    }
+}

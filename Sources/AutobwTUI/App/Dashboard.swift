@@ -250,12 +250,15 @@ public struct Dashboard: Sendable {
                 ).render(into: &buffer, area: inside)
                 return
             }
-            let inside = Panel.frame(&buffer, area, title: "Gradient norms" + (gradientsByNorm ? " · by norm" : ""), focused: focused)
-            let step = chart.cursorStep.flatMap { snapshot.entryNorms.norms(at: $0) != nil ? $0 : nil } ?? snapshot.entryNorms.steps.last?.step
+            // One step's figures throughout: the cursor's when it stands on a kept step, else the latest.
+            let atCursor = chart.cursorStep.flatMap { snapshot.entryNorms.record(at: $0) }
+            let shown = atCursor ?? snapshot.entryNorms.steps.last
+            var title = "Gradient norms"
+            if let shown { title += " · step \(shown.step) " + (atCursor != nil ? "(cursor)" : "(latest)") }
+            let inside = Panel.frame(&buffer, area, title: title + (gradientsByNorm ? " · by norm" : ""), focused: focused)
             GradientBars(
-                parameters: snapshot.latest?.parameterGradientNorms ?? [], sortedByNorm: gradientsByNorm,
-                entryNorms: step.flatMap { snapshot.entryNorms.norms(at: $0) }, step: step, tape: snapshot.tape,
-                scroll: gradientScroll
+                parameters: shown?.parameters ?? snapshot.latest?.parameterGradientNorms ?? [], sortedByNorm: gradientsByNorm,
+                entryNorms: shown?.norms, step: shown?.step, tape: snapshot.tape, scroll: gradientScroll
             ).render(into: &buffer, area: inside)
         case .debugger:
             var title = "Debugger"

@@ -99,9 +99,7 @@ struct LossChart {
         }
         let bottom = area.y + area.height - 1
         let lastStep = firstStep + losses.count - 1
-        buffer.write(String(firstStep + start), x: plot.x, y: bottom, style: .faint)
-        let lastLabel = String(lastStep)
-        buffer.write(lastLabel, x: plot.x + plot.width - lastLabel.count, y: bottom, style: .faint)
+        var cursorLabel: (text: String, x: Int)?
         if let cursor = settings.cursorStep, cursor - firstStep >= start, cursor <= lastStep {
             let column = (cursor - firstStep - start) / perColumn / glyphs.dotsWide
             for row in 0..<plot.height {
@@ -109,11 +107,21 @@ struct LossChart {
                 if cell.character == " " { cell = Cell("│", .faint) } else { cell.style.reverse = true }
                 buffer[plot.x + column, plot.y + row] = cell
             }
-            let loss = losses[cursor - firstStep]
-            let text = "▲ step \(cursor)  loss \(Format.number(loss))"
+            let details = "step \(cursor)  loss \(Format.number(losses[cursor - firstStep]))"
                 + (settings.smoothing > 0 ? "  smoothed \(Format.number(smoothedAll[cursor - firstStep]))" : "")
-            let x = max(plot.x + String(firstStep + start).count + 2, min(plot.x + column - 1, plot.x + plot.width - text.count - lastLabel.count - 2))
-            buffer.write(text, x: x, y: bottom, style: .strong, limit: plot.x + plot.width - lastLabel.count - 1 - x)
+            // The arrow stands under the cursor's column: the details follow it, or precede it near the right edge.
+            let arrow = plot.x + column
+            cursorLabel = arrow + 2 + details.count <= plot.x + plot.width
+                ? ("▲ " + details, arrow) : (details + " ▲", max(area.x, arrow - details.count - 1))
+        }
+        // The step labels at both ends, unless the cursor's label covers them.
+        let ends = [(String(firstStep + start), plot.x), (String(lastStep), plot.x + plot.width - String(lastStep).count)]
+        for (text, x) in ends {
+            if let label = cursorLabel, x < label.x + label.text.count + 1, label.x < x + text.count + 1 { continue }
+            buffer.write(text, x: x, y: bottom, style: .faint)
+        }
+        if let label = cursorLabel {
+            buffer.write(label.text, x: label.x, y: bottom, style: .strong, limit: area.x + area.width - label.x)
         }
     }
 

@@ -83,33 +83,46 @@ public struct ValidationPoint: Sendable, Equatable {
     }
 }
 
-/// The incoming gradient norm of each tape entry over the last `capacity` steps, to link a loss spike to the
-/// entries where it started.
+/// The gradient norms of the last `capacity` steps, each tape entry's and each parameter's, to link a loss spike
+/// to the entries where it started: the chart's cursor shows a past step's from here.
 public struct GradientHistory: Sendable {
+    /// One step's norms.
+    public struct Step: Sendable, Equatable {
+        /// The step's index.
+        public var step: Int
+        /// By entry index, the norm of the gradient the entry received (-1 where it received none).
+        public var norms: [Float]
+        /// Each parameter's gradient norm, in model order (as the step's metrics have them).
+        public var parameters: [ParameterNorm]
+    }
+
     /// Steps kept.
     public static let capacity = 1000
-    /// Per step, by entry index, the norm of the gradient the entry received (-1 where it received none).
-    public private(set) var steps: [(step: Int, norms: [Float])] = []
+    /// The kept steps, oldest first.
+    public private(set) var steps: [Step] = []
 
     /// An empty history.
     public init() {}
 
-    /// Adds a step's reports, dropping the oldest step beyond `capacity`.
-    public mutating func append(step: Int, reports: [EntryGradientReport]) {
+    /// Adds a step's entry reports and parameter norms, dropping the oldest step beyond `capacity`.
+    public mutating func append(step: Int, reports: [EntryGradientReport], parameters: [ParameterNorm] = []) {
         let count = (reports.map(\.entryIndex).max() ?? -1) + 1
         var norms = [Float](repeating: -1, count: count)
         for report in reports { norms[report.entryIndex] = report.incoming.first?.norm ?? .nan }
         if steps.count >= Self.capacity { steps.removeFirst(steps.count - Self.capacity + 1) }
-        steps.append((step, norms))
+        steps.append(Step(step: step, norms: norms, parameters: parameters))
     }
 
     /// The norms of `step`, if kept.
-    public func norms(at step: Int) -> [Float]? {
+    public func record(at step: Int) -> Step? {
         guard let last = steps.last else { return nil }
         let offset = steps.count - 1 - (last.step - step)
-        guard steps.indices.contains(offset), steps[offset].step == step else { return steps.first { $0.step == step }?.norms }
-        return steps[offset].norms
+        guard steps.indices.contains(offset), steps[offset].step == step else { return steps.first { $0.step == step } }
+        return steps[offset]
     }
+
+    /// The entry norms of `step`, if kept.
+    public func norms(at step: Int) -> [Float]? { record(at: step)?.norms }
 }
 
 /// A step's reverse replay as a debugger shows it.

@@ -100,7 +100,7 @@ struct TrainingLoop {
             snapshot.stepsDone = session.nextStep
             snapshot.losses.append(metrics.loss)
             snapshot.latest = metrics
-            snapshot.entryNorms.append(step: metrics.step, reports: metrics.entries)
+            snapshot.entryNorms.append(step: metrics.step, reports: metrics.entries, parameters: metrics.parameterGradientNorms)
             snapshot.stepsPerSecond = rate
             snapshot.elapsedSeconds = elapsed
             if let tape { snapshot.tape = tape }
