@@ -41,7 +41,7 @@ struct HeadlessRun {
             let csv = try (isLeader ? csvPath : nil).map { try MetricsWriter(path: $0) }
             try csv?.write(MetricsWriter.csvHeader)
             var progress = Progress(total: steps, preset: configuration.preset.rawValue, shown: isLeader)
-            progress.firstStep = session.nextStep
+            progress.start(at: session.nextStep)
             if session.nextStep >= steps, isLeader, let resumePath {
                 say("autobw: \(resumePath) is at step \(session.nextStep); --steps \(steps) leaves nothing to do (--steps counts"
                     + " the steps before the resume: ask for more than \(session.nextStep))")
@@ -64,11 +64,11 @@ struct HeadlessRun {
                 }
                 let evaluates = evalEvery > 0 && (session.nextStep % evalEvery == 0 || session.nextStep == steps)
                 let evaluation = evaluates ? try session.evaluate() : nil
-                if metrics.step % logEvery == 0 || session.nextStep == steps || evaluation != nil {
-                    try writer.write(MetricsWriter.line(metrics, evaluation: evaluation))
-                    try csv?.write(MetricsWriter.csvLine(metrics, evaluation: evaluation))
-                }
                 progress.update(metrics)
+                if metrics.step % logEvery == 0 || session.nextStep == steps || evaluation != nil {
+                    try writer.write(MetricsWriter.line(metrics, evaluation: evaluation, elapsed: progress.elapsed))
+                    try csv?.write(MetricsWriter.csvLine(metrics, evaluation: evaluation, elapsed: progress.elapsed))
+                }
                 if let checkpointPath, checkpointEvery > 0, session.nextStep % checkpointEvery == 0 {
                     try session.save(to: checkpointPath)
                 }
@@ -148,10 +148,11 @@ struct Progress {
     let total: Int
     let preset: String
     let shown: Bool
-    /// The step this process started at (after a resume, the checkpoint's): steps/s counts from it.
-    var firstStep = 0
     let toTerminal = isatty(STDERR_FILENO) == 1
     let started = DispatchTime.now().uptimeNanoseconds
+    /// Seconds since this process started training (after a resume, since the resume), at the last update.
+    private(set) var elapsed: Double = 0
+    private var throughput = Throughput()
     var lastShown: UInt64 = 0
     var latest: StepMetrics?
     var latestShown = false
@@ -162,29 +163,35 @@ struct Progress {
         self.shown = shown
     }
 
+    /// The step this process starts at (after a resume, the checkpoint's): steps/s counts from it.
+    mutating func start(at step: Int) { throughput.note(steps: step, at: 0) }
+
     mutating func update(_ metrics: StepMetrics) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        elapsed = Double(now - started) / 1e9
+        throughput.note(steps: metrics.step + 1, at: elapsed)
         guard shown else { return }
         latest = metrics
         latestShown = false
-        let now = DispatchTime.now().uptimeNanoseconds
         let interval: UInt64 = toTerminal ? 100_000_000 : 5_000_000_000
         guard now - lastShown >= interval else { return }
         lastShown = now
         latestShown = true
-        show(metrics, now: now)
+        show(metrics)
     }
 
     mutating func finish() {
         guard let latest else { return }
-        if !latestShown { show(latest, now: DispatchTime.now().uptimeNanoseconds) }
+        if !latestShown { show(latest) }
         if toTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
-    private func show(_ metrics: StepMetrics, now: UInt64) {
-        let seconds = Double(now - started) / 1e9
+    /// `mlp 57/100 done  step 56 loss 2.9670  grad 0.954  921.3 steps/s  4s`: the loss and gradient norm are
+    /// step 56's, the status line's and the metrics file's figures for that step.
+    private func show(_ metrics: StepMetrics) {
         let text = String(
-            format: "%@ step %d/%d  loss %.4f  grad %.3g  %.1f steps/s  %.0fs", preset, metrics.step + 1, total,
-            metrics.loss, metrics.gradientNorm, Double(metrics.step + 1 - firstStep) / max(seconds, 1e-9), seconds)
+            format: "%@ %d/%d done  step %d loss %.4f  grad %.3g  %.1f steps/s  %.0fs", preset, metrics.step + 1, total,
+            metrics.step, metrics.loss, metrics.gradientNorm, throughput.stepsPerSecond, elapsed)
         FileHandle.standardError.write(Data((toTerminal ? "\r\u{1B}[K" + text : text + "\n").utf8))
     }
 }

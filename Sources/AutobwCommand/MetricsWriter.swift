@@ -11,9 +11,11 @@ struct MetricsWriter {
     let path: String
 
     /// The fields of every line, in order; `val_*` are empty (CSV) or absent (JSON) between evaluations,
-    /// `allreduce_ms` outside data-parallel runs.
+    /// `allreduce_ms` outside data-parallel runs. `elapsed_s` is wall-clock seconds since the run (or its resume)
+    /// started, from which `autobw watch` computes steps/s as the live UI does (`Throughput`).
     static let fields = [
         "step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "val_loss", "val_accuracy", "val_r2", "allreduce_ms",
+        "elapsed_s",
     ]
 
     /// Metrics to standard output, or to a new file at `path` (replacing any old one). Every line is appended
@@ -52,11 +54,11 @@ struct MetricsWriter {
         }
     }
 
-    static func values(_ metrics: StepMetrics, _ evaluation: Evaluation?) -> [String?] {
+    static func values(_ metrics: StepMetrics, _ evaluation: Evaluation?, elapsed: Double) -> [String?] {
         [String(metrics.step), String(metrics.loss), String(metrics.gradientNorm), String(metrics.learningRate),
          String(rounded(metrics.milliseconds)), String(rounded(metrics.samplesPerSecond)),
          evaluation.map { String($0.loss) }, evaluation?.accuracy.map { String($0) }, evaluation?.r2.map { String($0) },
-         metrics.allReduceMilliseconds.map { String(rounded($0)) }]
+         metrics.allReduceMilliseconds.map { String(rounded($0)) }, String(rounded(elapsed))]
     }
 
     /// The first JSON line of a run: what produced the metrics that follow (the only line without `step`).
@@ -70,8 +72,8 @@ struct MetricsWriter {
     }
 
     /// The JSON Lines line of one step.
-    static func line(_ metrics: StepMetrics, evaluation: Evaluation? = nil) -> String {
-        let pairs = zip(fields, values(metrics, evaluation)).compactMap { name, value in value.map { "\"\(name)\":\($0)" } }
+    static func line(_ metrics: StepMetrics, evaluation: Evaluation? = nil, elapsed: Double) -> String {
+        let pairs = zip(fields, values(metrics, evaluation, elapsed: elapsed)).compactMap { name, value in value.map { "\"\(name)\":\($0)" } }
         return "{" + pairs.joined(separator: ",") + "}"
     }
 
@@ -79,8 +81,8 @@ struct MetricsWriter {
     static var csvHeader: String { fields.joined(separator: ",") }
 
     /// The CSV line of one step.
-    static func csvLine(_ metrics: StepMetrics, evaluation: Evaluation? = nil) -> String {
-        values(metrics, evaluation).map { $0 ?? "" }.joined(separator: ",")
+    static func csvLine(_ metrics: StepMetrics, evaluation: Evaluation? = nil, elapsed: Double) -> String {
+        values(metrics, evaluation, elapsed: elapsed).map { $0 ?? "" }.joined(separator: ",")
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }

@@ -92,7 +92,7 @@ import Testing
             │                                                                              │
             │                                                                              │
             └──────────────────────────────────────────────────────────────────────────────┘
-             stepping  │ coin-flip │ step 5/100 │ 0:00                       ? help  q quit
+             stepping  │ coin-flip │ 5/100 done │ 0:00                       ? help  q quit
             """)
     }
 

@@ -213,7 +213,7 @@ grep -q "step 9223372036854775807 is not a step a run can reach" "$work/impossib
 echo "tui: autobw watch follows a headless run's metrics file" >&2
 "$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"
 start watch watch "$work/metrics.jsonl"
-wait_for "step 40/40"
+wait_for "40/40 done │ step 39 loss "
 wait_for " finished "
 wait_for "─ Loss"
 press q
@@ -223,7 +223,7 @@ echo "tui: autobw watch started before the run waits for its metrics file" >&2
 start early watch "$work/later.jsonl"
 wait_for "waiting for later.jsonl"
 "$autobw" train --headless --preset mlp --steps 30 --metrics "$work/later.jsonl" 2>/dev/null || fail "headless mlp failed"
-wait_for "step 30/30"
+wait_for "30/30 done │ step 29 loss "
 press q
 finished early 0
 

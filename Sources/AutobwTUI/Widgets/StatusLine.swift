@@ -1,6 +1,7 @@
 import AutobwTrainer
 
-/// The bottom line: preset, step, steps/s, loss, learning rate, elapsed time, state, and key hints.
+/// The bottom line: state, preset, steps done, the latest step's loss and learning rate, steps/s (`Throughput`),
+/// elapsed time, and key hints.
 struct StatusLine {
     var snapshot: RunSnapshot
     var hints: String
@@ -23,9 +24,10 @@ struct StatusLine {
         let state = Self.stateName(snapshot.state)
         var parts = [" \(state) ", snapshot.preset]
         let total = snapshot.totalSteps > 0 ? "/\(snapshot.totalSteps)" : ""
-        parts.append("step \(snapshot.stepsDone)\(total)")
+        parts.append("\(snapshot.stepsDone)\(total) done")
+        // The loss is named with its step, as the debugger and the metrics file name theirs (steps count from 0).
         if let latest = snapshot.latest {
-            parts.append("loss \(Format.number(latest.loss))")
+            parts.append("step \(latest.step) loss \(Format.number(latest.loss))")
             parts.append("lr \(Format.number(latest.learningRate))")
         }
         if snapshot.stepsPerSecond > 0 { parts.append(String(format: "%.1f steps/s", snapshot.stepsPerSecond)) }

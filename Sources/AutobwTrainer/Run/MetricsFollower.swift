@@ -10,6 +10,8 @@ public final class MetricsFollower: RunSource {
         var offset: UInt64 = 0
         var pending = Data()
         var lastStepTime: Date?
+        /// Steps/s from the lines' `elapsed_s`, as the live UI computes it.
+        var throughput = Throughput()
         var skippedLines = 0
         /// True while the rest of an over-long line is being dropped up to its newline.
         var droppingLine = false
@@ -183,7 +185,12 @@ public final class MetricsFollower: RunSource {
         // The header names the run's last step (older files do not): then the run is known to be over.
         if snapshot.totalSteps > 0 && step + 1 >= snapshot.totalSteps { snapshot.state = .finished }
         snapshot.totalSteps = max(snapshot.totalSteps, step + 1)
-        if let milliseconds = Self.float(object["ms"]), milliseconds > 0 { snapshot.stepsPerSecond = 1000 / Double(milliseconds) }
+        // One definition of steps/s (`Throughput`): over the lines of the last seconds of the run's own clock,
+        // not from one line's step time. Files without `elapsed_s` show none.
+        if let elapsed = Self.float(object["elapsed_s"]), elapsed.isFinite, elapsed >= 0 {
+            progress.throughput.note(steps: step + 1, at: Double(elapsed))
+            snapshot.stepsPerSecond = progress.throughput.stepsPerSecond
+        }
         snapshot.latest = StepMetrics(
             step: step, loss: loss, gradientNorm: Self.float(object["grad_norm"]) ?? .nan,
             learningRate: Self.float(object["lr"]) ?? .nan, milliseconds: Double(Self.float(object["ms"]) ?? 0),

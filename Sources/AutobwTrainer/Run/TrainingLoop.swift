@@ -13,8 +13,7 @@ struct TrainingLoop {
     var lastTape: UInt64 = 0
     var lastSample: UInt64 = 0
     let started = DispatchTime.now().uptimeNanoseconds
-    /// (time, steps done) pairs of the last few seconds, for steps per second.
-    var rateWindow: [(time: UInt64, steps: Int)] = []
+    var throughput = Throughput()
 
     init(run: TrainingRun, session: TrainingSession) {
         self.owner = run
@@ -82,19 +81,14 @@ struct TrainingLoop {
 
     private mutating func record(_ metrics: StepMetrics, tape: [TapeEntryInfo]?) throws {
         let now = DispatchTime.now().uptimeNanoseconds
-        // One sample a tenth of a second keeps the window short however fast the steps are.
-        if rateWindow.last.map({ now - $0.time >= 100_000_000 }) ?? true {
-            rateWindow.append((now, session.nextStep))
-            if rateWindow.count > 30 { rateWindow.removeFirst(rateWindow.count - 30) }
-        }
-        let oldest = rateWindow[0]
-        let rate = now > oldest.time ? Double(session.nextStep - oldest.steps) / (Double(now - oldest.time) / 1e9) : 0
+        let elapsed = Double(now - started) / 1e9
+        throughput.note(steps: session.nextStep, at: elapsed)
+        let rate = throughput.stepsPerSecond
         var evaluation: Evaluation?
         if options.evalEvery > 0, session.nextStep % options.evalEvery == 0 { evaluation = try session.evaluate() }
         if let path = options.checkpointPath, options.checkpointEvery > 0, session.nextStep % options.checkpointEvery == 0 {
             try session.save(to: path)
         }
-        let elapsed = Double(now - started) / 1e9
         owner.publish { snapshot in
             snapshot.state = paused ? .paused : .running
             snapshot.stepsDone = session.nextStep
