@@ -179,3 +179,31 @@ import Testing
         #expect(parameterLine(text).contains(" 9 "))
     }
 }
+
+/// A terminal whose locale is not UTF-8 (`LANG=C`) is drawn in ASCII.
+@Suite struct ASCIIFallbackTests {
+    @Test func everyCellOfABusyScreenBecomesASCIIWithBordersBarsAndTheChartStillDrawn() throws {
+        let running = ScreenFixtures.snapshot(losses: (0..<200).map { 3 / Float($0 + 1) }, preset: "coin-flip")
+        var stepping = running
+        stepping.debugger = try ScreenFixtures.coinFlipDebugger(steps: 2)
+        stepping.state = .stepping
+        let screens = [running, stepping].map { Dashboard().render($0, width: 120, height: 40) }
+        #expect(screens.allSatisfy { $0.text.unicodeScalars.contains { !$0.isASCII } })
+        let chart = screens[0].asciiOnly.text, debugger = screens[1].asciiOnly.text
+        for text in [chart, debugger] {
+            #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
+            // Every glyph the screens use has a stand-in: no `?` but the help hint's.
+            #expect(!text.replacingOccurrences(of: "? help", with: "").contains("?"), "\(text)")
+        }
+        #expect(chart.contains("+- Loss") && chart.contains("3|") && chart.contains(":"))
+        #expect(debugger.contains("+- Debugger") && debugger.contains("w         2.236 ####"))
+    }
+
+    @Test func brailleBecomesAMarkForWhereItsDotsAre() {
+        #expect(ASCIIFallback.character("⠁") == "'")
+        #expect(ASCIIFallback.character("⣀") == ".")
+        #expect(ASCIIFallback.character("⣿") == ":")
+        #expect(ASCIIFallback.character("é") == "?")
+        #expect(ASCIIFallback.character("a") == "a")
+    }
+}

@@ -18,7 +18,8 @@ fail() {
     exit 1
 }
 
-# start NAME ARGS...: runs `autobw ARGS` in a fresh 120x40 session (TERM=$UI_TERM, NO_COLOR when $UI_NO_COLOR); its exit code goes to $work/NAME.code and the
+# start NAME ARGS...: runs `autobw ARGS` in a fresh 120x40 session (TERM=$UI_TERM, LANG=$UI_LANG, NO_COLOR when
+# $UI_NO_COLOR); its exit code goes to $work/NAME.code and the
 # terminal settings before and after to NAME.before / NAME.after.
 start() {
     local name="$1"
@@ -28,7 +29,7 @@ start() {
     local args=""
     for argument in "$@"; do args+=" $(printf '%q' "$argument")"; done
     # TERM is set in the command: tmux gives every pane its own default-terminal, whatever -e says.
-    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=C.UTF-8 ${UI_NO_COLOR:+-e NO_COLOR=1} \
+    tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=${UI_LANG:-C.UTF-8} ${UI_NO_COLOR:+-e NO_COLOR=1} \
         "stty -a > $work/$name.before; TERM=${UI_TERM:-tmux-256color} sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "$autobw")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
 }
 
@@ -72,7 +73,7 @@ wait_for " paused "
 press s
 wait_for "before the first entry"
 press n
-wait_for " mean_squared_error  in coinflipgraph"
+wait_for " mean_squared_error  at AutobwTrainer/CoinFlipProblem.swift"
 # Replayed backwards: the loss, the sum, then the gate's product (heads or tails alike).
 press n n
 wait_for "replayed 3 entries"
@@ -84,7 +85,6 @@ press Left
 wait_for "(reviewing 1 of 3)"
 press c
 wait_for "replay done"
-wait_for "#0 matmul  in linear"
 press Space
 wait_for " running "
 wait_for "─ Loss"
@@ -143,10 +143,21 @@ finished dumb 64
 echo "tui: a diverging run stops in the debugger at the entry that went non-finite" >&2
 start diverge train --preset coin-flip --lr 1e30 --steps 1000
 wait_for "DIVERGED"
-wait_for "stopped: diverged"
-wait_for " mean_squared_error"
+wait_for "stopped: diverged: entry #"
+wait_for " mul  in coinflipgraph"
+wait_for "input values (they produced the first non-finite output)"
 press q
 finished diverge 3
+
+echo "tui: a non-UTF-8 locale (LANG=C) gets the screen in ASCII: borders, chart and bars, no UTF-8 bytes" >&2
+UI_LANG=C start ascii train --preset coin-flip --steps 100000000
+wait_for "+- Loss"
+sleep 1
+tmux_ capture-pane -p -t ui > "$work/ascii.screen"
+LC_ALL=C grep -q $'[\x80-\xff]' "$work/ascii.screen" && fail "bytes beyond ASCII on a LANG=C screen"
+grep -q -- "-----" "$work/ascii.screen" || fail "no ASCII borders on a LANG=C screen"
+press q
+finished ascii 0
 
 echo "tui: colours follow the terminal: an 8-colour terminal gets colours, NO_COLOR none" >&2
 colour=$'\e\\[3[0-7]m'
@@ -209,6 +220,17 @@ start impossible replay "$work/impossible-tape.json"
 finished impossible 65
 grep -q "step 9223372036854775807 is not a step a run can reach" "$work/impossible.err" \
     || fail "a dump with an impossible step: $(cat "$work/impossible.err")"
+
+echo "tui: a forward divergence's dump opens on the entry that produced it, with the values of its inputs" >&2
+"$autobw" train --headless --preset coin-flip --lr 10 --steps 100 --dump-tape "$work/forward-tape.json" --metrics /dev/null \
+    2>/dev/null
+[ $? -eq 3 ] || fail "coin-flip at lr 10 did not diverge"
+start forward replay "$work/forward-tape.json"
+wait_for "stopped: diverged: entry #"
+wait_for " mul  in coinflipgraph"
+wait_for "input values (they produced the first non-finite output)"
+press q
+finished forward 0
 
 echo "tui: autobw watch follows a headless run's metrics file" >&2
 "$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"

@@ -8,6 +8,8 @@ import Foundation
 /// terminal without colour. `TerminalRestorer` puts the terminal back on every way out.
 public final class CursesTerminal: Terminal {
     private let colors: Bool
+    /// Whether the locale is not UTF-8, so that cells are drawn with `ASCIIFallback`.
+    private let asciiOnly: Bool
     private var ended = false
 
     /// Starts curses on the controlling terminal.
@@ -15,9 +17,9 @@ public final class CursesTerminal: Terminal {
     public init() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         setlocale(LC_ALL, "")
-        // Containers often run with no locale set, which would make curses draw every box and braille character
-        // as garbage; terminals today speak UTF-8, so fall back to glibc's built-in C.UTF-8.
-        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
+        // The locale says what the terminal can show: outside UTF-8 (`LANG=C`, or no locale at all) every cell
+        // is drawn as ASCII rather than as bytes the terminal would print as garbage.
+        asciiOnly = nl_langinfo(nl_item(CODESET)).map { String(cString: $0) != "UTF-8" } ?? true
         TerminalRestorer.saveTerminalState()
         guard initscr() != nil else { throw TerminalError.cannotStart }
         TerminalRestorer.installCrashHandlers()
@@ -51,6 +53,7 @@ public final class CursesTerminal: Terminal {
 
     /// Writes every cell, runs of one style at a time, and refreshes (curses sends only what changed).
     public func draw(_ buffer: CellBuffer) {
+        let buffer = asciiOnly ? buffer.asciiOnly : buffer
         let (width, height) = size
         var run = [wchar_t]()
         run.reserveCapacity(width)
