@@ -31,7 +31,7 @@ records = [json.loads(line) for line in open(sys.argv[1])]
 assert "blas_core" in records[0] and "step" not in records[0], records[0]
 losses = [r["loss"] for r in records[1:]]
 for record in records[1:]:
-    assert {"step", "loss", "grad_norm", "lr", "ms", "samples_per_s"} <= set(record), record
+    assert {"step", "loss", "grad_norm", "lr", "ms", "samples_per_s", "elapsed_s"} <= set(record), record
 print(sum(losses[:5]) / 5, sum(losses[-5:]) / 5)
 PY
 }
@@ -60,7 +60,7 @@ check_learns coin-flip 60
 strip_timing() { python3 -c 'import json,sys
 for line in sys.stdin:
     r = json.loads(line)
-    if "step" in r: r.pop("ms"); r.pop("samples_per_s"); print(json.dumps(r, sort_keys=True))'; }
+    if "step" in r: r.pop("ms"); r.pop("samples_per_s"); r.pop("elapsed_s"); print(json.dumps(r, sort_keys=True))'; }
 "$autobw" train --headless --preset char-lstm --steps 8 --seed 11 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/a"
 "$autobw" train --headless --preset char-lstm --steps 8 --seed 11 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/b"
 "$autobw" train --headless --preset char-lstm --steps 8 --seed 12 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/c"
@@ -187,13 +187,13 @@ python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.e
     "$work/mnist.jsonl" || fail "mlp on IDX data did not learn"
 "$autobw" train --headless --preset mlp --data "$work/mnist-gz" --steps 60 --eval-every 60 > "$work/mnist-gz.jsonl" 2>/dev/null \
     || fail "mlp on a folder of gzipped MNIST files failed"
-cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') \
-    <(tail -n +2 "$work/mnist-gz.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') \
+cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//; s/,"elapsed_s":[^,}]*//') \
+    <(tail -n +2 "$work/mnist-gz.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//; s/,"elapsed_s":[^,}]*//') \
     || fail "gzipped IDX files train differently from the same files unpacked"
 "$autobw" train --headless --preset mlp --data "$work/mnist-test-dots" --steps 60 --eval-every 60 2>/dev/null \
-    | tail -n +2 | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//' > "$work/mnist-dots.jsonl" \
+    | tail -n +2 | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//; s/,"elapsed_s":[^,}]*//' > "$work/mnist-dots.jsonl" \
     || fail "mlp on a folder of t10k files named with dots failed"
-cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//') "$work/mnist-dots.jsonl" \
+cmp -s <(tail -n +2 "$work/mnist.jsonl" | sed 's/"ms":[^,]*,"samples_per_s":[^,}]*//; s/,"elapsed_s":[^,}]*//') "$work/mnist-dots.jsonl" \
     || fail "t10k files named with dots train differently from the same files under MNIST's training names"
 images="$work/mnist/train-images-idx3-ubyte"
 expect_exit 65 "truncated gzip" train --headless --preset mlp --data "$work/mnist/truncated.gz" --labels "$work/mnist/train-labels-idx1-ubyte"
