@@ -207,3 +207,17 @@ import Testing
         #expect(ASCIIFallback.character("a") == "a")
     }
 }
+
+/// The status line names the step its loss belongs to, as the debugger and the metrics file do.
+@Suite struct StatusLineTests {
+    @Test func theLossIsNamedWithItsStepBesideTheCountOfStepsDone() {
+        var snapshot = ScreenFixtures.snapshot(losses: [3, 2, 1])
+        snapshot.latest = StepMetrics(
+            step: 56, loss: 2.967, gradientNorm: 1, learningRate: 0.1, milliseconds: 1, samplesPerSecond: 1,
+            parameterGradientNorms: [], entries: [])
+        snapshot.stepsDone = 57
+        var buffer = CellBuffer(width: 120, height: 1)
+        StatusLine(snapshot: snapshot, hints: "").render(into: &buffer, area: buffer.bounds)
+        #expect(buffer.text.contains("57/100 done │ step 56 loss 2.967 │ lr 0.1"), "\(buffer.text)")
+    }
+}

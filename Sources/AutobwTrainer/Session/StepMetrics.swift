@@ -21,6 +21,22 @@ public struct StepMetrics: Sendable, Equatable {
     /// In data-parallel training, the milliseconds the step spent in gradient all-reduce calls that the replay
     /// did not hide; nil alone.
     public var allReduceMilliseconds: Double? = nil
+
+    /// A step's metrics (a session makes them; a front end or a test may too).
+    public init(
+        step: Int, loss: Float, gradientNorm: Float, learningRate: Float, milliseconds: Double, samplesPerSecond: Double,
+        parameterGradientNorms: [ParameterNorm], entries: [EntryGradientReport], allReduceMilliseconds: Double? = nil
+    ) {
+        self.step = step
+        self.loss = loss
+        self.gradientNorm = gradientNorm
+        self.learningRate = learningRate
+        self.milliseconds = milliseconds
+        self.samplesPerSecond = samplesPerSecond
+        self.parameterGradientNorms = parameterGradientNorms
+        self.entries = entries
+        self.allReduceMilliseconds = allReduceMilliseconds
+    }
 }
 
 /// One parameter's gradient norm.
