@@ -68,28 +68,28 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads = 1
 
-    @Option(parsing: .unconditional, help: "Learning rate (default: the preset's; char-lstm 2e-3, rnn-sine 0.05, mlp 0.01, coin-flip 0.1).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.learningRate))
     var lr: Float?
 
-    @Option(help: "Optimizer: sgd, momentum, rmsprop, adagrad, adam, adamw (default: the preset's).")
+    @Option(help: ArgumentHelp(PresetHelp.optimizer))
     var optimizer: OptimizerKind?
 
-    @Option(parsing: .unconditional, help: "Sequences (char-lstm) or examples per step (default: the preset's; char-lstm 50).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.batchSize))
     var batchSize: Int?
 
-    @Option(parsing: .unconditional, help: "Hidden units per layer (default: the preset's; char-lstm 128).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.hiddenSize))
     var hidden: Int?
 
-    @Option(parsing: .unconditional, help: "Layers (default: the preset's; char-lstm 2).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.layerCount))
     var layers: Int?
 
-    @Option(parsing: .unconditional, help: "Characters per sequence for char-lstm (default 50).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.sequenceLength))
     var seqLength: Int?
 
-    @Option(parsing: .unconditional, help: "Weight decay: an L2 penalty (sgd, momentum, adam) or decoupled (adamw) (default: for mlp regression 12 / training rows, else none; adamw 0.01).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.weightDecay))
     var weightDecay: Float?
 
-    @Option(parsing: .unconditional, help: "Gradient clipping: element-wise for char-lstm (default 5), global norm otherwise; 0 for none.")
+    @Option(parsing: .unconditional, help: ArgumentHelp(PresetHelp.clip))
     var clip: Float?
 
     @Option(help: "Under mpirun: start each parameter's gradient all-reduce as soon as the replay completes it (overlap), or all after the replay (after).")

@@ -29,7 +29,7 @@ final class CharLSTMProblem: TrainingProblem {
                 detail: "\(corpus.vocabulary.count) distinct characters, more than the \(Self.maximumVocabulary)"
                     + " a character model accepts (is this a binary file?)")
         }
-        let batchSize = configuration.batchSize ?? 50, sequenceLength = configuration.sequenceLength ?? 50
+        let batchSize = configuration.effectiveBatchSize, sequenceLength = configuration.effectiveSequenceLength
         shard = configuration.shard
         guard batchSize % shard.count == 0 else {
             throw TrainerError.usage("the global batch of \(batchSize) streams does not split evenly over \(shard.count) processes")
@@ -50,8 +50,8 @@ final class CharLSTMProblem: TrainingProblem {
         }
         var generator = SeededGenerator(seed: configuration.seed)
         network = try CharLSTM(
-            vocabularySize: corpus.vocabulary.count, hiddenSize: configuration.hiddenSize ?? 128,
-            layerCount: configuration.layerCount ?? 2, generator: &generator)
+            vocabularySize: corpus.vocabulary.count, hiddenSize: configuration.effectiveHiddenSize,
+            layerCount: configuration.effectiveLayerCount, generator: &generator)
         samplesPerStep = batchSize * sequenceLength
     }
 

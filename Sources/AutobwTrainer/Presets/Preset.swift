@@ -22,29 +22,4 @@ public enum Preset: String, CaseIterable, Sendable {
 
     /// Whether `--data` applies.
     public var acceptsData: Bool { self == .charLSTM || self == .mlp }
-
-    var defaultOptimizer: OptimizerKind {
-        switch self {
-        case .charLSTM: return .rmsprop
-        case .rnnSine: return .momentum
-        case .mlp: return .adam
-        case .coinFlip: return .sgd
-        }
-    }
-
-    var defaultLearningRate: Float {
-        switch self {
-        case .charLSTM: return 2e-3
-        case .rnnSine: return 0.05
-        case .mlp: return 0.01
-        case .coinFlip: return 0.1
-        }
-    }
-
-    var defaultClip: Float {
-        switch self {
-        case .charLSTM: return 5
-        case .rnnSine, .mlp, .coinFlip: return 0
-        }
-    }
 }

@@ -25,11 +25,11 @@ final class SineProblem: TrainingProblem {
 
     init(_ configuration: TrainingConfiguration) throws {
         var generator = SeededGenerator(seed: configuration.seed)
-        let hidden = configuration.hiddenSize ?? 25
+        let hidden = configuration.effectiveHiddenSize
         cell = try RNNCell(inputSize: 1, hiddenSize: hidden, generator: &generator)
         readout = try Linear(hidden, 1, initializer: .xavierUniform, generator: &generator)
         network = Network(cell: cell, readout: readout)
-        batchSize = configuration.batchSize ?? 15
+        batchSize = configuration.effectiveBatchSize
         seed = configuration.seed
     }
 

@@ -34,14 +34,14 @@ final class TableProblem: TrainingProblem {
         table.standardize(using: trainingRows)
         self.table = table
         dataSummary = configuration.dataPath.map { "\($0): \(table.summary)" }
-        batchSize = min(configuration.batchSize ?? min(trainingRows.count, 400), trainingRows.count)
+        batchSize = min(configuration.effectiveBatchSize, trainingRows.count)
         shard = configuration.shard
         guard batchSize % shard.count == 0 else {
             throw TrainerError.usage("the global batch of \(batchSize) rows does not split evenly over \(shard.count) processes")
         }
-        let hidden = configuration.hiddenSize ?? 64
+        let hidden = configuration.effectiveHiddenSize
         var layers: [any Layer] = [try Linear(table.featureCount, hidden, generator: &generator), Tanh()]
-        for _ in 1..<max(configuration.layerCount ?? 2, 1) {
+        for _ in 1..<max(configuration.effectiveLayerCount, 1) {
             layers += [try Linear(hidden, hidden, generator: &generator), Tanh()] as [any Layer]
         }
         layers.append(try Linear(hidden, table.outputCount, generator: &generator))
@@ -98,8 +98,10 @@ final class TableProblem: TrainingProblem {
     /// on 400 rows, at most 1), a prior that keeps a small table from being memorised (scikit-learn's diabetes
     /// table: held-out R² about 0.1 without it, 0.46 with it, as linear regression's) and fades as rows grow;
     /// none for classes.
+    /// The weight decay a run that names none trains with: for regression, enough to keep a small table from
+    /// being memorised (`Preset.regressionWeightDecayRule`), none for classification.
     var defaultWeightDecay: Float {
-        table.task == .regression ? min(1, 40 / Float(max(trainingRows.count, 1))) : 0
+        table.task == .regression ? min(1, Preset.regressionWeightDecayRows / Float(max(trainingRows.count, 1))) : 0
     }
 
     /// The loss on `rows`, and for classification the fraction of them classified right.

@@ -45,7 +45,7 @@ public final class TrainingRun: RunSource {
     public init(_ session: TrainingSession, options: Options) {
         self.options = options
         handoff = Handoff(session)
-        var snapshot = RunSnapshot(preset: session.configuration.preset.rawValue, totalSteps: options.steps)
+        var snapshot = RunSnapshot(preset: session.name, totalSteps: options.steps)
         snapshot.firstStep = session.nextStep
         snapshot.stepsDone = session.nextStep
         shared = Mutex(Shared(snapshot: snapshot))

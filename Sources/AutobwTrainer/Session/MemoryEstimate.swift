@@ -6,21 +6,19 @@ extension TrainingConfiguration {
     /// gradients during the replay). Data sizes not known yet (a text's vocabulary, a table's columns) count as
     /// small; what matters is the hidden size and the layers, which grow it quadratically.
     var estimatedTrainingBytes: Double {
-        let layers = Double(layerCount ?? 2), steps = Double(sequenceLength ?? 50)
         // The preset's own defaults where a size is not given.
-        func size(_ value: Int?, _ fallback: Int) -> Double { Double(value ?? fallback) }
+        let layers = Double(effectiveLayerCount), steps = Double(effectiveSequenceLength)
+        let h = Double(effectiveHiddenSize), b = Double(effectiveBatchSize)
         let parameters: Double, activations: Double
         switch preset {
         case .charLSTM:
-            let h = size(hiddenSize, 128), b = size(batchSize, 50), vocabulary = 256.0
+            let vocabulary = 256.0
             parameters = layers * 8 * h * h + 5 * h * vocabulary
             activations = layers * b * steps * h * 8 + b * steps * vocabulary * 2
         case .mlp:
-            let h = size(hiddenSize, 64), b = size(batchSize, 400)
             parameters = Swift.max(layers - 1, 0) * h * h + 2 * h * 1024
             activations = layers * b * h * 3
         case .rnnSine:
-            let h = size(hiddenSize, 25), b = size(batchSize, 15)
             parameters = 2 * h * h
             activations = b * h * 4 * Double(SineProblem.window)
         case .coinFlip:
@@ -35,9 +33,9 @@ extension TrainingConfiguration {
     /// parameter four times, and a batch's activations twice. The first layer grows with the table's width, so
     /// a file of a few kilobytes that declares huge images could otherwise ask for tens of gigabytes.
     func estimatedTableTrainingBytes(rows: Int, features: Int, outputs: Int) -> Double {
-        let h = Double(hiddenSize ?? 64), layers = Double(layerCount ?? 2)
+        let h = Double(effectiveHiddenSize), layers = Double(effectiveLayerCount)
         let (rows, features) = (Double(rows), Double(features))
-        let batch = Swift.min(rows, Double(batchSize ?? 400))
+        let batch = Swift.min(rows, Double(effectiveBatchSize))
         let parameters = features * h + Swift.max(layers - 1, 0) * h * h + h * Double(outputs)
         let activations = batch * (features + 3 * h * layers + Double(outputs))
         return 4 * (2 * rows * features + 4 * parameters + 2 * activations)
@@ -55,7 +53,7 @@ extension TrainingConfiguration {
     func checkTableFitsInMemory(rows: Int, features: Int, outputs: Int, path: String) throws {
         try Self.requireFits(
             estimatedTableTrainingBytes(rows: rows, features: features, outputs: outputs),
-            what: "\(path) (\(rows) rows of \(features) features) with --hidden \(hiddenSize ?? 64) and --layers \(layerCount ?? 2)")
+            what: "\(path) (\(rows) rows of \(features) features) with --hidden \(effectiveHiddenSize) and --layers \(effectiveLayerCount)")
     }
 
     /// Throws unless `bytes` fit in this machine's memory.

@@ -1,46 +1,82 @@
 import Autobw
 import Dispatch
 
-/// One training run, independent of any front end: the preset's model, data and optimizer, and a step that
-/// records the forward pass, replays it, clips and updates.
+/// One training run, independent of any front end: a model with its data (a `TrainingProblem`: one of the
+/// presets', or yours), an optimizer and a clipping rule, and a step that records the forward pass, replays it,
+/// clips and updates.
 ///
 /// A step can also be taken apart for a debugger: `beginStep()` records the forward pass and opens the reverse
 /// replay, the caller advances it entry by entry, and `finish(_:)` completes the step exactly as `step()` does
 /// (a stepped step leaves bit-identical parameters). A session belongs to one thread.
 public final class TrainingSession {
-    /// What the run was built from.
-    public let configuration: TrainingConfiguration
+    /// What front ends, tape dumps and checkpoints call the run: the preset's name, or the one you gave.
+    public let name: String
+    /// What a preset's session was built from; nil for a session built from your own problem.
+    public let configuration: TrainingConfiguration?
     /// The index of the next step.
     public private(set) var nextStep = 0
 
     let problem: TrainingProblem
     let optimizer: Optimizer
     let parameters: [(name: String, parameter: Parameter)]
-    let clip: Float
+    /// How gradients are limited before each update.
+    public let clipping: ClippingRule
     /// The processes this session trains with, data-parallel; nil alone.
     public let group: ProcessGroup?
     /// Whether the gradient sums start during the replay (true) or after it.
     public var overlapsCommunication = true
 
-    /// A session for `configuration`, alone or as one process of `group` (each trains on its share of every
-    /// batch; the gradients are averaged over the group before each update, so all stay identical).
+    /// A session training `problem` with `optimizer` (built on `problem.model`'s parameters), alone or as one
+    /// process of `group` (each process's problem trains on its share of every batch; the gradients are averaged
+    /// over the group before each update, so all stay identical).
+    ///
+    /// `name` is what the UI, the metrics, tape dumps and checkpoints call the run; a checkpoint saved by one
+    /// name resumes only into a session of that name.
+    /// - Throws: `TrainerError.usage` when the optimizer updates parameters that are not the model's.
+    public convenience init(
+        problem: TrainingProblem, optimizer: Optimizer, clipping: ClippingRule = .none, name: String = "model",
+        group: ProcessGroup? = nil
+    ) throws {
+        try self.init(problem: problem, optimizer: optimizer, clipping: clipping, name: name, configuration: nil, group: group)
+    }
+
+    private init(
+        problem: TrainingProblem, optimizer: Optimizer, clipping: ClippingRule, name: String,
+        configuration: TrainingConfiguration?, group: ProcessGroup?
+    ) throws {
+        self.problem = problem
+        self.optimizer = optimizer
+        self.clipping = clipping
+        self.name = name
+        self.configuration = configuration
+        self.group = group.flatMap { $0.size > 1 ? $0 : nil }
+        parameters = problem.model.namedParameters()
+        let mine = Set(parameters.map { ObjectIdentifier($0.parameter) })
+        if let stranger = optimizer.parameters.first(where: { !mine.contains(ObjectIdentifier($0.parameter)) }) {
+            throw TrainerError.usage("the optimizer updates '\(stranger.name)', which is not a parameter of the problem's model")
+        }
+        try broadcastParameters()
+    }
+
+    /// A session for a preset's `configuration`, alone or as one process of `group`.
     /// - Throws: `TrainerError` for invalid settings or data.
-    public init(_ configuration: TrainingConfiguration, group: ProcessGroup? = nil) throws {
+    public convenience init(_ configuration: TrainingConfiguration, group: ProcessGroup? = nil) throws {
         var configuration = configuration
         if let group { configuration.shard = Shard(rank: group.rank, count: group.size) }
-        self.group = group.flatMap { $0.size > 1 ? $0 : nil }
         try configuration.validate()
-        self.configuration = configuration
         BLAS.threadCount = configuration.threads
+        let problem: TrainingProblem
         do {
             problem = try configuration.preset.makeProblem(configuration)
         } catch let error as TensorError {
             throw TrainerError.usage("the model cannot be built with these settings: \(error)")
         }
-        parameters = problem.model.namedParameters()
-        let rate = configuration.learningRate ?? configuration.preset.defaultLearningRate
-        let decay = configuration.weightDecay ?? problem.defaultWeightDecay
-        switch configuration.optimizer ?? configuration.preset.defaultOptimizer {
+        let parameters = problem.model.namedParameters()
+        let defaults = configuration.preset.defaults
+        let rate = configuration.learningRate ?? defaults.learningRate
+        let decay = configuration.weightDecay ?? (problem as? TableProblem)?.defaultWeightDecay ?? 0
+        let optimizer: Optimizer
+        switch configuration.optimizer ?? defaults.optimizer {
         case .sgd: optimizer = SGD(parameters, learningRate: rate, weightDecay: decay)
         case .momentum: optimizer = SGD(parameters, learningRate: rate, momentum: 0.9, weightDecay: decay)
         case .rmsprop: optimizer = RMSProp(parameters, learningRate: rate)
@@ -49,8 +85,9 @@ public final class TrainingSession {
         case .adamw:
             optimizer = Adam.adamW(parameters, learningRate: rate, weightDecay: configuration.weightDecay ?? (decay > 0 ? decay : 0.01))
         }
-        clip = configuration.clip ?? configuration.preset.defaultClip
-        try broadcastParameters()
+        try self.init(
+            problem: problem, optimizer: optimizer, clipping: configuration.preset.clipping(limit: configuration.clip),
+            name: configuration.preset.rawValue, configuration: configuration, group: group)
     }
 
     /// Every process starts from rank 0's parameters (they are built from one seed, so this only guards).
@@ -96,7 +133,7 @@ public final class TrainingSession {
         var gradients = GradientStatistics()
         while let step = try open.next() { gradients.note(step) }
         let dump = TapeDump(
-            preset: configuration.preset.rawValue, step: open.step, loss: open.loss, divergence: nil,
+            preset: name, step: open.step, loss: open.loss, divergence: nil,
             entries: Self.dumpEntries(open.replay.entries, gradients))
         return (try finish(open), dump)
     }
@@ -148,13 +185,7 @@ public final class TrainingSession {
             throw try divergence(
                 at: open.step, loss: loss, reason: divergenceReason(loss: loss, norms: norms, globalNorm: globalNorm))
         }
-        if clip > 0 {
-            if configuration.preset == .charLSTM {
-                GradientClipping.clampElements(of: parameters.map(\.parameter), to: clip)
-            } else {
-                try GradientClipping.clipGlobalNorm(of: parameters.map(\.parameter), to: clip)
-            }
-        }
+        try clipping.apply(to: parameters.map(\.parameter))
         let rate = optimizer.learningRate
         optimizer.step()
         problem.commit(step: open.step)
@@ -172,6 +203,14 @@ public final class TrainingSession {
     ///   from another preset or model shape, or one whose parameters hold NaN or infinities.
     public convenience init(_ configuration: TrainingConfiguration, resumingFrom path: String, group: ProcessGroup? = nil) throws {
         try self.init(configuration, group: group)
+        try resume(from: path)
+    }
+
+    /// Continues the run saved at `path` by `save(to:)`: the model, the optimizer's state, the step and the
+    /// problem's carried state. Call it on a fresh session, before any step.
+    /// - Throws: `TrainerError.unreadableInput` for a missing file, `.badData` for a corrupt one, one saved
+    ///   from another run (name, settings or model shape), or one whose parameters hold NaN or infinities.
+    public func resume(from path: String) throws {
         if let problem = InputFile.problem(with: path) { throw TrainerError.unreadableInput(path: path, reason: problem) }
         do {
             // The settings first: a checkpoint of other settings is named as such, not as a missing tensor.
@@ -189,7 +228,7 @@ public final class TrainingSession {
     /// What a checkpoint of this run notes: the preset, the seed and the problem's own settings (sizes, a text's
     /// vocabulary), which a resumed run must share to continue it exactly.
     var runNotes: [String: String] {
-        problem.checkpointNotes.merging(["preset": configuration.preset.rawValue, "seed": String(configuration.seed)]) { $1 }
+        problem.checkpointNotes.merging(["preset": name].merging(configuration.map { ["seed": String($0.seed)] } ?? [:]) { $1 }) { $1 }
     }
 
     /// The flag that sets each noted setting, for messages.
@@ -296,7 +335,7 @@ public final class TrainingSession {
             if entries.isEmpty { entries = tape.entries }
         }
         lastDivergenceDump = TapeDump(
-            preset: configuration.preset.rawValue, step: step, loss: loss, divergence: detail,
+            preset: name, step: step, loss: loss, divergence: detail,
             entries: Self.dumpEntries(entries, gradients))
         return .diverged(step: step, detail: detail)
     }
