@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "autobw", targets: ["AutobwCommand"]),
         .library(name: "Autobw", targets: ["Autobw"]),
         .library(name: "AutobwTrainer", targets: ["AutobwTrainer"]),
+        .library(name: "AutobwTUI", targets: ["AutobwTUI"]),
         .executable(name: "coin-flip", targets: ["CoinFlip"]),
         .executable(name: "rnn-sine", targets: ["RNNSine"]),
         .executable(name: "char-lstm", targets: ["CharLSTMExample"]),

@@ -5,7 +5,7 @@ import AutobwTrainer
 /// `autobw`: train a preset model in the terminal UI (or headless), watch a run, step through its backward pass.
 @main
 struct AutobwCommand: ParsableCommand {
-    static let version = "0.2.0"
+    static var version: String { AutobwVersion.current }
 
     static let configuration = CommandConfiguration(
         commandName: "autobw",

@@ -24,8 +24,8 @@ struct Replay: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
         guard headless else {
-            try TerminalUI.requireTerminal()
-            if try TerminalUI.show(DumpReplay(dump, path: file), initialFocus: .debugger) == .interrupted { throw ExitCode(130) }
+            try CommandUI.requireTerminal()
+            if try CommandUI.show(DumpReplay(dump, path: file), initialFocus: .debugger) == .interrupted { throw ExitCode(130) }
             return
         }
         print(Self.table(dump), terminator: "")

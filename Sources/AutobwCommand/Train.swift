@@ -1,6 +1,7 @@
 import ArgumentParser
 import AutobwDistributed
 import Autobw
+import AutobwTUI
 import AutobwTrainer
 import Foundation
 
@@ -103,9 +104,6 @@ struct Train: ParsableCommand {
         if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint PATH") }
-        if !headless, let flag = [(metrics, "--metrics"), (csv, "--csv"), (dumpTape, "--dump-tape")].first(where: { $0.0 != nil })?.1 {
-            throw ValidationError("\(flag) writes files of a headless run: add --headless (or watch a headless run with `autobw watch`)")
-        }
     }
 
     var trainingConfiguration: TrainingConfiguration {
@@ -167,10 +165,23 @@ struct Train: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
+    /// What the run writes and when: the same for headless runs and the UI.
+    private var driverOptions: TrainingDriver.Options {
+        var options = TrainingDriver.Options(steps: steps)
+        options.evalEvery = evaluationInterval
+        options.logEvery = logEvery
+        options.metricsPath = metrics
+        options.csvPath = csv
+        options.checkpointPath = checkpoint
+        options.checkpointEvery = checkpointEvery
+        options.dumpPath = dumpTape
+        return options
+    }
+
     private var headlessRun: HeadlessRun {
-        HeadlessRun(
-            configuration: trainingConfiguration, steps: steps, metricsPath: metrics, csvPath: csv, logEvery: logEvery, evalEvery: evaluationInterval,
-            checkpointPath: checkpoint, checkpointEvery: checkpointEvery, resumePath: resume, dumpPath: dumpTape)
+        var options = driverOptions
+        options.metricsToStandardOutput = true
+        return HeadlessRun(configuration: trainingConfiguration, options: options, resumePath: resume)
     }
 
     /// One process of `mpirun -np N autobw train --headless`: ends normally when every process agrees (done,
@@ -193,32 +204,18 @@ struct Train: ParsableCommand {
     /// The terminal UI: the session trains on its own thread while this one draws. Data and settings are checked
     /// before curses starts, so their errors print as plain lines with their exit codes.
     private func runInTerminal() throws {
-        try TerminalUI.requireTerminal()
+        try CommandUI.requireTerminal()
         let session: TrainingSession
         do {
-            try checkpoint.map(TrainerError.checkWritable)
-            session = try resume.map { try TrainingSession(trainingConfiguration, resumingFrom: $0) }
-                ?? TrainingSession(trainingConfiguration)
+            try [checkpoint, dumpTape].compactMap { $0 }.forEach(TrainerError.checkWritable)
+            session = try TrainingSession(trainingConfiguration)
+            try resume.map(session.resume(from:))
         } catch let error as TrainerError {
             say("autobw: \(error)")
             throw ExitCode(error.exitCode)
         }
-        var options = TrainingRun.Options(steps: steps)
-        options.evalEvery = evaluationInterval
-        options.checkpointPath = checkpoint
-        options.checkpointEvery = checkpointEvery
-        let run = TrainingRun(session, options: options)
-        run.start()
-        let outcome = try TerminalUI.show(run)
-        run.stopAndWait()
-        let final = run.snapshot()
-        if let checkpoint, final.exitCode == nil { say("autobw: saved \(checkpoint) at step \(final.stepsDone)") }
-        if outcome == .interrupted { throw ExitCode(130) }
-        if let code = final.exitCode { 
-            if case .failed(let message) = final.state { say("autobw: \(message)") }
-            if case .diverged(let detail) = final.state { say("autobw: training diverged at step \(final.stepsDone): \(detail)") }
-            throw ExitCode(code)
-        }
+        let code = TerminalUI.train(session, options: TrainingRun.Options(recording: driverOptions))
+        if code != 0 { throw ExitCode(code) }
     }
 }
 

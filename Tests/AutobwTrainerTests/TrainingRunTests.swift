@@ -21,7 +21,7 @@ import Testing
         configuration.learningRate = learningRate
         var options = TrainingRun.Options(steps: steps)
         options.startsStepping = stepping
-        let run = TrainingRun(try TrainingSession(configuration), options: options)
+        let run = try TrainingRun(try TrainingSession(configuration), options: options)
         run.start()
         return run
     }
@@ -117,7 +117,7 @@ import Testing
     @Test func aTextRunPublishesASampleAndRefreshesIt() throws {
         var options = TrainingRun.Options(steps: 1_000_000)
         options.sampleInterval = 0.05
-        let run = TrainingRun(try TrainingSession(TrainingSessionTests.configuration(.charLSTM)), options: options)
+        let run = try TrainingRun(try TrainingSession(TrainingSessionTests.configuration(.charLSTM)), options: options)
         run.start()
         defer { run.stopAndWait() }
         let first = try #require(waitFor(run) { $0.sample != nil && $0.stepsDone > 0 })

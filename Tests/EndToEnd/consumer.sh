@@ -6,7 +6,7 @@
 #     Tests/EndToEnd/consumer.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-version="$(grep -m1 -oE 'version = "[0-9]+\.[0-9]+\.[0-9]+"' Sources/AutobwCommand/AutobwCommand.swift | cut -d'"' -f2)"
+version="$(grep -m1 -oE 'current = "[0-9]+\.[0-9]+\.[0-9]+"' Sources/AutobwTrainer/Session/AutobwVersion.swift | cut -d'"' -f2)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 git clone -q . "$work/autobw"

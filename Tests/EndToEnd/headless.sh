@@ -217,8 +217,8 @@ PY
 # Bad input: exit code and one clear line on stderr naming the problem.
 expect_exit 64 "--headless" train --steps 3
 expect_exit 64 "--headless"
-expect_exit 64 "--metrics writes files of a headless run" train --metrics "$work/m.jsonl"
-expect_exit 64 "--dump-tape writes files of a headless run" train --dump-tape "$work/t.json"
+expect_exit 64 "not a terminal" train --metrics "$work/m.jsonl"
+expect_exit 64 "not a terminal" train --dump-tape "$work/t.json"
 expect_exit 66 "no such file" replay "$work/t.json"  # the file is named before the terminal is checked
 expect_exit 64 "tail -f" watch "$work/m.jsonl"
 expect_exit 64 "--steps" train --headless --steps 0

@@ -232,6 +232,16 @@ wait_for "input values (they produced the first non-finite output)"
 press q
 finished forward 0
 
+echo "tui: a UI run leaves the same record as a headless one: metrics, CSV, the last step's tape" >&2
+start record train --preset coin-flip --steps 50 --metrics "$work/ui-metrics.jsonl" --csv "$work/ui-metrics.csv" \
+    --dump-tape "$work/ui-tape.json"
+wait_for " finished "
+press q
+finished record 0
+[ "$(grep -c '"step"' "$work/ui-metrics.jsonl")" -eq 50 ] || fail "the UI run logged $(grep -c '"step"' "$work/ui-metrics.jsonl") of 50 steps"
+[ "$(wc -l < "$work/ui-metrics.csv")" -eq 51 ] || fail "the UI run's CSV has $(wc -l < "$work/ui-metrics.csv") lines, not 51"
+"$autobw" replay --headless "$work/ui-tape.json" | grep -q "coin-flip step 49" || fail "the UI run's tape dump is not step 49's"
+
 echo "tui: autobw watch follows a headless run's metrics file" >&2
 "$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"
 start watch watch "$work/metrics.jsonl"

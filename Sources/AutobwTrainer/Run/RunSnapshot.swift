@@ -55,6 +55,9 @@ public struct RunSnapshot: Sendable {
     public var exitCode: Int32?
     /// The OpenBLAS kernel set in use.
     public var blasCore: String = BLAS.coreName
+    /// What the run did that a person should read once the UI has closed (a checkpoint saved after a
+    /// divergence, where its tape was dumped).
+    public var notes: [String] = []
 
     /// An empty snapshot of a run of `preset` for `totalSteps` steps.
     public init(preset: String, totalSteps: Int) {

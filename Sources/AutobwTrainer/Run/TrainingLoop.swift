@@ -5,19 +5,19 @@ import Foundation
 /// The training thread's side of a `TrainingRun`: steps, commands between them, the debugger inside one.
 struct TrainingLoop {
     let owner: TrainingRun
-    let session: TrainingSession
+    /// What follows each step (evaluation, logs, checkpoints, a divergence's record), as in a headless run.
+    let driver: TrainingDriver
+    var session: TrainingSession { driver.session }
     var options: TrainingRun.Options { owner.options }
     var paused = false
     var stepModeRequested: Bool
     var breakpoint: Breakpoint?
     var lastTape: UInt64 = 0
     var lastSample: UInt64 = 0
-    let started = DispatchTime.now().uptimeNanoseconds
-    var throughput = Throughput()
 
-    init(run: TrainingRun, session: TrainingSession) {
+    init(run: TrainingRun, driver: TrainingDriver) {
         self.owner = run
-        self.session = session
+        self.driver = driver
         stepModeRequested = run.options.startsStepping
     }
 
@@ -54,12 +54,16 @@ struct TrainingLoop {
                     Self.nap(milliseconds: 10)
                 } else {
                     let capturesTape = due(&lastTape, every: options.tapeInterval)
-                    let open = try session.beginStep(options: capturesTape ? .timesForward : [])
-                    let tape = capturesTape ? open.replay.entries : nil
-                    try record(session.finish(open), tape: tape)
+                    let (metrics, evaluation, tape) = try driver.step(tapeOptions: capturesTape ? .timesForward : [])
+                    publish(metrics, evaluation: evaluation, tape: capturesTape ? tape : nil)
                 }
             } catch TrainerError.diverged(_, let detail) {
-                owner.publish { $0.exitCode = 3 }
+                let notes = driver.recordDivergence()
+                owner.publish {
+                    $0.exitCode = 3
+                    $0.notes += notes
+                }
+                finished = true
                 if case .stop = showDivergence(detail) { return stop() }
             } catch {
                 fail(error)
@@ -75,20 +79,12 @@ struct TrainingLoop {
     private mutating func finishOnce() throws {
         guard !finished else { return }
         finished = true
-        try options.checkpointPath.map { try session.save(to: $0) }
+        try driver.save()
         owner.publish { $0.state = .finished }
     }
 
-    private mutating func record(_ metrics: StepMetrics, tape: [TapeEntryInfo]?) throws {
-        let now = DispatchTime.now().uptimeNanoseconds
-        let elapsed = Double(now - started) / 1e9
-        throughput.note(steps: session.nextStep, at: elapsed)
-        let rate = throughput.stepsPerSecond
-        var evaluation: Evaluation?
-        if options.evalEvery > 0, session.nextStep % options.evalEvery == 0 { evaluation = try session.evaluate() }
-        if let path = options.checkpointPath, options.checkpointEvery > 0, session.nextStep % options.checkpointEvery == 0 {
-            try session.save(to: path)
-        }
+    private mutating func publish(_ metrics: StepMetrics, evaluation: Evaluation?, tape: [TapeEntryInfo]?) {
+        let rate = driver.stepsPerSecond, elapsed = driver.elapsedSeconds
         owner.publish { snapshot in
             snapshot.state = paused ? .paused : .running
             snapshot.stepsDone = session.nextStep
@@ -136,7 +132,7 @@ struct TrainingLoop {
         guard after != .stop else { return .stop }
         let metrics = try session.finish(open)
         owner.publish { $0.debugger = nil }
-        try record(metrics, tape: nil)
+        publish(metrics, evaluation: try driver.record(metrics), tape: nil)
         return after
     }
 
@@ -216,12 +212,12 @@ struct TrainingLoop {
         return .stop
     }
 
-    /// Saves when a checkpoint path was given (a diverged step never reaches the optimizer, so what is saved is
-    /// the last good state).
+    /// Saves when a checkpoint path was given, unless the run has finished (saved then) or diverged (the driver
+    /// saved the last good state then).
     private func stop() {
-        guard let path = options.checkpointPath, !finished else { return }
+        guard !finished else { return }
         do {
-            try session.save(to: path)
+            try driver.save()
         } catch {
             fail(error)
         }

@@ -11,23 +11,47 @@ import Synchronization
 public final class TrainingRun: RunSource {
     /// How the run goes beyond the session's own settings.
     public struct Options: Sendable {
-        /// The run stops after this step.
-        public var steps: Int
-        /// Evaluate on held-out data every N steps; 0 for never.
-        public var evalEvery = 0
+        /// What is evaluated, logged, checkpointed and dumped, and when: as in a headless run (`TrainingDriver`).
+        public var recording: TrainingDriver.Options
         /// Refresh the text sample (text presets) at most this often.
         public var sampleInterval: Double = 5
         /// Recapture the tape's entry list (with forward times) at most this often.
         public var tapeInterval: Double = 2
-        /// Save here every `checkpointEvery` steps, at the end and when stopped.
-        public var checkpointPath: String?
-        /// See `checkpointPath`; 0 for only at the end and when stopped.
-        public var checkpointEvery = 0
         /// Open the debugger on the first step instead of training freely.
         public var startsStepping = false
 
-        /// Options for a run of `steps` steps.
-        public init(steps: Int) { self.steps = steps }
+        /// The run stops after this step.
+        public var steps: Int {
+            get { recording.steps }
+            set { recording.steps = newValue }
+        }
+        /// Evaluate on held-out data every N steps and after the last; 0 for never.
+        public var evalEvery: Int {
+            get { recording.evalEvery }
+            set { recording.evalEvery = newValue }
+        }
+        /// Save here every `checkpointEvery` steps, at the end and when stopped.
+        public var checkpointPath: String? {
+            get { recording.checkpointPath }
+            set { recording.checkpointPath = newValue }
+        }
+        /// See `checkpointPath`; 0 for only at the end and when stopped.
+        public var checkpointEvery: Int {
+            get { recording.checkpointEvery }
+            set { recording.checkpointEvery = newValue }
+        }
+
+        /// Options for a run of `steps` steps that writes nothing (no progress lines: the UI shows progress).
+        public init(steps: Int) {
+            recording = TrainingDriver.Options(steps: steps)
+            recording.showsProgress = false
+        }
+
+        /// Options that record as `recording` says.
+        public init(recording: TrainingDriver.Options) {
+            self.recording = recording
+            self.recording.showsProgress = false
+        }
     }
 
     private struct Shared {
@@ -36,15 +60,16 @@ public final class TrainingRun: RunSource {
     }
 
     private let shared: Mutex<Shared>
-    private let handoff: Handoff<TrainingSession>
+    private let handoff: Handoff<TrainingDriver>
     private let done = DispatchSemaphore(value: 0)
     /// The options the run was started with.
     public let options: Options
 
     /// A run of `session`, not started yet. The caller gives up `session`: only the training thread uses it.
-    public init(_ session: TrainingSession, options: Options) {
+    /// - Throws: `TrainerError.unwritableOutput` when an output the options name cannot be written.
+    public init(_ session: TrainingSession, options: Options) throws {
         self.options = options
-        handoff = Handoff(session)
+        handoff = Handoff(try TrainingDriver(session: session, options: options.recording))
         var snapshot = RunSnapshot(preset: session.name, totalSteps: options.steps)
         snapshot.firstStep = session.nextStep
         snapshot.stepsDone = session.nextStep
@@ -54,7 +79,7 @@ public final class TrainingRun: RunSource {
     /// Starts the training thread.
     public func start() {
         let thread = Thread { [self] in
-            var loop = TrainingLoop(run: self, session: handoff.value)
+            var loop = TrainingLoop(run: self, driver: handoff.value)
             loop.train()
             done.signal()
         }

@@ -2,11 +2,11 @@
 import Glibc
 #endif
 import Autobw
-import AutobwTrainer
+import Foundation
 
 /// Metrics as JSON Lines or CSV, one line a logged step, each written whole with one `write`, so a reader
 /// (`tail -f`, the TUI's `watch`) never sees half a line.
-struct MetricsWriter {
+struct MetricsWriter: @unchecked Sendable {
     let descriptor: Int32
     let path: String
 
@@ -62,11 +62,14 @@ struct MetricsWriter {
     }
 
     /// The first JSON line of a run: what produced the metrics that follow (the only line without `step`).
-    static func header(_ configuration: TrainingConfiguration, steps: Int, resumedAt step: Int?) -> String {
+    static func header(_ session: TrainingSession, steps: Int, resumedAt step: Int?) -> String {
         var fields = [
-            "\"autobw\":\"\(AutobwCommand.version)\"", "\"preset\":\"\(configuration.preset.rawValue)\"", "\"steps\":\(steps)",
-            "\"seed\":\(configuration.seed)", "\"threads\":\(configuration.threads)", "\"blas_core\":\"\(BLAS.coreName)\"",
+            "\"autobw\":\"\(AutobwVersion.current)\"", "\"preset\":\(jsonString(session.name))", "\"steps\":\(steps)",
         ]
+        if let configuration = session.configuration {
+            fields += ["\"seed\":\(configuration.seed)", "\"threads\":\(configuration.threads)"]
+        }
+        fields.append("\"blas_core\":\"\(BLAS.coreName)\"")
         if let step { fields.append("\"resumed_at_step\":\(step)") }
         return "{" + fields.joined(separator: ",") + "}"
     }
@@ -86,4 +89,10 @@ struct MetricsWriter {
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+    }
 }

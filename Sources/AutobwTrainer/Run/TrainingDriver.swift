@@ -1,0 +1,153 @@
+import Autobw
+import Dispatch
+import Foundation
+
+/// The one training driver: what happens around every step, whoever takes it. Headless runs, the terminal UI,
+/// each process of a data-parallel run and your own program all train through it, so they evaluate, log,
+/// checkpoint, stop on a divergence and dump its tape alike.
+///
+/// `runHeadless()` is a whole headless run in one call. A front end that steps on its own (the UI's debugger
+/// finishes steps through `TrainingSession.finish(_:)`) calls `record(_:)` after each step instead.
+public final class TrainingDriver {
+    /// What a run does besides training.
+    public struct Options: Sendable {
+        /// The run stops after this step.
+        public var steps: Int
+        /// Evaluate on held-out data every N steps and after the last; 0 for never.
+        public var evalEvery = 0
+        /// Log every N-th step (and every evaluated step, and the last).
+        public var logEvery = 1
+        /// The JSON Lines metrics file; nil for none (see `metricsToStandardOutput`).
+        public var metricsPath: String?
+        /// Metrics to standard output when `metricsPath` is nil (the command's default).
+        public var metricsToStandardOutput = false
+        /// The same metrics as CSV; nil for none.
+        public var csvPath: String?
+        /// Save here every `checkpointEvery` steps, at the end, when interrupted and after a divergence (the
+        /// last good state).
+        public var checkpointPath: String?
+        /// See `checkpointPath`; 0 for only at the end, when interrupted and after a divergence.
+        public var checkpointEvery = 0
+        /// Write the last step's tape, or the diverging step's, here (for `autobw replay`).
+        public var dumpPath: String?
+        /// Progress lines for a person on standard error (headless runs).
+        public var showsProgress = true
+
+        /// Options for a run of `steps` steps that writes nothing.
+        public init(steps: Int) { self.steps = steps }
+    }
+
+    /// The session trained.
+    public let session: TrainingSession
+    /// What the run does besides training.
+    public let options: Options
+    private let metrics: MetricsWriter?
+    private let csv: MetricsWriter?
+    private let started = DispatchTime.now().uptimeNanoseconds
+    private var throughput = Throughput()
+    private var progress: ProgressLine
+
+    /// Whether this process writes files and reports (rank 0 of a data-parallel run, or the only process).
+    public var isLeader: Bool { (session.group?.rank ?? 0) == 0 }
+    /// Whether every step has been taken.
+    public var isDone: Bool { session.nextStep >= options.steps }
+    /// Steps per second, as `Throughput` defines it.
+    public var stepsPerSecond: Double { throughput.stepsPerSecond }
+    /// Seconds since the driver started.
+    public var elapsedSeconds: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+
+    /// A driver for `session` (fresh, or resumed: it then starts at `session.nextStep`). Checks that every output
+    /// can be written before anything trains, and writes the metrics files' headers.
+    /// - Throws: `TrainerError.unwritableOutput` for an output that cannot be written.
+    public init(session: TrainingSession, options: Options) throws {
+        self.session = session
+        self.options = options
+        let leader = (session.group?.rank ?? 0) == 0
+        if leader { try [options.checkpointPath, options.dumpPath].compactMap { $0 }.forEach(TrainerError.checkWritable) }
+        let resumedAt = session.nextStep > 0 ? session.nextStep : nil
+        if leader, options.metricsPath != nil || options.metricsToStandardOutput {
+            let writer = try MetricsWriter(path: options.metricsPath)
+            try writer.write(MetricsWriter.header(session, steps: options.steps, resumedAt: resumedAt))
+            metrics = writer
+        } else {
+            metrics = nil
+        }
+        csv = try (leader ? options.csvPath : nil).map { try MetricsWriter(path: $0) }
+        try csv?.write(MetricsWriter.csvHeader)
+        progress = ProgressLine(total: options.steps, name: session.name, shown: leader && options.showsProgress)
+        throughput.note(steps: session.nextStep, at: 0)
+    }
+
+    /// Takes the next step (dumping its tape when it is the last and `dumpPath` is set), then `record`s it.
+    /// `tapeOptions` are the recording's (the UI times the forward pass of the steps whose tape it shows).
+    /// - Throws: `TrainerError.diverged` (then call `recordDivergence()`), or an output's error.
+    @discardableResult
+    public func step(tapeOptions: TapeOptions = []) throws -> (metrics: StepMetrics, evaluation: Evaluation?, tape: [TapeEntryInfo]) {
+        let metrics: StepMetrics, tape: [TapeEntryInfo]
+        if let dumpPath = options.dumpPath, isLeader, session.nextStep == options.steps - 1 {
+            let (stepMetrics, dump) = try session.stepDumping()
+            try dump.write(to: dumpPath)
+            (metrics, tape) = (stepMetrics, dump.entries.map(\.entry))
+        } else {
+            let open = try session.beginStep(options: tapeOptions)
+            tape = tapeOptions.isEmpty ? [] : open.replay.entries
+            metrics = try session.finish(open)
+        }
+        return (metrics, try record(metrics), tape)
+    }
+
+    /// What follows every step, however it was taken: the evaluation when due (every `evalEvery` steps and after
+    /// the last), the log line when due, a checkpoint when due. Returns the evaluation, if one was due.
+    /// - Throws: an evaluation's or an output's error.
+    @discardableResult
+    public func record(_ step: StepMetrics) throws -> Evaluation? {
+        let done = session.nextStep
+        let evaluates = options.evalEvery > 0 && (done % options.evalEvery == 0 || done == options.steps)
+        let evaluation = evaluates ? try session.evaluate() : nil
+        let elapsed = elapsedSeconds
+        throughput.note(steps: done, at: elapsed)
+        progress.update(step, stepsPerSecond: throughput.stepsPerSecond, elapsed: elapsed)
+        if step.step % max(options.logEvery, 1) == 0 || done == options.steps || evaluation != nil {
+            try metrics?.write(MetricsWriter.line(step, evaluation: evaluation, elapsed: elapsed))
+            try csv?.write(MetricsWriter.csvLine(step, evaluation: evaluation, elapsed: elapsed))
+        }
+        if let path = options.checkpointPath, options.checkpointEvery > 0, done % options.checkpointEvery == 0 {
+            try session.save(to: path)
+        }
+        return evaluation
+    }
+
+    /// Saves the checkpoint, if the run has one (at the end, or when interrupted); every process of a
+    /// data-parallel run takes part.
+    /// - Throws: `TrainerError.unwritableOutput`.
+    public func save() throws {
+        try options.checkpointPath.map { try session.save(to: $0) }
+    }
+
+    /// After `TrainerError.diverged`: saves the last good state (a diverged step never reaches the optimizer)
+    /// when the run has a checkpoint, and writes the diverging step's tape when it has a dump. Returns what was
+    /// done (or what failed), as lines for a person.
+    public func recordDivergence() -> [String] {
+        var said = [String]()
+        if let path = options.checkpointPath, session.parametersAreFinite {
+            do {
+                try session.save(to: path)
+                if isLeader { said.append("saved the last good state (step \(session.nextStep)) in \(path)") }
+            } catch {
+                said.append("\(error)")
+            }
+        }
+        if isLeader, let path = options.dumpPath, let dump = session.lastDivergenceDump {
+            do {
+                try dump.write(to: path)
+                said.append("the diverging step's tape is in \(path)")
+            } catch {
+                said.append("\(error)")
+            }
+        }
+        return said
+    }
+
+    /// Ends the progress line.
+    public func finishProgress() { progress.finish() }
+}
