@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "rnn-sine", targets: ["RNNSine"]),
         .executable(name: "char-lstm", targets: ["CharLSTMExample"]),
         .executable(name: "mlp", targets: ["MLPExample"]),
+        .executable(name: "custom-model", targets: ["CustomModel"]),
         .executable(name: "autobw-bench", targets: ["AutobwBench"]),
     ],
     dependencies: [
@@ -57,6 +58,8 @@ let package = Package(
             ],
             path: "Examples/char-lstm"),
         .executableTarget(name: "MLPExample", dependencies: ["Autobw", "AutobwTrainer"], path: "Examples/mlp"),
+        // A model of the user's own, on the public API only (README: "Use autobw in your package").
+        .executableTarget(name: "CustomModel", dependencies: ["Autobw", "AutobwTrainer", "AutobwTUI"], path: "Examples/custom-model"),
         .executableTarget(name: "AutobwBench", dependencies: ["Autobw"], path: "Benchmarks", exclude: ["data_parallel.sh", "callgrind.sh"]),
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(

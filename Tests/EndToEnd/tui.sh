@@ -18,8 +18,8 @@ fail() {
     exit 1
 }
 
-# start NAME ARGS...: runs `autobw ARGS` in a fresh 120x40 session (TERM=$UI_TERM, LANG=$UI_LANG, NO_COLOR when
-# $UI_NO_COLOR); its exit code goes to $work/NAME.code and the
+# start NAME ARGS...: runs `autobw ARGS` (or `$UI_PROGRAM ARGS`) in a fresh 120x40 session (TERM=$UI_TERM,
+# LANG=$UI_LANG, NO_COLOR when $UI_NO_COLOR); its exit code goes to $work/NAME.code and the
 # terminal settings before and after to NAME.before / NAME.after.
 start() {
     local name="$1"
@@ -30,7 +30,7 @@ start() {
     for argument in "$@"; do args+=" $(printf '%q' "$argument")"; done
     # TERM is set in the command: tmux gives every pane its own default-terminal, whatever -e says.
     tmux_ new-session -d -s ui -x 120 -y 40 -e LANG=${UI_LANG:-C.UTF-8} ${UI_NO_COLOR:+-e NO_COLOR=1} \
-        "stty -a > $work/$name.before; TERM=${UI_TERM:-tmux-256color} sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "$autobw")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
+        "stty -a > $work/$name.before; TERM=${UI_TERM:-tmux-256color} sh -c 'echo \$\$ > $work/$name.pid; exec \"\$0\" \"\$@\"' $(printf '%q' "${UI_PROGRAM:-$autobw}")$args 2> $work/$name.err; echo \$? > $work/$name.code; stty -a > $work/$name.after; sleep 600"
 }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT.
@@ -258,5 +258,16 @@ wait_for "waiting for later.jsonl"
 wait_for "30/30 done │ step 29 loss "
 press q
 finished early 0
+
+echo "tui: a model of the user's own (Examples/custom-model) trains in the UI; its entries name the example's lines" >&2
+UI_PROGRAM="$(dirname "$autobw")/custom-model" start custom
+wait_for " running "
+press s
+wait_for "before the first entry"
+press n n n
+wait_for "replayed 3 entries"
+wait_for "at CustomModel/main.swift:"
+press q
+finished custom 0
 
 echo "tui: all passed" >&2

@@ -1,6 +1,9 @@
-// A user's own model on autobw's public API: the `Module` documentation's example, trained on a toy task.
+// A user's own model on autobw's public API: the `Module` documentation's example, trained on a toy task by
+// hand, then as a `TrainingProblem` through the trainer's driver (the UI's one call is refused without a terminal).
 import Autobw
+import AutobwTUI
 import AutobwTrainer
+import Foundation
 
 final class Head: Module {
     let proj: Linear
@@ -20,6 +23,20 @@ final class Regressor: Module {
         output = try Linear(16, 1, generator: &generator)
     }
     func callAsFunction(_ x: Tensor) throws -> Tensor { try scoped { try output(try hidden(x).tanh() * gain.value) } }
+}
+
+/// The regressor's task as the trainer takes it: each step's batch from a generator seeded by the step.
+final class Product: TrainingProblem {
+    let regressor: Regressor
+    var model: Module { regressor }
+    var samplesPerStep: Int { 64 }
+    init(_ regressor: Regressor) { self.regressor = regressor }
+    func loss(step: Int) throws -> Tensor {
+        var generator = SeededGenerator(seed: UInt64(step))
+        let x = try Tensor.uniform([64, 2], low: -1, high: 1, using: &generator)
+        let y = try Tensor(shape: [64, 1], scalars: (0..<64).map { x.scalars[2 * $0] * x.scalars[2 * $0 + 1] })
+        return try regressor(x).meanSquaredError(y)
+    }
 }
 
 var generator = SeededGenerator(seed: 7)
@@ -45,6 +62,32 @@ do {
     }
     print("consumer: loss \(first) -> \(last)")
     guard last < first / 4 else { fatalError("the loss did not fall") }
+    let problem = Product(try Regressor(generator: &generator))
+    let session = try TrainingSession(
+        problem: problem, optimizer: Adam(problem.model.namedParameters(), learningRate: 0.01), clipping: .globalNorm(10),
+        name: "product")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("consumer-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var options = TrainingDriver.Options(steps: 300)
+    options.metricsPath = folder + "/metrics.jsonl"
+    options.checkpointPath = folder + "/product.safetensors"
+    options.dumpPath = folder + "/tape.json"
+    options.showsProgress = false
+    guard try TrainingDriver(session: session, options: options).runHeadless() == 0 else { fatalError("the driver failed") }
+    let lines = try String(contentsOfFile: folder + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+    let dump = try TapeDump.read(folder + "/tape.json")
+    print("consumer: the driver logged \(lines.count - 1) steps and dumped step \(dump.step) of \(dump.entries.count) entries")
+    guard lines.count == 301, dump.step == 299 else { fatalError("the driver's record is incomplete") }
+    let again = Product(try Regressor(generator: &generator))
+    let resumed = try TrainingSession(
+        problem: again, optimizer: Adam(again.model.namedParameters(), learningRate: 0.01), name: "product")
+    try resumed.resume(from: folder + "/product.safetensors")
+    guard resumed.nextStep == 300 else { fatalError("the checkpoint resumed at step \(resumed.nextStep)") }
+    if isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 {
+        var ui = TrainingRun.Options(steps: 10)
+        ui.startsStepping = true
+        guard TerminalUI.train(session, options: ui) == 64 else { fatalError("the UI started without a terminal") }
+    }
     let table = LabeledTable(featureNames: ["a"], features: [1, 2], labels: [0, 1], task: .classification(classes: 2))
     print("consumer: \(table.summary)")
 } catch {
