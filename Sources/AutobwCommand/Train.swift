@@ -66,6 +66,9 @@ struct Train: ParsableCommand {
     @Option(help: "Write the last step's tape (or the diverging step's) here as JSON, for `autobw replay`.")
     var dumpTape: String?
 
+    @Option(parsing: .unconditional, help: "Log the whole tape of every N-th step in the metrics, for `autobw watch`'s tape panel and debugger (default: 0, never).")
+    var logTapeEvery = 0
+
     @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads = 1
 
@@ -101,6 +104,7 @@ struct Train: ParsableCommand {
             throw ValidationError("--steps must be between 1 and \(Checkpoint.maximumStep) (2^40), got \(steps)")
         }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
+        guard logTapeEvery >= 0 else { throw ValidationError("--log-tape-every must be 0 or more, got \(logTapeEvery)") }
         if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
         if checkpointEvery > 0 && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint PATH") }
@@ -175,6 +179,7 @@ struct Train: ParsableCommand {
         options.checkpointPath = checkpoint
         options.checkpointEvery = checkpointEvery
         options.dumpPath = dumpTape
+        options.tapeEvery = logTapeEvery
         return options
     }
 

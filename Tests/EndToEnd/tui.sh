@@ -251,6 +251,24 @@ wait_for "─ Loss"
 press q
 finished watch 0
 
+echo "tui: autobw watch shows every logged scalar, the gradient norms, the logged tape and its debugger" >&2
+"$autobw" train --headless --preset coin-flip --steps 40 --log-tape-every 10 --metrics "$work/tape-log.jsonl" 2>/dev/null \
+    || fail "headless coin-flip with --log-tape-every failed"
+start logged watch "$work/tape-log.jsonl"
+wait_for "Gradient norms · step 39 (latest)"
+wait_for "linear.weight"
+wait_for "Tape · "
+press m
+wait_for "Chart · "
+press s
+wait_for "before the first entry"
+press n
+wait_for "replayed 1 entry"
+press Space
+wait_for "─ Chart · "
+press q
+finished logged 0
+
 echo "tui: autobw watch started before the run waits for its metrics file" >&2
 start early watch "$work/later.jsonl"
 wait_for "waiting for later.jsonl"

@@ -81,6 +81,7 @@ public struct Dashboard: Sendable {
         case .character("+"), .character("="): chart.smoothingIndex = min(chart.smoothingIndex + 1, ChartSettings.smoothingSteps.count - 1)
         case .character("-"): chart.smoothingIndex = max(chart.smoothingIndex - 1, 0)
         case .character("o"): gradientsByNorm.toggle()
+        case .character("m"): nextSeries(snapshot)
         case .tab: cycleFocus(snapshot)
         case .up, .character("k"): move(-1, snapshot)
         case .down, .character("j"): move(1, snapshot)
@@ -89,6 +90,14 @@ public struct Dashboard: Sendable {
         default: break
         }
         return reaction
+    }
+
+    /// Charts the next scalar the run logs, after the loss and back to it.
+    private mutating func nextSeries(_ snapshot: RunSnapshot) {
+        let names: [String?] = [nil] + snapshot.series.keys.sorted().map { Optional($0) }
+        let position = names.firstIndex(of: chart.series) ?? 0
+        chart.series = names[(position + 1) % names.count]
+        notice = "charting \(chart.series ?? "the loss") (m for the next)"
     }
 
     private mutating func nextEntry(_ debugger: DebuggerState?, _ reaction: inout Reaction) {
@@ -199,7 +208,9 @@ public struct Dashboard: Sendable {
         for (id, area) in layout.panels { draw(id, area, snapshot, &buffer) }
         var hints = "space pause  s step  ? help  q quit"
         if snapshot.debugger != nil { hints = "n next  p back  c continue  b break  space resume  ? help  q quit" }
-        if snapshot.source != nil && snapshot.debugger == nil { hints = "l log  + - smooth  h history  ? help  q quit" }
+        if snapshot.source != nil && snapshot.debugger == nil {
+            hints = (snapshot.tape.isEmpty ? "" : "s debug the logged tape  ") + "m chart  l log  h history  ? help  q quit"
+        }
         StatusLine(snapshot: snapshot, hints: hints).render(into: &buffer, area: layout.status)
         if let prompt {
             let line = Rect(x: 0, y: height - 2, width: width, height: 1)
@@ -217,10 +228,19 @@ public struct Dashboard: Sendable {
         let focused = focus == id
         switch id {
         case .loss:
-            var title = "Loss"
+            // Another logged scalar when `m` chose one (and the run has it), else the loss with its validation.
+            let charted = chart.series.flatMap { name in snapshot.series[name].map { (name, $0) } }
+            var title = charted.map { "Chart · \($0.0)" } ?? "Loss"
             title += chart.smoothing > 0 ? " · ema \(chart.smoothing)" : " · raw"
             title += chart.logY ? " · log" : ""
             title += chart.wholeHistory ? " · all steps" : " · latest"
+            if let charted {
+                let inside = Panel.frame(&buffer, area, title: title + (snapshot.series.isEmpty ? "" : " · m next"), focused: focused)
+                LossChart(losses: charted.1, firstStep: snapshot.firstStep, validation: [], settings: chart)
+                    .render(into: &buffer, area: inside)
+                return
+            }
+            if !snapshot.series.isEmpty { title += " · m other charts" }
             if let last = snapshot.validation.last {
                 // A regression's held-out loss is in the target's units, not the training loss's: its R² is
                 // shown instead, and not drawn on the loss's axis.

@@ -13,6 +13,8 @@ public struct ChartSettings: Sendable, Equatable {
     public var cursorStep: Int?
     /// Braille dots (2x4 a cell) or half blocks (1x2 a cell) for terminals and fonts without braille.
     public var glyphs = ChartGlyphs.braille
+    /// The scalar charted instead of the loss (`RunSnapshot.series`); nil for the loss. `m` cycles through them.
+    public var series: String?
 
     /// Default settings.
     public init() {}

@@ -2,7 +2,7 @@
 struct HelpOverlay {
     static let keys: [(String, String)] = [
         ("space", "pause / resume (in the debugger: finish the step and resume)"),
-        ("s", "step mode: pause after the next forward pass and open the debugger"),
+        ("s", "step mode: pause after the next forward pass and open the debugger (watch: the logged tape)"),
         ("n  →", "debugger: replay the next entry"),
         ("p  ←", "debugger: back through the entries already replayed"),
         ("c", "debugger: continue to the end of the replay or the next breakpoint"),
@@ -12,6 +12,7 @@ struct HelpOverlay {
         ("l", "log-y on the loss chart"),
         ("+ -", "more / less smoothing"),
         ("h", "chart: whole history / latest steps"),
+        ("m", "chart the next logged scalar (gradient norm, learning rate, ...) and back to the loss"),
         ("o", "gradients: sort by norm / model order"),
         ("Esc", "close this help, the cursor or the prompt"),
         ("q", "quit (saves the checkpoint when --checkpoint was given)"),

@@ -2,8 +2,9 @@ import Autobw
 import Foundation
 import Synchronization
 
-/// The metrics file of a headless run (`--metrics FILE`), followed as it grows: the loss chart and status line
-/// of a run started elsewhere.
+/// A run log (`RunLog`; `autobw train --metrics FILE` writes one), followed as it grows: everything it holds
+/// for a run started elsewhere, or a loop of your own. The loss and every other logged scalar as charts, each
+/// parameter's and entry's gradient norms, the latest logged tape, and (`s`) the debugger on that tape.
 public final class MetricsFollower: RunSource {
     private struct Progress {
         var snapshot: RunSnapshot
@@ -19,10 +20,17 @@ public final class MetricsFollower: RunSource {
         var headerRead = false
         /// Why the file stopped being followed: a line no run writes.
         var error: TrainerError?
+        /// The latest logged tape, for the debugger.
+        var tape: TapeDump?
+        /// The debugger on `tape`, while open.
+        var replay: DumpReplay?
     }
 
-    /// No metrics line is longer: a longer one is junk, dropped as it is read rather than held.
-    static let longestLine = 1 << 20
+    /// No line is longer (a logged tape of tens of thousands of entries fits): a longer one is junk, dropped as
+    /// it is read rather than held.
+    static let longestLine = 1 << 24
+    /// Scalars charted besides the loss; further names are ignored.
+    static let mostSeries = 32
     /// Steps the chart holds from the first logged one (64 MiB of losses); later lines are counted, not charted.
     static let longestHistory = 1 << 24
 
@@ -162,25 +170,36 @@ public final class MetricsFollower: RunSource {
         }
         let step: Int
         do {
-            guard let logged = try Self.step(object["step"], "step", path), let loss = Self.float(object["loss"]) else { return }
+            guard let logged = try Self.step(object["step"], "step", path) else { return }
             step = logged
-            apply(step: step, loss: loss, object, to: &progress)
+            apply(step: step, object, parameterOrder: Self.keysInOrder(ofObject: "grad_norms", in: line), to: &progress)
         } catch {
             progress.error = error as? TrainerError
         }
     }
 
-    private static func apply(step: Int, loss: Float, _ object: [String: Any], to progress: inout Progress) {
+    /// The fields a line holds besides scalars.
+    static let structuredFields: Set<String> = ["step", "grad_norms", "entry_norms", "tape"]
+
+    private static func apply(step: Int, _ object: [String: Any], parameterOrder: [String], to progress: inout Progress) {
         var snapshot = progress.snapshot
         if snapshot.losses.isEmpty { snapshot.firstStep = step }
-        // Logged every N steps: the loss holds until the next logged step, so positions stay steps.
+        // Logged every N steps: each value holds until the next logged step, so positions stay steps.
         let position = step - snapshot.firstStep
         guard position >= snapshot.losses.count else { return }
         guard position < longestHistory else {
             progress.skippedLines += 1
             return
         }
+        let loss = Self.float(object["loss"]) ?? snapshot.losses.last ?? .nan
         snapshot.losses.append(contentsOf: repeatElement(loss, count: position - snapshot.losses.count + 1))
+        for (name, value) in object where !structuredFields.contains(name) && name != "loss" && !name.hasPrefix("val_") {
+            guard let number = Self.float(value), snapshot.series[name] != nil || snapshot.series.count < mostSeries else { continue }
+            var values = snapshot.series[name] ?? []
+            values.append(contentsOf: repeatElement(values.last ?? .nan, count: max(0, position - values.count)))
+            values.append(number)
+            snapshot.series[name] = values
+        }
         snapshot.stepsDone = step + 1
         // The header names the run's last step (older files do not): then the run is known to be over.
         if snapshot.totalSteps > 0 && step + 1 >= snapshot.totalSteps { snapshot.state = .finished }
@@ -191,16 +210,62 @@ public final class MetricsFollower: RunSource {
             progress.throughput.note(steps: step + 1, at: Double(elapsed))
             snapshot.stepsPerSecond = progress.throughput.stepsPerSecond
         }
+        let parameters = (object["grad_norms"] as? [String: Any]).map { norms in
+            (parameterOrder.count == norms.count ? parameterOrder : norms.keys.sorted()).compactMap { name in
+                Self.float(norms[name]).map { ParameterNorm(name: name, norm: $0) }
+            }
+        } ?? []
+        let entries = (object["entry_norms"] as? [Any])?.map { Self.float($0) ?? -1 }
+        if !parameters.isEmpty || entries != nil {
+            snapshot.entryNorms.append(step: step, norms: entries ?? [], parameters: parameters)
+        }
         snapshot.latest = StepMetrics(
             step: step, loss: loss, gradientNorm: Self.float(object["grad_norm"]) ?? .nan,
             learningRate: Self.float(object["lr"]) ?? .nan, milliseconds: Double(Self.float(object["ms"]) ?? 0),
-            samplesPerSecond: Double(Self.float(object["samples_per_s"]) ?? 0), parameterGradientNorms: [], entries: [])
+            samplesPerSecond: Double(Self.float(object["samples_per_s"]) ?? 0), parameterGradientNorms: parameters, entries: [])
         if let validation = Self.float(object["val_loss"]) {
             snapshot.validation.append(
                 ValidationPoint(
                     step: step, loss: validation, accuracy: Self.float(object["val_accuracy"]), r2: Self.float(object["val_r2"])))
         }
+        if let tape = object["tape"], let dump = Self.tape(tape) {
+            progress.tape = dump
+            snapshot.tape = dump.entries.map(\.entry)
+        }
         progress.snapshot = snapshot
+    }
+
+    /// A logged tape, checked as `TapeDump.read` checks a file; nil when it is not one.
+    private static func tape(_ value: Any) -> TapeDump? {
+        guard let data = try? JSONSerialization.data(withJSONObject: value) else { return nil }
+        return try? TapeDump.decode(data, path: "the logged tape")
+    }
+
+    /// The keys of the flat object at top-level `field` of `line`, in the order written (a dictionary forgets
+    /// it, and a parameter list's order is the model's); empty when the line has no such object.
+    static func keysInOrder(ofObject field: String, in line: Data) -> [String] {
+        let bytes = [UInt8](line)
+        guard let start = bytes.firstRange(of: Array("\"\(field)\":{".utf8))?.upperBound else { return [] }
+        var keys = [String](), index = start, expectingKey = true
+        while index < bytes.count, bytes[index] != UInt8(ascii: "}") {
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                if bytes[index] == UInt8(ascii: ",") { expectingKey = true }
+                index += 1
+                continue
+            }
+            // A string: a key where one is expected, else a value ("nan"); escapes are skipped whole.
+            var end = index + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+            guard end < bytes.count else { return keys }
+            if expectingKey,
+                let key = try? JSONSerialization.jsonObject(with: Data(bytes[index...end]), options: .fragmentsAllowed) as? String
+            {
+                keys.append(key)
+                expectingKey = false
+            }
+            index = end + 1
+        }
+        return keys
     }
 
     private static func float(_ value: Any?) -> Float? {
@@ -211,12 +276,33 @@ public final class MetricsFollower: RunSource {
         }
     }
 
-    /// What the file holds now (it is read again first).
+    /// What the file holds now (it is read again first), with the debugger while one is open.
     public func snapshot() -> RunSnapshot {
         poll()
-        return progress.withLock { $0.snapshot }
+        return progress.withLock { progress in
+            var snapshot = progress.snapshot
+            if let replay = progress.replay {
+                snapshot.debugger = replay.snapshot().debugger
+                snapshot.state = .stepping
+            }
+            return snapshot
+        }
     }
 
-    /// A metrics file takes no commands.
-    public func send(_ command: RunCommand) {}
+    /// `s` (`stepMode`) opens the debugger on the latest logged tape (a dump's replay: its statistics), `n`,
+    /// `c` and breakpoints move through it, space (`resume`) closes it; the file itself takes no commands.
+    public func send(_ command: RunCommand) {
+        progress.withLock { progress in
+            switch command {
+            case .stepMode:
+                progress.replay = progress.tape.map { DumpReplay($0, path: path) }
+            case .resume, .stop:
+                progress.replay = nil
+            case .next, .continueReplay, .setBreakpoint:
+                progress.replay?.send(command)
+            case .pause:
+                break
+            }
+        }
+    }
 }

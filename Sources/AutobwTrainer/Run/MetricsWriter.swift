@@ -61,23 +61,20 @@ struct MetricsWriter: @unchecked Sendable {
          metrics.allReduceMilliseconds.map { String(rounded($0)) }, String(rounded(elapsed))]
     }
 
-    /// The first JSON line of a run: what produced the metrics that follow (the only line without `step`).
+    /// The first JSON line of a run (a run log's header): what produced the metrics that follow.
     static func header(_ session: TrainingSession, steps: Int, resumedAt step: Int?) -> String {
-        var fields = [
-            "\"autobw\":\"\(AutobwVersion.current)\"", "\"preset\":\(jsonString(session.name))", "\"steps\":\(steps)",
-        ]
+        var numbers = [String: Int]()
         if let configuration = session.configuration {
-            fields += ["\"seed\":\(configuration.seed)", "\"threads\":\(configuration.threads)"]
+            numbers["seed"] = Int(truncatingIfNeeded: configuration.seed)
+            numbers["threads"] = configuration.threads
         }
-        fields.append("\"blas_core\":\"\(BLAS.coreName)\"")
-        if let step { fields.append("\"resumed_at_step\":\(step)") }
-        return "{" + fields.joined(separator: ",") + "}"
+        if let step { numbers["resumed_at_step"] = step }
+        return RunLog.header(name: session.name, steps: steps, details: ["blas_core": BLAS.coreName], numbers: numbers)
     }
 
-    /// The JSON Lines line of one step.
-    static func line(_ metrics: StepMetrics, evaluation: Evaluation? = nil, elapsed: Double) -> String {
-        let pairs = zip(fields, values(metrics, evaluation, elapsed: elapsed)).compactMap { name, value in value.map { "\"\(name)\":\($0)" } }
-        return "{" + pairs.joined(separator: ",") + "}"
+    /// The scalars of one step's line, as (field, JSON number) in `fields`' order, absent ones left out.
+    static func scalars(_ metrics: StepMetrics, evaluation: Evaluation? = nil, elapsed: Double) -> [(String, String)] {
+        zip(fields, values(metrics, evaluation, elapsed: elapsed)).dropFirst().compactMap { name, value in value.map { (name, $0) } }
     }
 
     /// The CSV header.
@@ -90,9 +87,4 @@ struct MetricsWriter: @unchecked Sendable {
 
     private static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
 }

@@ -33,6 +33,9 @@ public struct RunSnapshot: Sendable {
     public var firstStep = 0
     /// The training loss of every step from `firstStep` on.
     public var losses: [Float] = []
+    /// Every other charted scalar by name (the gradient norm, the learning rate, anything a run log holds), one
+    /// value a step from `firstStep` on, as `losses`.
+    public var series: [String: [Float]] = [:]
     /// Validation results, by step.
     public var validation: [ValidationPoint] = []
     /// The latest step's metrics.
@@ -112,6 +115,12 @@ public struct GradientHistory: Sendable {
         let count = (reports.map(\.entryIndex).max() ?? -1) + 1
         var norms = [Float](repeating: -1, count: count)
         for report in reports { norms[report.entryIndex] = report.incoming.first?.norm ?? .nan }
+        if steps.count >= Self.capacity { steps.removeFirst(steps.count - Self.capacity + 1) }
+        steps.append(Step(step: step, norms: norms, parameters: parameters))
+    }
+
+    /// Adds a step's entry norms (by entry index, negative where none arrived) and parameter norms.
+    public mutating func append(step: Int, norms: [Float], parameters: [ParameterNorm]) {
         if steps.count >= Self.capacity { steps.removeFirst(steps.count - Self.capacity + 1) }
         steps.append(Step(step: step, norms: norms, parameters: parameters))
     }

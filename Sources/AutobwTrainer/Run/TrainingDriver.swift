@@ -30,6 +30,9 @@ public final class TrainingDriver {
         public var checkpointEvery = 0
         /// Write the last step's tape, or the diverging step's, here (for `autobw replay`).
         public var dumpPath: String?
+        /// Log the whole tape of every N-th step in the metrics (for `autobw watch`'s tape panel and debugger);
+        /// 0 for never.
+        public var tapeEvery = 0
         /// Progress lines for a person on standard error (headless runs).
         public var showsProgress = true
 
@@ -41,7 +44,7 @@ public final class TrainingDriver {
     public let session: TrainingSession
     /// What the run does besides training.
     public let options: Options
-    private let metrics: MetricsWriter?
+    private let log: RunLog?
     private let csv: MetricsWriter?
     private let started = DispatchTime.now().uptimeNanoseconds
     private var throughput = Throughput()
@@ -66,11 +69,11 @@ public final class TrainingDriver {
         if leader { try [options.checkpointPath, options.dumpPath].compactMap { $0 }.forEach(TrainerError.checkWritable) }
         let resumedAt = session.nextStep > 0 ? session.nextStep : nil
         if leader, options.metricsPath != nil || options.metricsToStandardOutput {
-            let writer = try MetricsWriter(path: options.metricsPath)
-            try writer.write(MetricsWriter.header(session, steps: options.steps, resumedAt: resumedAt))
-            metrics = writer
+            log = try RunLog(
+                writer: MetricsWriter(path: options.metricsPath), name: session.name,
+                header: MetricsWriter.header(session, steps: options.steps, resumedAt: resumedAt))
         } else {
-            metrics = nil
+            log = nil
         }
         csv = try (leader ? options.csvPath : nil).map { try MetricsWriter(path: $0) }
         try csv?.write(MetricsWriter.csvHeader)
@@ -83,32 +86,39 @@ public final class TrainingDriver {
     /// - Throws: `TrainerError.diverged` (then call `recordDivergence()`), or an output's error.
     @discardableResult
     public func step(tapeOptions: TapeOptions = []) throws -> (metrics: StepMetrics, evaluation: Evaluation?, tape: [TapeEntryInfo]) {
-        let metrics: StepMetrics, tape: [TapeEntryInfo]
-        if let dumpPath = options.dumpPath, isLeader, session.nextStep == options.steps - 1 {
-            let (stepMetrics, dump) = try session.stepDumping()
-            try dump.write(to: dumpPath)
-            (metrics, tape) = (stepMetrics, dump.entries.map(\.entry))
-        } else {
+        let step = session.nextStep
+        let dumps = options.dumpPath != nil && step == options.steps - 1
+        let logsTape = log != nil && options.tapeEvery > 0 && step % options.tapeEvery == 0
+        guard isLeader, dumps || logsTape else {
             let open = try session.beginStep(options: tapeOptions)
-            tape = tapeOptions.isEmpty ? [] : open.replay.entries
-            metrics = try session.finish(open)
+            let tape = tapeOptions.isEmpty ? [] : open.replay.entries
+            let metrics = try session.finish(open)
+            return (metrics, try record(metrics), tape)
         }
-        return (metrics, try record(metrics), tape)
+        let (metrics, dump) = try session.stepDumping()
+        if dumps, let path = options.dumpPath { try dump.write(to: path) }
+        return (metrics, try record(metrics, tape: logsTape ? dump : nil), dump.entries.map(\.entry))
     }
 
     /// What follows every step, however it was taken: the evaluation when due (every `evalEvery` steps and after
-    /// the last), the log line when due, a checkpoint when due. Returns the evaluation, if one was due.
+    /// the last), the log line when due (with `tape`, if given), a checkpoint when due. Returns the evaluation,
+    /// if one was due.
     /// - Throws: an evaluation's or an output's error.
     @discardableResult
-    public func record(_ step: StepMetrics) throws -> Evaluation? {
+    public func record(_ step: StepMetrics, tape: TapeDump? = nil) throws -> Evaluation? {
         let done = session.nextStep
         let evaluates = options.evalEvery > 0 && (done % options.evalEvery == 0 || done == options.steps)
         let evaluation = evaluates ? try session.evaluate() : nil
         let elapsed = elapsedSeconds
         throughput.note(steps: done, at: elapsed)
         progress.update(step, stepsPerSecond: throughput.stepsPerSecond, elapsed: elapsed)
-        if step.step % max(options.logEvery, 1) == 0 || done == options.steps || evaluation != nil {
-            try metrics?.write(MetricsWriter.line(step, evaluation: evaluation, elapsed: elapsed))
+        if step.step % max(options.logEvery, 1) == 0 || done == options.steps || evaluation != nil || tape != nil {
+            // Each entry's norm by entry index (the reports are in replay order; nil for an entry not replayed).
+            var entryNorms = [Float?](repeating: nil, count: (step.entries.map(\.entryIndex).max() ?? -1) + 1)
+            for report in step.entries { entryNorms[report.entryIndex] = report.incoming.first?.norm }
+            try log?.log(
+                step: step.step, scalars: MetricsWriter.scalars(step, evaluation: evaluation, elapsed: elapsed),
+                parameterNorms: step.parameterGradientNorms, entryNorms: entryNorms, tape: tape)
             try csv?.write(MetricsWriter.csvLine(step, evaluation: evaluation, elapsed: elapsed))
         }
         if let path = options.checkpointPath, options.checkpointEvery > 0, done % options.checkpointEvery == 0 {

@@ -89,6 +89,8 @@ struct TrainingLoop {
             snapshot.state = paused ? .paused : .running
             snapshot.stepsDone = session.nextStep
             snapshot.losses.append(metrics.loss)
+            snapshot.series["grad_norm", default: []].append(metrics.gradientNorm)
+            snapshot.series["lr", default: []].append(metrics.learningRate)
             snapshot.latest = metrics
             snapshot.entryNorms.append(step: metrics.step, reports: metrics.entries, parameters: metrics.parameterGradientNorms)
             snapshot.stepsPerSecond = rate

@@ -39,7 +39,7 @@ public struct TapeDump: Codable, Sendable, Equatable {
 
     /// `autobw-tape-1`.
     public var format = TapeDump.currentFormat
-    /// The preset that was training.
+    /// The run's name: the preset that was training, or the name of your session or run log.
     public var preset: String
     /// The step's index.
     public var step: Int
@@ -49,6 +49,52 @@ public struct TapeDump: Codable, Sendable, Equatable {
     public var divergence: String?
     /// The entries in recording order.
     public var entries: [Entry]
+
+    /// A dump of step `step` of the run `preset`.
+    public init(preset: String, step: Int, loss: Float, divergence: String? = nil, entries: [Entry]) {
+        self.preset = preset
+        self.step = step
+        self.loss = loss
+        self.divergence = divergence
+        self.entries = entries
+    }
+
+    /// The dump of step `step` of a tape whose replay `replay` has run to its end, stepped, with `gradients`
+    /// noting every entry: for your own loop, which can then show it in `autobw replay` or a run log.
+    static func stepped(_ replay: ReverseReplay, gradients: GradientStatistics, name: String, step: Int, loss: Float) -> TapeDump {
+        TapeDump(preset: name, step: step, loss: loss, entries: gradients.dumpEntries(replay.entries))
+    }
+
+    /// The full statistics of the gradients each replayed entry received and sent, and of each parameter's
+    /// gradient as accumulated so far, gathered while a replay is stepped: the live debugger's own figures
+    /// (`ReplayedEntry`), so a replayed dump shows them.
+    struct GradientStatistics {
+        var byEntry = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?], parameters: [NamedStatistics])]()
+        /// Each parameter's gradient statistics once the replay is done, in the order the replay first reached it.
+        private(set) var parameters = [NamedStatistics]()
+
+        mutating func note(_ step: ReplayStep) { note(ReplayedEntry(step)) }
+
+        mutating func note(_ view: ReplayedEntry) {
+            byEntry[view.entry.index] = (view.incoming, view.sent, view.parameters)
+            for parameter in view.parameters {
+                if let index = parameters.firstIndex(where: { $0.name == parameter.name }) {
+                    parameters[index] = parameter
+                } else {
+                    parameters.append(parameter)
+                }
+            }
+        }
+
+        func dumpEntries(_ entries: [TapeEntryInfo]) -> [TapeDump.Entry] {
+            entries.map { entry in
+                let seen = byEntry[entry.index]
+                return TapeDump.Entry(
+                    entry: entry, replayed: seen != nil, outputGradients: seen?.incoming, inputGradients: seen?.sent,
+                    parameterGradients: seen?.parameters)
+            }
+        }
+    }
 
     /// The JSON text.
     public func encoded() throws -> Data {
@@ -73,7 +119,12 @@ public struct TapeDump: Codable, Sendable, Equatable {
     /// Reads a dump written by `write(to:)`.
     /// - Throws: `TrainerError.unreadableInput` or `.badData` naming what is wrong.
     public static func read(_ path: String) throws -> TapeDump {
-        let data = try TrainerError.readInput(path)
+        try decode(try TrainerError.readInput(path), path: path)
+    }
+
+    /// A dump from its JSON text, checked as `read` checks a file (`path` names it in errors).
+    /// - Throws: `TrainerError.badData` naming what is wrong.
+    static func decode(_ data: Data, path: String) throws -> TapeDump {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -130,36 +130,17 @@ public final class TrainingSession {
     /// - Throws: `TrainerError.diverged`; `lastDivergenceDump` then holds the diverging step's tape.
     public func stepDumping() throws -> (metrics: StepMetrics, dump: TapeDump) {
         let open = try beginStep(options: .recordsOutputStatistics)
-        var gradients = GradientStatistics()
+        var gradients = TapeDump.GradientStatistics()
         while let step = try open.next() { gradients.note(step) }
         let dump = TapeDump(
             preset: name, step: open.step, loss: open.loss, divergence: nil,
-            entries: Self.dumpEntries(open.replay.entries, gradients))
+            entries: gradients.dumpEntries(open.replay.entries))
         return (try finish(open), dump)
     }
 
     /// The tape of the step that diverged, recorded again with anomaly detection, up to the entry that went
     /// non-finite; nil until a step diverges.
     public private(set) var lastDivergenceDump: TapeDump?
-
-    static func dumpEntries(_ entries: [TapeEntryInfo], _ gradients: GradientStatistics) -> [TapeDump.Entry] {
-        entries.map { entry in
-            let seen = gradients.byEntry[entry.index]
-            return TapeDump.Entry(
-                entry: entry, replayed: seen != nil, outputGradients: seen?.incoming, inputGradients: seen?.sent,
-                parameterGradients: seen?.parameters)
-        }
-    }
-
-    /// Full statistics of the gradients each replayed entry received and sent, for a dump.
-    struct GradientStatistics {
-        var byEntry = [Int: (incoming: [TensorStatistics], sent: [TensorStatistics?], parameters: [NamedStatistics])]()
-
-        mutating func note(_ step: ReplayStep) { note(ReplayedEntry(step)) }
-
-        // The figures are the live debugger's own (`ReplayedEntry`), so a replayed dump shows them.
-        mutating func note(_ view: ReplayedEntry) { byEntry[view.entry.index] = (view.incoming, view.sent, view.parameters) }
-    }
 
     /// Completes a step opened by `beginStep()`: the rest of the replay, clipping, the update and the metrics.
     /// - Throws: `TrainerError.diverged` when the loss or a gradient is not finite; the parameters are then
@@ -316,7 +297,7 @@ public final class TrainingSession {
         defer { optimizer.zeroGrad() }
         let tape = Tape(options: .recordsOutputStatistics)
         var detail = reason
-        var entries = [TapeEntryInfo](), gradients = GradientStatistics()
+        var entries = [TapeEntryInfo](), gradients = TapeDump.GradientStatistics()
         do {
             let output = try tape.record { try problem.loss(step: step) }
             let replay = try tape.replay(from: output)
@@ -336,7 +317,7 @@ public final class TrainingSession {
         }
         lastDivergenceDump = TapeDump(
             preset: name, step: step, loss: loss, divergence: detail,
-            entries: Self.dumpEntries(entries, gradients))
+            entries: gradients.dumpEntries(entries))
         return .diverged(step: step, detail: detail)
     }
 }
