@@ -61,7 +61,7 @@ do {
         state = final.map { $0.detached() }
         optimizer.zeroGrad()
         try tape.backward(from: loss)
-        GradientClipping.clampElements(of: model.parameters, to: 5)
+        GradientClipping.clampElements(of: model.namedParameters(), to: 5)
         optimizer.step()
         last = try loss.item()
         guard last.isFinite else { fail("the loss diverged at step \(step)") }

@@ -48,7 +48,7 @@ import Testing
         let loss = try tape.record { try (model.good.value + model.bad.value.sqrt()).sum() }
         try tape.backward(from: loss)
         #expect(throws: TensorError.nonFiniteGradientNorm(parameter: "bad")) {
-            try GradientClipping.clipGlobalNorm(of: model.parameters, to: 1)
+            try GradientClipping.clipGlobalNorm(of: model.namedParameters(), to: 1)
         }
     }
 }

@@ -76,7 +76,7 @@ import Testing
     @Test func elementwiseClampLimitsEachGradient() throws {
         let p = Parameter(Tensor([0, 0, 0]))
         p.grad = Tensor([-7, 3, 9])
-        GradientClipping.clampElements(of: [p], to: 5)
+        GradientClipping.clampElements(of: [("p", p)], to: 5)
         #expect(p.grad?.scalars == [-5, 3, 5])
     }
 
@@ -84,7 +84,7 @@ import Testing
         let a = Parameter(Tensor([0])), b = Parameter(Tensor([0]))
         a.grad = Tensor([3])
         b.grad = Tensor([4])
-        let norm = try GradientClipping.clipGlobalNorm(of: [a, b], to: 1)
+        let norm = try GradientClipping.clipGlobalNorm(of: [("a", a), ("b", b)], to: 1)
         #expect(norm == 5)
         expectClose([a.grad?.scalars[0] ?? 0, b.grad?.scalars[0] ?? 0], [0.6, 0.8])
     }

@@ -97,7 +97,7 @@ import Testing
             let loss = try tape.record { try model.loss(batches.batch(step % 3)).loss }
             optimizer.zeroGrad()
             try tape.backward(from: loss)
-            GradientClipping.clampElements(of: model.parameters, to: 5)
+            GradientClipping.clampElements(of: model.namedParameters(), to: 5)
             optimizer.step()
             losses.append(try loss.item())
         }

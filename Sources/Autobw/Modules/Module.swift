@@ -1,3 +1,7 @@
+/// Parameters with their names (`lstm.l1.wx`), in a stable order: the one list type that modules give
+/// (`namedParameters()`) and optimizers, clipping and checkpoints take.
+public typealias NamedParameters = [(name: String, parameter: Parameter)]
+
 /// A building block of a model: parameters plus a forward computation, recorded under the module's name.
 ///
 /// Parameters are found by reflection, so a subclass only declares them as stored properties:
@@ -30,7 +34,7 @@ open class Module {
     public init() {}
 
     /// The directly owned parameters with their names. Defaults to the stored `Parameter` properties.
-    open var ownParameters: [(name: String, parameter: Parameter)] {
+    open var ownParameters: NamedParameters {
         reflectedProperties().compactMap { label, value in (value as? Parameter).map { (label, $0) } }
     }
 
@@ -47,7 +51,7 @@ open class Module {
 
     /// Every parameter of this module and its descendants, named by dotted path (`lstm.l1.wx`), in a stable
     /// order. Also names the descendants' `path`s and each parameter's `name`, which tape views show.
-    public func namedParameters() -> [(name: String, parameter: Parameter)] {
+    public func namedParameters() -> NamedParameters {
         var result = ownParameters.map { (name: qualified($0.name), parameter: $0.parameter) }
         for (name, parameter) in result where parameter.name != name { parameter.name = name }
         for (name, child) in children {

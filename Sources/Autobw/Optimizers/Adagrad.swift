@@ -9,7 +9,7 @@ public final class Adagrad: SlottedOptimizer {
     var slots: OptimizerSlots
 
     /// An optimizer for `parameters`.
-    public init(_ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-2, epsilon: Float = 1e-10) {
+    public init(_ parameters: NamedParameters, learningRate: Float = 1e-2, epsilon: Float = 1e-10) {
         self.learningRate = learningRate
         self.epsilon = epsilon
         slots = OptimizerSlots(["sum"], parameters: parameters)

@@ -22,7 +22,7 @@ public final class Adam: SlottedOptimizer {
 
     /// Adam with PyTorch's defaults.
     public init(
-        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3, beta1: Float = 0.9,
+        _ parameters: NamedParameters, learningRate: Float = 1e-3, beta1: Float = 0.9,
         beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
     ) {
         self.learningRate = learningRate
@@ -36,7 +36,7 @@ public final class Adam: SlottedOptimizer {
 
     /// AdamW: Adam with decoupled weight decay (PyTorch's default decay 0.01).
     public static func adamW(
-        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 1e-3, weightDecay: Float = 0.01
+        _ parameters: NamedParameters, learningRate: Float = 1e-3, weightDecay: Float = 0.01
     ) -> Adam {
         Adam(parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }

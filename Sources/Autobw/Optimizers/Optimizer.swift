@@ -10,7 +10,7 @@ public protocol Optimizer: AnyObject {
     /// The number of `step()` calls so far (Adam's bias correction depends on it).
     var stepCount: Int { get }
     /// The parameters updated, with their names.
-    var parameters: [(name: String, parameter: Parameter)] { get }
+    var parameters: NamedParameters { get }
     /// Applies one update to every parameter that has a gradient; parameters without one are left alone.
     func step()
     /// The per-parameter state as named tensors (`<slot>/<parameter name>`), for checkpoints.
@@ -35,7 +35,7 @@ protocol SlottedOptimizer: Optimizer {
 
 extension SlottedOptimizer {
     /// The parameters updated, with their names.
-    public var parameters: [(name: String, parameter: Parameter)] { slots.parameters }
+    public var parameters: NamedParameters { slots.parameters }
 
     /// The number of `step()` calls so far.
     public var stepCount: Int { slots.stepCount }
@@ -56,13 +56,13 @@ extension SlottedOptimizer {
 /// copies, so nothing outside ever sees them change.
 struct OptimizerSlots {
     let slotNames: [String]
-    let parameters: [(name: String, parameter: Parameter)]
+    let parameters: NamedParameters
     /// The number of steps taken with these buffers.
     var stepCount = 0
     /// `buffers[slot][parameterIndex]`
     private var buffers: [[Tensor]]
 
-    init(_ slotNames: [String], parameters: [(name: String, parameter: Parameter)]) {
+    init(_ slotNames: [String], parameters: NamedParameters) {
         self.slotNames = slotNames
         self.parameters = parameters
         buffers = slotNames.map { _ in parameters.map { Tensor.filled(0, $0.parameter.shape) } }

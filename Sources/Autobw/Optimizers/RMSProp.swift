@@ -15,7 +15,7 @@ public final class RMSProp: SlottedOptimizer {
 
     /// char-rnn's defaults: learning rate 2e-3, alpha 0.95.
     public init(
-        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float = 2e-3, alpha: Float = 0.95,
+        _ parameters: NamedParameters, learningRate: Float = 2e-3, alpha: Float = 0.95,
         epsilon: Float = 1e-8
     ) {
         self.learningRate = learningRate

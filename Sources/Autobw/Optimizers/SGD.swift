@@ -16,7 +16,7 @@ public final class SGD: SlottedOptimizer {
 
     /// An optimizer for `parameters` (usually `model.namedParameters()`).
     public init(
-        _ parameters: [(name: String, parameter: Parameter)], learningRate: Float, momentum: Float = 0,
+        _ parameters: NamedParameters, learningRate: Float, momentum: Float = 0,
         nesterov: Bool = false, weightDecay: Float = 0
     ) {
         self.learningRate = learningRate

@@ -7,7 +7,7 @@ import Dispatch
 /// With `overlaps` false, every sum starts after the replay: the baseline the overlap is measured against.
 final class GradientAverager {
     let group: ProcessGroup
-    let parameters: [(name: String, parameter: Parameter)]
+    let parameters: NamedParameters
     let overlaps: Bool
     /// Entry index -> the parameters (positions in `parameters`) whose first use it is.
     private var completedBy: [Int: [Int]] = [:]
@@ -17,7 +17,7 @@ final class GradientAverager {
     /// Wall time spent in communication calls (starting, progressing, waiting): what the replay did not hide.
     private(set) var milliseconds: Double = 0
 
-    init(group: ProcessGroup, parameters: [(name: String, parameter: Parameter)], entries: [TapeEntryInfo], overlaps: Bool) {
+    init(group: ProcessGroup, parameters: NamedParameters, entries: [TapeEntryInfo], overlaps: Bool) {
         self.group = group
         self.parameters = parameters
         self.overlaps = overlaps

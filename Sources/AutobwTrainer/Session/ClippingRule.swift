@@ -11,7 +11,7 @@ public enum ClippingRule: Sendable, Equatable, CustomStringConvertible {
 
     /// Applies the rule to `parameters`' gradients.
     /// - Throws: `TensorError.nonFiniteGradientNorm` for a non-finite global norm (`.globalNorm` only).
-    func apply(to parameters: [Parameter]) throws {
+    func apply(to parameters: NamedParameters) throws {
         switch self {
         case .none: break
         case .elements(let limit): GradientClipping.clampElements(of: parameters, to: limit)

@@ -18,7 +18,7 @@ public final class TrainingSession {
 
     let problem: TrainingProblem
     let optimizer: Optimizer
-    let parameters: [(name: String, parameter: Parameter)]
+    let parameters: NamedParameters
     /// How gradients are limited before each update.
     public let clipping: ClippingRule
     /// The processes this session trains with, data-parallel; nil alone.
@@ -104,7 +104,7 @@ public final class TrainingSession {
     public var dataSummary: String? { problem.dataSummary }
 
     /// The trained model's parameters, by name.
-    public var namedParameters: [(name: String, parameter: Parameter)] { parameters }
+    public var namedParameters: NamedParameters { parameters }
 
     /// Runs one whole step.
     /// - Throws: `TrainerError.diverged` naming the first entry whose output or gradient went non-finite.
@@ -166,7 +166,7 @@ public final class TrainingSession {
             throw try divergence(
                 at: open.step, loss: loss, reason: divergenceReason(loss: loss, norms: norms, globalNorm: globalNorm))
         }
-        try clipping.apply(to: parameters.map(\.parameter))
+        try clipping.apply(to: parameters)
         let rate = optimizer.learningRate
         optimizer.step()
         problem.commit(step: open.step)

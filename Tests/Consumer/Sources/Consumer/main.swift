@@ -55,7 +55,7 @@ do {
         let loss = try tape.record { try model(x).meanSquaredError(y) }
         optimizer.zeroGrad()
         try tape.backward(from: loss)
-        try GradientClipping.clipGlobalNorm(of: model.parameters, to: 10)
+        try GradientClipping.clipGlobalNorm(of: model.namedParameters(), to: 10)
         optimizer.step()
         if step == 0 { first = try loss.item() }
         last = try loss.item()
