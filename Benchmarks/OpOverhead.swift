@@ -5,6 +5,8 @@ import Dispatch
 struct OpOverhead: Workload {
     static let operations = 10_000
     let start: Tensor
+    /// The recording's options (`--precise-sites` adds `.recordsCallStacks`).
+    var tapeOptions: TapeOptions = []
 
     init() throws {
         var generator = SeededGenerator(seed: 0)
@@ -12,7 +14,7 @@ struct OpOverhead: Workload {
     }
 
     func step(observer: ReplayObserver?) throws {
-        let tape = Tape()
+        let tape = Tape(options: tapeOptions)
         let x = tape.watch(start)
         let loss = try tape.record { () throws -> Tensor in
             var y = x

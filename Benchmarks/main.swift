@@ -14,12 +14,16 @@ struct Options {
     var observerCost = false
     /// Time replaying a 16,000-entry chain by `runToEnd()` and by `step()` (W3 only).
     var steppingCost = false
+    /// Record W3 with precise creation sites (a call stack per op).
+    var preciseSites = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
         while let flag = rest.popFirst() {
-            if flag == "--observer-cost" || flag == "--stepping-cost" {
-                if flag == "--observer-cost" { observerCost = true } else { steppingCost = true }
+            if flag == "--observer-cost" || flag == "--stepping-cost" || flag == "--precise-sites" {
+                if flag == "--observer-cost" { observerCost = true }
+                if flag == "--stepping-cost" { steppingCost = true }
+                if flag == "--precise-sites" { preciseSites = true }
                 continue
             }
             guard let value = rest.popFirst() else { throw BenchmarkError.usage("\(flag) needs a value") }
@@ -48,7 +52,11 @@ func makeWorkload(_ name: String) throws -> Workload {
 
 func result(_ name: String, _ options: Options) throws -> [String: Double] {
     BLAS.threadCount = options.threads
-    let workload = try makeWorkload(name)
+    var workload = try makeWorkload(name)
+    if options.preciseSites, var chain = workload as? OpOverhead {
+        chain.tapeOptions = .recordsCallStacks
+        workload = chain
+    }
     if options.steppingCost, let chain = workload as? OpOverhead {
         let (run, stepped) = try chain.replayMilliseconds(operations: 16_000, repeats: max(options.steps, 1))
         return ["ms_run_to_end": run, "ms_stepped": stepped, "stepped_ratio": stepped / run, "threads": Double(options.threads)]

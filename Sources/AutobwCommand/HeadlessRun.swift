@@ -7,6 +7,8 @@ struct HeadlessRun {
     let configuration: TrainingConfiguration
     let options: TrainingDriver.Options
     let resumePath: String?
+    /// Whether entries name their exact lines (`TrainingSession.recordsCallStacks`).
+    var preciseSites = false
     /// The other processes of a data-parallel run (`mpirun`); nil alone. Rank 0 alone writes and reports.
     var group: ProcessGroup? = nil
     /// Whether the gradient sums overlap the replay (false: after it, the baseline).
@@ -22,6 +24,7 @@ struct HeadlessRun {
             let session = try TrainingSession(configuration, group: group)
             try resumePath.map(session.resume(from:))
             session.overlapsCommunication = overlapsCommunication
+            session.recordsCallStacks = preciseSites
             if (group?.rank ?? 0) == 0, let summary = session.dataSummary { say("autobw: \(summary)") }
             driver = try TrainingDriver(session: session, options: options)
         } catch let error as TrainerError {

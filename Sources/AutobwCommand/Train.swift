@@ -66,6 +66,9 @@ struct Train: ParsableCommand {
     @Option(help: "Write the last step's tape (or the diverging step's) here as JSON, for `autobw replay`.")
     var dumpTape: String?
 
+    @Flag(help: "Precise creation sites: every tape entry names the line that made it, operators included (captures a call stack per op; slower).")
+    var preciseSites = false
+
     @Option(parsing: .unconditional, help: "Log the whole tape of every N-th step in the metrics, for `autobw watch`'s tape panel and debugger (default: 0, never).")
     var logTapeEvery = 0
 
@@ -186,7 +189,7 @@ struct Train: ParsableCommand {
     private var headlessRun: HeadlessRun {
         var options = driverOptions
         options.metricsToStandardOutput = true
-        return HeadlessRun(configuration: trainingConfiguration, options: options, resumePath: resume)
+        return HeadlessRun(configuration: trainingConfiguration, options: options, resumePath: resume, preciseSites: preciseSites)
     }
 
     /// One process of `mpirun -np N autobw train --headless`: ends normally when every process agrees (done,
@@ -214,6 +217,7 @@ struct Train: ParsableCommand {
         do {
             try [checkpoint, dumpTape].compactMap { $0 }.forEach(TrainerError.checkWritable)
             session = try TrainingSession(trainingConfiguration)
+            session.recordsCallStacks = preciseSites
             try resume.map(session.resume(from:))
         } catch let error as TrainerError {
             say("autobw: \(error)")

@@ -105,6 +105,7 @@ enum Recording {
                     }
                 }
             }
+            if tape.options.contains(.recordsCallStacks) { tape.noteCallStack(firstOutput: first) }
             if tape.options.contains(.stopsAtNonFinite) {
                 for i in 0..<outputs.count {
                     if let output = outputs[i] { try tape.checkFinite(output, index: i, firstOutput: first) }
@@ -151,6 +152,7 @@ enum Recording {
         _ output: inout Tensor, slot: Int32, on tape: Tape, inputStatistics: () -> [TensorStatistics]
     ) throws {
         output.trace = output.trace.adding(TraceMark(tape: tape.serial, slot: slot))
+        if tape.options.contains(.recordsCallStacks) { tape.noteCallStack(firstOutput: slot) }
         if tape.options.contains(.recordsOutputStatistics) {
             tape.noteStatistics(of: output, index: 0, firstOutput: slot, inputs: inputStatistics)
         }

@@ -1,3 +1,4 @@
+import Runtime
 import Synchronization
 
 /// Records operations while the forward pass runs, then replays their backward rules in reverse.
@@ -44,6 +45,8 @@ public final class Tape: Sendable {
         /// With `TapeOptions.recordsOutputStatistics`: the first entry whose output is not finite, with the
         /// statistics of its inputs' values (what made it).
         var firstNonFinite: (entry: Int, inputs: [TensorStatistics])?
+        /// With `TapeOptions.recordsCallStacks`: each entry's call stack, by entry.
+        var callStacks: [Int: Backtrace] = [:]
         var lastMark: UInt64 = 0
         /// Gradients of watched leaves from the latest replay.
         var leafGradients: [Int32: Tensor] = [:]
@@ -263,6 +266,16 @@ public final class Tape: Sendable {
         }
     }
 
+    /// With `TapeOptions.recordsCallStacks`: keeps the calling thread's stack for the entry whose outputs start
+    /// at `firstOutput`.
+    func noteCallStack(firstOutput: Int32) {
+        guard let stack = PreciseSites.capture() else { return }
+        state.withLock { state in
+            guard let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput }) else { return }
+            state.callStacks[entry] = stack
+        }
+    }
+
     /// With `TapeOptions.stopsAtNonFinite`: throws `TensorError.nonFinite` when output `index` of the entry
     /// whose outputs start at `firstOutput` holds a NaN or an infinity.
     func checkFinite(_ output: borrowing Tensor, index: Int, firstOutput: Int32) throws {
@@ -359,7 +372,8 @@ extension Tape.State {
     func info(ofEntry index: Int, savedShapes: [Dimensions]) -> TapeEntryInfo {
         let entry = entries[index]
         return TapeEntryInfo(
-            index: index, op: entry.op, scope: scopes[Int(entry.scope)], site: entry.site?.site,
+            index: index, op: entry.op, scope: scopes[Int(entry.scope)],
+            site: callStacks[index].flatMap(PreciseSites.site(of:)) ?? entry.site?.site,
             inputSources: inputs[entry.inputs].map { source(ofSlot: $0.slot) },
             inputShapes: inputs[entry.inputs].map(\.shape.array), outputShapes: entry.outputs.map { values[$0].shape.array },
             savedShapes: savedShapes.map(\.array),

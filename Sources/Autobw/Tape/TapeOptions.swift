@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// What a tape does beyond recording; both cost time, so both are off unless asked for.
+/// What a tape does beyond recording; each costs time, so each is off unless asked for.
 public struct TapeOptions: OptionSet, Sendable {
     public let rawValue: Int
 
@@ -17,6 +17,10 @@ public struct TapeOptions: OptionSet, Sendable {
     public static let stopsAtNonFinite = TapeOptions(rawValue: 1 << 1)
     /// Keep statistics of every entry's outputs (`TapeEntryInfo.outputStatistics`), e.g. for a tape dump.
     public static let recordsOutputStatistics = TapeOptions(rawValue: 1 << 2)
+    /// Precise creation sites: capture a call stack per entry, so that every entry's `site` is the line of your
+    /// code that made it, operators included (by default an operator names the innermost module call around
+    /// it). Needs debug information in the binary (SwiftPM builds have it); costs a stack capture per op.
+    public static let recordsCallStacks = TapeOptions(rawValue: 1 << 3)
 }
 
 /// A monotonic clock for timing entries.

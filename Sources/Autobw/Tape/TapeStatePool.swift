@@ -23,6 +23,7 @@ enum TapeStatePool {
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.outputStatistics = [:]
         state.firstNonFinite = nil
+        state.callStacks = [:]
         state.leafGradients = [:]
         state.released = false
         spares.withLock { spares in

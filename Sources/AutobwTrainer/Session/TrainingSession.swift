@@ -25,6 +25,11 @@ public final class TrainingSession {
     public let group: ProcessGroup?
     /// Whether the gradient sums start during the replay (true) or after it.
     public var overlapsCommunication = true
+    /// Whether every recording captures call stacks, so that each entry names the exact line that made it,
+    /// operators included (`TapeOptions.recordsCallStacks`; it costs a stack capture per op).
+    public var recordsCallStacks = false
+    /// The options every recording of this session adds to its own.
+    private var sessionOptions: TapeOptions { recordsCallStacks ? .recordsCallStacks : [] }
 
     /// A session training `problem` with `optimizer` (built on `problem.model`'s parameters), alone or as one
     /// process of `group` (each process's problem trains on its share of every batch; the gradients are averaged
@@ -120,7 +125,7 @@ public final class TrainingSession {
     public func beginStep(options: TapeOptions = []) throws -> OpenStep {
         let started = DispatchTime.now().uptimeNanoseconds
         optimizer.zeroGrad()
-        let tape = Tape(options: options)
+        let tape = Tape(options: options.union(sessionOptions))
         let loss = try tape.record { try problem.loss(step: nextStep) }
         return OpenStep(step: nextStep, loss: try loss.item(), replay: try tape.replay(from: loss), started: started)
     }
@@ -295,7 +300,7 @@ public final class TrainingSession {
     private func divergence(at step: Int, loss: Float, reason: String) throws -> TrainerError {
         optimizer.zeroGrad()
         defer { optimizer.zeroGrad() }
-        let tape = Tape(options: .recordsOutputStatistics)
+        let tape = Tape(options: TapeOptions.recordsOutputStatistics.union(sessionOptions))
         var detail = reason
         var entries = [TapeEntryInfo](), gradients = TapeDump.GradientStatistics()
         do {

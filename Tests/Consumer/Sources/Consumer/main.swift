@@ -90,15 +90,14 @@ do {
     }
     // A loop of its own, logging what `autobw watch` shows: the folder is the first argument, if any.
     let logs = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : folder
-    let own = try Regressor(generator: &generator)
-    let ownOptimizer = SGD(own.namedParameters(), learningRate: 0.05)
-    let log = try RunLog(path: logs + "/own-loop.jsonl", name: "own-loop", steps: 50)
+    // README's run-log example as it stands (the file's path aside).
+    let log = try RunLog(path: logs + "/own-loop.jsonl", name: "my-model", steps: 50)
     for step in 0..<50 {
         let tape = Tape()
-        let loss = try tape.record { try own(x).meanSquaredError(y) }
-        ownOptimizer.zeroGrad()
-        try log.backward(step: step, tape: tape, loss: loss, model: own, scalars: ["lr": 0.05], logsTape: step % 10 == 0)
-        ownOptimizer.step()
+        let loss = try tape.record { try model(x).meanSquaredError(y) }
+        optimizer.zeroGrad()
+        try log.backward(step: step, tape: tape, loss: loss, model: model, scalars: ["lr": 0.01], logsTape: step % 10 == 0)
+        optimizer.step()
     }
     print("consumer: logged 50 steps of its own loop in \(logs)/own-loop.jsonl")
     let table = LabeledTable(featureNames: ["a"], features: [1, 2], labels: [0, 1], task: .classification(classes: 2))
