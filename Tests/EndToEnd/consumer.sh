@@ -23,4 +23,6 @@ if ! swift build -Xswiftc -warnings-as-errors > "$work/build.log" 2>&1; then
 fi
 # $CONSUMER_LOGS, when set, keeps the run logs it writes (scripts/test validates them against the schema).
 "$(swift build --show-bin-path)/Consumer" ${CONSUMER_LOGS:+"$CONSUMER_LOGS"} >&2 || { echo "consumer: it failed" >&2; exit 1; }
+# The binary stays beside the logs, for tui.sh to open its model in the UI.
+[ -z "${CONSUMER_LOGS:-}" ] || cp "$(swift build --show-bin-path)/Consumer" "$CONSUMER_LOGS/consumer"
 echo "consumer: a package of its own builds against autobw $version (from: \"$version\", file:// git URL) and trains" >&2

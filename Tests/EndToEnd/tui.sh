@@ -288,4 +288,34 @@ wait_for "at CustomModel/main.swift:"
 press q
 finished custom 0
 
+# With $CONSUMER_DIR (scripts/test sets it after Tests/EndToEnd/consumer.sh): the package of its own, built
+# against a tagged autobw, opens its model in the UI; and watch shows the run log its own loop wrote.
+if [ -n "${CONSUMER_DIR:-}" ]; then
+    echo "tui: a package of its own trains its model in the UI and steps into it" >&2
+    UI_PROGRAM="$CONSUMER_DIR/consumer" start consumer --ui
+    wait_for " running "
+    wait_for "─ Loss"
+    press s
+    wait_for "before the first entry"
+    press n
+    wait_for "replayed 1 entry"
+    wait_for "at Consumer/main.swift:"
+    press q
+    finished consumer 0
+
+    echo "tui: autobw watch on the run log of a loop of its own: charts, gradient norms, tape, debugger" >&2
+    start ownloop watch "$CONSUMER_DIR/own-loop.jsonl"
+    wait_for "Gradient norms · step 49 (latest)"
+    wait_for "gain"
+    wait_for "Tape · "
+    press m
+    wait_for "Chart · lr"
+    press s
+    wait_for "before the first entry"
+    press n
+    wait_for "replayed 1 entry"
+    press q
+    finished ownloop 0
+fi
+
 echo "tui: all passed" >&2

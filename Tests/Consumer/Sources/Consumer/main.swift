@@ -40,6 +40,18 @@ final class Product: TrainingProblem {
 }
 
 var generator = SeededGenerator(seed: 7)
+// `Consumer --ui`: its own model in autobw's terminal UI (Tests/EndToEnd/tui.sh steps into it in tmux).
+if CommandLine.arguments.dropFirst().first == "--ui" {
+    do {
+        let problem = Product(try Regressor(generator: &generator))
+        let session = try TrainingSession(
+            problem: problem, optimizer: Adam(problem.model.namedParameters(), learningRate: 0.01), clipping: .globalNorm(10),
+            name: "product")
+        exit(TerminalUI.train(session, options: TrainingRun.Options(steps: 1_000_000)))
+    } catch {
+        fatalError("consumer: \(error)")
+    }
+}
 do {
     let head = try Head(generator: &generator)
     let logProbabilities = try head(try Tensor.uniform([4, 128], low: -1, high: 1, using: &generator))
