@@ -2,6 +2,7 @@
 //
 //     autobw-bench --workload W1 --threads 1 --steps 100 --warmup 20     one RESULT {json} line (for compare.py)
 //     autobw-bench                                                       every workload, a readable table
+//     autobw-bench --time-travel [STEPS]                                 snapshots' cost, reopening's time
 import Autobw
 import Foundation
 
@@ -74,6 +75,11 @@ func result(_ name: String, _ options: Options) throws -> [String: Double] {
 }
 
 do {
+    if CommandLine.arguments.dropFirst().first == "--time-travel" {
+        let steps = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1000 : 1000
+        try TimeTravelBench.run(steps: max(steps, 100))
+        exit(0)
+    }
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     if let name = options.workload {
         let figures = try result(name, options)

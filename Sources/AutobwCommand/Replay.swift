@@ -6,19 +6,25 @@ import Foundation
 /// `autobw replay FILE`: a dumped tape in the step-through debugger, or as a table with `--headless`.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a tape dumped by `autobw train --dump-tape`.")
+        abstract: "Show a tape dumped by `autobw train --dump-tape`, or a step recomputed from a checkpoint (--step N).")
 
-    @Argument(help: "The tape dump (JSON).")
+    @Argument(help: "The tape dump (JSON), or with --step a checkpoint (.safetensors).")
     var file: String
 
     @Flag(help: "Print the tape as a table instead of opening the debugger.")
     var headless = false
 
+    @Option(help: "With a checkpoint as FILE: recompute this step (at or after the checkpoint's) and show its tape.")
+    var step: Int?
+
+    @Option(help: "With a checkpoint: the data file the run trained on (char-lstm or mlp with --data).")
+    var data: String?
+
     func run() throws {
         // The file first: a missing or malformed one is named as such from a script too.
         let dump: TapeDump
         do {
-            dump = try TapeDump.read(file)
+            dump = try step.map { try Self.recompute(step: $0, from: file, data: data) } ?? TapeDump.read(file)
         } catch let error as TrainerError {
             say("autobw: \(error)")
             throw ExitCode(error.exitCode)
@@ -29,6 +35,38 @@ struct Replay: ParsableCommand {
             return
         }
         print(Self.table(dump), terminator: "")
+    }
+
+    /// Step `step` of the run saved in the checkpoint at `path`, recomputed: the session is rebuilt from the
+    /// checkpoint's notes (preset, seed, sizes), resumed, trained up to `step` and the step dumped. Training is
+    /// deterministic for a thread count, so this is the step as the run took it.
+    /// - Throws: `TrainerError` for an unreadable checkpoint, one of other settings, or a step before it.
+    static func recompute(step: Int, from path: String, data: String?) throws -> TapeDump {
+        let notes: [String: String]
+        do {
+            notes = try Checkpoint.notes(in: path)
+        } catch {
+            throw TrainerError.badData(path: path, detail: "not a checkpoint to recompute a step from (\(error))")
+        }
+        guard let preset = notes["preset"].flatMap(Preset.init(rawValue:)) else {
+            throw TrainerError.badData(path: path, detail: "its notes name no preset, so its model cannot be rebuilt")
+        }
+        var configuration = TrainingConfiguration()
+        configuration.preset = preset
+        configuration.dataPath = data
+        configuration.seed = notes["seed"].flatMap(UInt64.init) ?? configuration.seed
+        configuration.hiddenSize = notes["hidden"].flatMap(Int.init)
+        configuration.layerCount = notes["layers"].flatMap(Int.init)
+        configuration.batchSize = notes["batch_size"].flatMap(Int.init)
+        configuration.sequenceLength = notes["seq_length"].flatMap(Int.init)
+        let session = try TrainingSession(configuration)
+        try session.resume(from: path)
+        guard step >= session.nextStep, step <= Checkpoint.maximumStep else {
+            throw TrainerError.usage(
+                "--step \(step) is before \(path)'s step \(session.nextStep): a checkpoint recomputes the steps after it")
+        }
+        while session.nextStep < step { _ = try session.step() }
+        return try session.stepDumping().dump
     }
 
     /// One line per entry: index, scope, op, shapes, creation site, and the norms and non-finite counts of

@@ -71,6 +71,28 @@ import Testing
         #expect(dashboard.chart.cursorStep == 0)
     }
 
+    @Test func enterOnTheChartCursorReopensThatStepWhenItIsWithinReach() {
+        var dashboard = Dashboard()
+        var snapshot = running
+        snapshot.reopenable = 1..<3
+        dashboard.chart.cursorStep = 1
+        #expect(dashboard.handle(.enter, snapshot).commands == [.reopen(step: 1)])
+        #expect(dashboard.focus == .debugger)
+        var far = Dashboard()
+        far.chart.cursorStep = 0
+        #expect(far.handle(.enter, snapshot).commands.isEmpty)
+        #expect(far.notice == "step 0 cannot be reopened: steps 1-2 can")
+    }
+
+    @Test func tAsksForAStepNumberToReopen() {
+        var dashboard = Dashboard()
+        var snapshot = running
+        snapshot.reopenable = 0..<3
+        _ = dashboard.handle(.character("t"), snapshot)
+        _ = dashboard.handle(.character("2"), snapshot)
+        #expect(dashboard.handle(.enter, snapshot).commands == [.reopen(step: 2)])
+    }
+
     @Test func tabMovesFocusThroughThePanelsOnScreen() {
         var dashboard = Dashboard()
         var seen = [PanelID]()

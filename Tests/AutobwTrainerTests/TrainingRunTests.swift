@@ -114,6 +114,24 @@ import Testing
         #expect(step == dump.step && live.stopReason == "diverged: \(detail)")
     }
 
+    @Test func aPastStepReopensInTheDebuggerAndTheRunGoesOnWhereItWas() throws {
+        var configuration = TrainingConfiguration()
+        configuration.preset = .mlp
+        let run = try TrainingRun(try TrainingSession(configuration), options: TrainingRun.Options(steps: 100_000_000))
+        run.start()
+        defer { run.stopAndWait() }
+        let later = try #require(waitFor(run) { $0.reopenable.contains(12) })
+        run.send(.reopen(step: 12))
+        let opened = try #require(waitFor(run) { $0.debugger?.reopened == true })
+        #expect(opened.debugger?.step == 12 && opened.state == .stepping)
+        let paused = opened.stepsDone
+        for _ in 0..<3 { run.send(.next) }
+        let stepped = try #require(waitFor(run) { $0.debugger?.replayed.count == 3 })
+        #expect(stepped.stepsDone == paused && paused >= later.stepsDone)
+        run.send(.resume)
+        #expect(waitFor(run) { $0.debugger == nil && $0.stepsDone > paused } != nil)
+    }
+
     @Test func aTextRunPublishesASampleAndRefreshesIt() throws {
         var options = TrainingRun.Options(steps: 1_000_000)
         options.sampleInterval = 0.05

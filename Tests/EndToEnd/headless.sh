@@ -377,6 +377,16 @@ expect_exit 64 "--headless" replay "$work/tape.json"
 expect_exit 65 "not an autobw tape dump" replay --headless "$work/m.csv"
 expect_exit 66 "no such file" replay --headless "$work/none.json"
 
+# A step recomputed from a checkpoint is the step as the run took it: its table equals the straight run's dump's.
+"$autobw" train --headless --preset rnn-sine --steps 10 --checkpoint "$work/at10.safetensors" > /dev/null 2>&1 \
+    || fail "could not save a checkpoint at step 10"
+"$autobw" train --headless --preset rnn-sine --steps 15 --dump-tape "$work/straight14.json" > /dev/null 2>&1 \
+    || fail "could not dump step 14"
+cmp -s <("$autobw" replay --headless "$work/at10.safetensors" --step 14 2>&1) \
+    <("$autobw" replay --headless "$work/straight14.json" 2>&1) \
+    || fail "step 14 recomputed from the checkpoint at step 10 differs from the run's own dump of it"
+expect_exit 64 "before" replay --headless "$work/at10.safetensors" --step 3
+
 if [ "$failures" -gt 0 ]; then
     echo "headless: $failures check(s) failed" >&2
     exit 1

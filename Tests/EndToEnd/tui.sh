@@ -99,6 +99,26 @@ press Escape
 press q
 finished quit 0
 
+echo "tui: time travel: the chart cursor back, Enter reopens that past step, three entries stepped, back to the run" >&2
+start travel train --preset mlp --steps 100000000
+wait_for " running "
+sleep 1
+press Left Left Left Left Left
+wait_for "▲ step "
+press Enter
+wait_for "(reopened)"
+press n n n
+wait_for "replayed 3 entries"
+wait_for "| step "
+done_before="$(tmux_ capture-pane -p -t ui | grep -oE '[0-9]+/100000000 done' | cut -d/ -f1)"
+press Space
+wait_for " running "
+sleep 1
+done_after="$(tmux_ capture-pane -p -t ui | grep -oE '[0-9]+/100000000 done' | cut -d/ -f1)"
+[ "${done_after:-0}" -gt "${done_before:-0}" ] || fail "the run did not go on after the past step ($done_before then $done_after steps)"
+press q
+finished travel 0
+
 echo "tui: a breakpoint typed by the user stops continue at the first entry above it" >&2
 start breakpoint train --preset coin-flip --steps 100000000
 wait_for " running "

@@ -17,8 +17,18 @@ public struct Dashboard: Sendable {
     public var gradientScroll = 0
     /// The help overlay is up.
     public var helpVisible = false
-    /// The breakpoint being typed, while the prompt is open.
+    /// The breakpoint or step number being typed, while the prompt is open.
     public var prompt: String?
+    /// What the open prompt asks for.
+    public var promptKind = PromptKind.breakpoint
+
+    /// What a prompt asks for.
+    public enum PromptKind: Sendable {
+        /// A breakpoint (`b`).
+        case breakpoint
+        /// A past step to reopen (`t`).
+        case step
+    }
     /// The replayed entry under review; nil for the latest.
     public var review: Int?
     /// A one-line notice shown above the status line until the next key.
@@ -44,7 +54,7 @@ public struct Dashboard: Sendable {
         var reaction = Reaction()
         notice = nil
         if prompt != nil {
-            handlePrompt(key, &reaction)
+            handlePrompt(key, snapshot, &reaction)
             return reaction
         }
         let debugger = snapshot.debugger
@@ -75,7 +85,14 @@ public struct Dashboard: Sendable {
             review = nil
             tapeSelection = nil
             reaction.commands.append(.continueReplay)
-        case .character("b"): prompt = ""
+        case .character("b"):
+            prompt = ""
+            promptKind = .breakpoint
+        case .character("t") where debugger == nil:
+            prompt = ""
+            promptKind = .step
+        case .enter where debugger == nil && focus == .loss:
+            if let step = chart.cursorStep { reopen(step, snapshot, &reaction) }
         case .character("l"): chart.logY.toggle()
         case .character("h"): chart.wholeHistory.toggle()
         case .character("+"), .character("="): chart.smoothingIndex = min(chart.smoothingIndex + 1, ChartSettings.smoothingSteps.count - 1)
@@ -90,6 +107,20 @@ public struct Dashboard: Sendable {
         default: break
         }
         return reaction
+    }
+
+    /// Asks the run to reopen past step `step` in the debugger, or says why it cannot.
+    private mutating func reopen(_ step: Int, _ snapshot: RunSnapshot, _ reaction: inout Reaction) {
+        guard snapshot.reopenable.contains(step) else {
+            notice = snapshot.reopenable.isEmpty
+                ? "this run keeps no snapshots to reopen steps from"
+                : "step \(step) cannot be reopened: steps \(snapshot.reopenable.lowerBound)-\(snapshot.reopenable.upperBound - 1) can"
+            return
+        }
+        reaction.commands.append(.reopen(step: step))
+        review = nil
+        tapeSelection = nil
+        focus = .debugger
     }
 
     /// Charts the next scalar the run logs, after the loss and back to it.
@@ -115,7 +146,7 @@ public struct Dashboard: Sendable {
         if let debugger, !debugger.replayed.isEmpty { review = max(0, (review ?? debugger.replayed.count - 1) - 1) }
     }
 
-    private mutating func handlePrompt(_ key: Key, _ reaction: inout Reaction) {
+    private mutating func handlePrompt(_ key: Key, _ snapshot: RunSnapshot, _ reaction: inout Reaction) {
         switch key {
         case .escape: prompt = nil
         case .backspace:
@@ -123,6 +154,14 @@ public struct Dashboard: Sendable {
                 text.removeLast()
                 prompt = text
             }
+        case .enter where promptKind == .step:
+            let text = (prompt ?? "").trimmingCharacters(in: .whitespaces)
+            prompt = nil
+            guard let step = Int(text) else {
+                notice = text.isEmpty ? nil : "not a step number: '\(text)'"
+                return
+            }
+            reopen(step, snapshot, &reaction)
         case .enter:
             let text = prompt ?? ""
             prompt = nil
@@ -215,8 +254,10 @@ public struct Dashboard: Sendable {
         if let prompt {
             let line = Rect(x: 0, y: height - 2, width: width, height: 1)
             buffer.fill(line)
-            buffer.write("breakpoint (nan, >1e3, <1e-6; Enter sets, empty clears, Esc cancels): " + prompt + "█", x: 0, y: height - 2,
-                         style: .strong)
+            let question = promptKind == .step
+                ? "reopen step (\(snapshot.reopenable.isEmpty ? "none kept" : "\(snapshot.reopenable.lowerBound)-\(snapshot.reopenable.upperBound - 1)"); Enter opens, Esc cancels): "
+                : "breakpoint (nan, >1e3, <1e-6; Enter sets, empty clears, Esc cancels): "
+            buffer.write(question + prompt + "█", x: 0, y: height - 2, style: .strong)
         } else if let notice {
             buffer.write(" " + notice + " ", x: 1, y: height - 2, style: Style(color: .yellow, bold: true))
         }
@@ -263,10 +304,13 @@ public struct Dashboard: Sendable {
         case .gradients:
             if let debugger = snapshot.debugger {
                 let (parameters, entries) = replayGradients(debugger, order: snapshot.latest?.parameterGradientNorms.map(\.name) ?? [])
-                let inside = Panel.frame(&buffer, area, title: "Gradient norms · this replay so far", focused: focused)
+                // A reopened past step beside the latest live one: where did this step differ from a calm one.
+                let latest = debugger.reopened ? snapshot.entryNorms.steps.last : nil
+                let title = "Gradient norms · this replay so far" + (latest.map { " | step \($0.step) (latest)" } ?? "")
+                let inside = Panel.frame(&buffer, area, title: title, focused: focused)
                 GradientBars(
                     parameters: parameters, sortedByNorm: gradientsByNorm, entryNorms: entries, step: debugger.step,
-                    tape: debugger.entries, scroll: gradientScroll
+                    tape: debugger.entries, scroll: gradientScroll, comparison: latest.map { ($0.step, $0.norms) }
                 ).render(into: &buffer, area: inside)
                 return
             }

@@ -16,7 +16,8 @@ struct DebuggerPanel {
         var lines = [(String, Style)]()
         let count = state.replayed.count
         let position = shown.map { min(max(0, $0), count - 1) } ?? (count - 1)
-        var heading = "step \(state.step)  loss \(Format.number(state.loss))  replayed \(count) \(count == 1 ? "entry" : "entries")"
+        var heading = "step \(state.step)" + (state.reopened ? " (reopened)" : "")
+            + "  loss \(Format.number(state.loss))  replayed \(count) \(count == 1 ? "entry" : "entries")"
         if position < count - 1 { heading += "  (reviewing \(position + 1) of \(count))" }
         if state.isFinished { heading += "  done" }
         lines.append((heading, .strong))
@@ -29,6 +30,8 @@ struct DebuggerPanel {
         lines.append(("", .plain))
         if let next = state.next {
             lines.append(("next: #\(next.index) \(next.op.rawValue) \(next.scope)", .faint))
+        } else if state.reopened {
+            lines.append(("replay done: a past step, recomputed; space returns to the live run where it was", .faint))
         } else {
             lines.append((live ? "replay done: space applies the update and resumes, s steps into the next step"
                 : "replay done (a dumped tape: p goes back, q quits)", .faint))

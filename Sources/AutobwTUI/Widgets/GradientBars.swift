@@ -13,6 +13,8 @@ struct GradientBars {
     var step: Int?
     var tape: [TapeEntryInfo]
     var scroll = 0
+    /// Another step's entry norms, shown beside each entry's (a reopened past step against the latest live one).
+    var comparison: (step: Int, norms: [Float])?
 
     func render(into buffer: inout CellBuffer, area: Rect) {
         guard !area.isEmpty else { return }
@@ -29,7 +31,9 @@ struct GradientBars {
         }
         if let entryNorms {
             lines.append(("", nil, false))
-            lines.append(("tape entries, step \(step.map(String.init) ?? "?") (log scale)", nil, false))
+            lines.append((
+                "tape entries, step \(step.map(String.init) ?? "?")" + (comparison.map { " | step \($0.step)" } ?? "") + " (log scale)",
+                nil, false))
             let reached = entryNorms.indices.reversed().filter { !(entryNorms[$0] < 0) }
             let finite = reached.map { entryNorms[$0] }.filter { $0.isFinite && $0 > 0 }
             let high = log10(Double(finite.max() ?? 1)), low = min(high - 1, log10(Double(finite.min() ?? 1)))
@@ -37,7 +41,12 @@ struct GradientBars {
                 let norm = entryNorms[index]
                 let op = tape.indices.contains(index) ? tape[index].op.rawValue : ""
                 let fraction = norm.isFinite && norm > 0 ? Float((log10(Double(norm)) - low) / (high - low)) : (norm == 0 ? 0 : 1)
-                lines.append((Format.fit("#\(index) \(op)", nameWidth) + Format.right(Format.number(norm), 9) + " ", fraction, !norm.isFinite))
+                let other = comparison.map { comparison -> String in
+                    let value = comparison.norms.indices.contains(index) ? comparison.norms[index] : -1
+                    return " |" + Format.right(value < 0 ? "-" : Format.number(value), 9)
+                } ?? ""
+                lines.append((
+                    Format.fit("#\(index) \(op)", nameWidth) + Format.right(Format.number(norm), 9) + other + " ", fraction, !norm.isFinite))
             }
         }
         let top = max(0, min(scroll, lines.count - area.height))

@@ -12,6 +12,7 @@ struct HelpOverlay {
         ("l", "log-y on the loss chart"),
         ("+ -", "more / less smoothing"),
         ("h", "chart: whole history / latest steps"),
+        ("Enter  t", "reopen a past step in the debugger: the chart cursor's (Enter), or one typed (t)"),
         ("m", "chart the next logged scalar (gradient norm, learning rate, ...) and back to the loss"),
         ("o", "gradients: sort by norm / model order"),
         ("Esc", "close this help, the cursor or the prompt"),

@@ -78,7 +78,7 @@ public final class DumpReplay: RunSource {
                     }
                 }
             case .setBreakpoint(let value): state.breakpoint = value
-            case .pause, .resume, .stepMode, .stop: break
+            case .pause, .resume, .stepMode, .stop, .reopen: break
             }
         }
     }

@@ -300,7 +300,7 @@ public final class MetricsFollower: RunSource {
                 progress.replay = nil
             case .next, .continueReplay, .setBreakpoint:
                 progress.replay?.send(command)
-            case .pause:
+            case .pause, .reopen:
                 break
             }
         }

@@ -58,6 +58,8 @@ public struct RunSnapshot: Sendable {
     public var exitCode: Int32?
     /// The OpenBLAS kernel set in use.
     public var blasCore: String = BLAS.coreName
+    /// The past steps that `RunCommand.reopen` can recompute now (empty when the run keeps no snapshots).
+    public var reopenable: Range<Int> = 0..<0
     /// What the run did that a person should read once the UI has closed (a checkpoint saved after a
     /// divergence, where its tape was dumped).
     public var notes: [String] = []
@@ -153,6 +155,8 @@ public struct DebuggerState: Sendable {
     public var breakpoint: Breakpoint?
     /// Why the replay stopped where it is (a breakpoint, the divergence), if not by a single step.
     public var stopReason: String?
+    /// Whether this is a past step, recomputed from a snapshot (`RunCommand.reopen`) while the run waits.
+    public var reopened = false
 
     /// A replay positioned before its first entry.
     public init(step: Int, loss: Float, entries: [TapeEntryInfo], next: TapeEntryInfo?) {
@@ -180,6 +184,9 @@ public enum RunCommand: Sendable, Equatable {
     case continueReplay
     /// Sets (or, with nil, clears) the breakpoint.
     case setBreakpoint(Breakpoint?)
+    /// Recompute a past step from the run's snapshots and open it in the debugger; `resume` returns to the
+    /// live run exactly where it was.
+    case reopen(step: Int)
     /// End the run (the open step, if any, is not finished).
     case stop
 }

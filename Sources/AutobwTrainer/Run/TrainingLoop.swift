@@ -28,6 +28,7 @@ struct TrainingLoop {
         owner.publish { $0.state = .running }
         refreshSample()
         while true {
+            var reopening: Int?
             for command in owner.takeCommands() {
                 switch command {
                 case .pause: paused = true
@@ -35,8 +36,17 @@ struct TrainingLoop {
                 case .stepMode: stepModeRequested = true
                 case .setBreakpoint(let value): breakpoint = value
                 case .stop: return stop()
+                case .reopen(let step): reopening = step
                 case .next, .continueReplay: break
                 }
+            }
+            if let step = reopening {
+                switch visit(step) {
+                case .resume: paused = false
+                case .stepAgain: stepModeRequested = true
+                case .stop: return stop()
+                }
+                continue
             }
             do {
                 if session.nextStep >= options.steps {
@@ -95,6 +105,7 @@ struct TrainingLoop {
             snapshot.entryNorms.append(step: metrics.step, reports: metrics.entries, parameters: metrics.parameterGradientNorms)
             snapshot.stepsPerSecond = rate
             snapshot.elapsedSeconds = elapsed
+            snapshot.reopenable = session.reopenableSteps
             if let tape { snapshot.tape = tape }
             if let evaluation {
                 snapshot.validation.append(
@@ -135,6 +146,42 @@ struct TrainingLoop {
         let metrics = try session.finish(open)
         owner.publish { $0.debugger = nil }
         publish(metrics, evaluation: try driver.record(metrics), tape: nil)
+        return after
+    }
+
+    /// Recomputes past step `step` from the session's snapshots and opens it in the debugger; whatever the user
+    /// does next, the session returns to the present first, exactly as it was.
+    private mutating func visit(_ step: Int) -> AfterDebugging {
+        let open: OpenStep
+        do {
+            open = try session.reopen(step: step)
+        } catch {
+            // Out of reach (the dashboard offers only reachable steps): training goes on.
+            return paused ? .stepAgain : .resume
+        }
+        var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
+        state.breakpoint = breakpoint
+        state.reopened = true
+        let tape = state.entries
+        owner.publish { [state] in
+            $0.state = .stepping
+            $0.debugger = state
+            $0.tape = tape
+            $0.reopenable = 0..<0
+        }
+        let after = (try? debug(open, &state, diverged: false)) ?? .resume
+        do {
+            try session.returnToPresent()
+        } catch {
+            fail(error)
+            return .stop
+        }
+        let reopenable = session.reopenableSteps
+        owner.publish {
+            $0.debugger = nil
+            $0.state = .running
+            $0.reopenable = reopenable
+        }
         return after
     }
 
@@ -182,7 +229,7 @@ struct TrainingLoop {
                 case .resume where !diverged: return .resume
                 case .stepMode where !diverged: return .stepAgain
                 case .stop: return .stop
-                case .pause, .resume, .stepMode: break
+                case .pause, .resume, .stepMode, .reopen: break
                 }
             }
             owner.publish { [state] in $0.debugger = state }

@@ -19,6 +19,9 @@ public final class TrainingRun: RunSource {
         public var tapeInterval: Double = 2
         /// Open the debugger on the first step instead of training freely.
         public var startsStepping = false
+        /// Keep a snapshot every this many steps, so that the last 1,000 steps can be reopened in the debugger
+        /// (`TrainingSession.keepSnapshots`); nil for none.
+        public var snapshotInterval: Int? = 40
 
         /// The run stops after this step.
         public var steps: Int {
@@ -69,6 +72,7 @@ public final class TrainingRun: RunSource {
     /// - Throws: `TrainerError.unwritableOutput` when an output the options name cannot be written.
     public init(_ session: TrainingSession, options: Options) throws {
         self.options = options
+        if let interval = options.snapshotInterval, session.group == nil { try session.keepSnapshots(interval: interval) }
         handoff = Handoff(try TrainingDriver(session: session, options: options.recording))
         var snapshot = RunSnapshot(preset: session.name, totalSteps: options.steps)
         snapshot.firstStep = session.nextStep

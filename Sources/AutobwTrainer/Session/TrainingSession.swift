@@ -14,7 +14,9 @@ public final class TrainingSession {
     /// What a preset's session was built from; nil for a session built from your own problem.
     public let configuration: TrainingConfiguration?
     /// The index of the next step.
-    public private(set) var nextStep = 0
+    public internal(set) var nextStep = 0
+    /// The snapshots that make past steps recomputable (`keepSnapshots`); nil when none are kept.
+    var timeTravel: TimeTravel?
 
     let problem: TrainingProblem
     let optimizer: Optimizer
@@ -176,6 +178,7 @@ public final class TrainingSession {
         optimizer.step()
         problem.commit(step: open.step)
         nextStep = open.step + 1
+        keepSnapshotIfDue()
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - open.started) / 1e6
         return StepMetrics(
             step: open.step, loss: loss, gradientNorm: Float(globalNorm), learningRate: rate, milliseconds: milliseconds,
