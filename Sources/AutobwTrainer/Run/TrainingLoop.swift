@@ -21,8 +21,8 @@ struct TrainingLoop {
         stepModeRequested = run.options.startsStepping
     }
 
-    /// What to do once the debugger lets go of a step.
-    enum AfterDebugging { case resume, stepAgain, stop }
+    /// What to do once the debugger lets go of a step (`unchanged`: go on as before it opened).
+    enum AfterDebugging { case resume, stepAgain, stop, unchanged }
 
     mutating func train() {
         owner.publish { $0.state = .running }
@@ -45,6 +45,7 @@ struct TrainingLoop {
                 case .resume: paused = false
                 case .stepAgain: stepModeRequested = true
                 case .stop: return stop()
+                case .unchanged: break
                 }
                 continue
             }
@@ -58,6 +59,7 @@ struct TrainingLoop {
                     case .resume: paused = false
                     case .stepAgain: stepModeRequested = true
                     case .stop: return stop()
+                    case .unchanged: break
                     }
                 } else if paused {
                     owner.publish { $0.state = .paused }
@@ -133,20 +135,28 @@ struct TrainingLoop {
     /// resumes (the step is then finished exactly as an unstepped one) or stops.
     private mutating func debugOneStep() throws -> AfterDebugging {
         let open = try session.beginStep(options: .timesForward)
-        var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
-        state.breakpoint = breakpoint
-        let tape = state.entries
-        owner.publish { [state] in
-            $0.state = .stepping
-            $0.debugger = state
-            $0.tape = tape
-        }
+        var state = openDebugger(on: open, reopened: false)
         let after = try debug(open, &state, diverged: false)
         guard after != .stop else { return .stop }
         let metrics = try session.finish(open)
         owner.publish { $0.debugger = nil }
         publish(metrics, evaluation: try driver.record(metrics), tape: nil)
         return after
+    }
+
+    /// The debugger's state on `open`, before its first entry, published with the step's tape.
+    private func openDebugger(on open: OpenStep, reopened: Bool) -> DebuggerState {
+        var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
+        state.breakpoint = breakpoint
+        state.reopened = reopened
+        let tape = state.entries
+        owner.publish { [state] in
+            $0.state = .stepping
+            $0.debugger = state
+            $0.tape = tape
+            if reopened { $0.reopenable = 0..<0 }
+        }
+        return state
     }
 
     /// Recomputes past step `step` from the session's snapshots and opens it in the debugger; whatever the user
@@ -156,19 +166,10 @@ struct TrainingLoop {
         do {
             open = try session.reopen(step: step)
         } catch {
-            // Out of reach (the dashboard offers only reachable steps): training goes on.
-            return paused ? .stepAgain : .resume
+            // Out of reach (the dashboard offers only reachable steps): the run goes on as it was.
+            return .unchanged
         }
-        var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
-        state.breakpoint = breakpoint
-        state.reopened = true
-        let tape = state.entries
-        owner.publish { [state] in
-            $0.state = .stepping
-            $0.debugger = state
-            $0.tape = tape
-            $0.reopenable = 0..<0
-        }
+        var state = openDebugger(on: open, reopened: true)
         let after = (try? debug(open, &state, diverged: false)) ?? .resume
         do {
             try session.returnToPresent()
