@@ -124,3 +124,22 @@ import Testing
         #expect(early.map(\.norm) == [0] && earlyEntries == [-1, 1])
     }
 }
+
+/// The status line offers only the keys that apply now.
+@Suite struct HintTests {
+    @Test func aRunThatEndedOrADumpNoLongerOffersSpace() throws {
+        let dashboard = Dashboard()
+        var snapshot = ScreenFixtures.snapshot(losses: [3, 2, 1])
+        #expect(dashboard.hints(for: snapshot).hasPrefix("space pause"))
+        for ended in [RunSnapshot.State.finished, .diverged("x"), .failed("y")] {
+            snapshot.state = ended
+            #expect(!dashboard.hints(for: snapshot).contains("space"), "\(ended)")
+        }
+        snapshot.debugger = try ScreenFixtures.coinFlipDebugger(steps: 1)
+        #expect(!dashboard.hints(for: snapshot).contains("space"))
+        snapshot.state = .stepping
+        #expect(dashboard.hints(for: snapshot).contains("space resume"))
+        snapshot.source = "dump.json"
+        #expect(!dashboard.hints(for: snapshot).contains("space"))
+    }
+}

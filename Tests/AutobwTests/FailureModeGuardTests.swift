@@ -1,7 +1,7 @@
 import Testing
 @testable import Autobw
 
-/// The original autobw's five failure modes (DESIGN.md section 2), each answered with the right gradient or a
+/// The original autobw's five failure modes (docs/ARCHITECTURE.md section 3), each answered with the right gradient or a
 /// clear error.
 @Suite struct FailureModeGuardTests {
     // 1. Aliasing

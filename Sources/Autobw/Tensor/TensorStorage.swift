@@ -1,7 +1,7 @@
 /// The float buffer behind one or more `Tensor` values.
 ///
 /// Tensors share storage copy-on-write. The `version` counter counts in-place writes, so the tape can tell
-/// when a value it saved for backward was overwritten (DESIGN.md section 2, failure mode 2).
+/// when a value it saved for backward was overwritten (docs/ARCHITECTURE.md section 3, failure mode 2).
 ///
 /// Small buffers live in the same allocation as the object (one `malloc` per tensor); large ones come from
 /// `BufferPool`, which recycles them across training steps.

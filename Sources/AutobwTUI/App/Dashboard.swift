@@ -245,12 +245,7 @@ public struct Dashboard: Sendable {
         }
         let layout = layout(for: snapshot, width: width, height: height)
         for (id, area) in layout.panels { draw(id, area, snapshot, &buffer) }
-        var hints = "space pause  s step  ? help  q quit"
-        if snapshot.debugger != nil { hints = "n next  p back  c continue  b break  space resume  ? help  q quit" }
-        if snapshot.source != nil && snapshot.debugger == nil {
-            hints = (snapshot.tape.isEmpty ? "" : "s debug the logged tape  ") + "m chart  l log  h history  ? help  q quit"
-        }
-        StatusLine(snapshot: snapshot, hints: hints).render(into: &buffer, area: layout.status)
+        StatusLine(snapshot: snapshot, hints: hints(for: snapshot)).render(into: &buffer, area: layout.status)
         if let prompt {
             let line = Rect(x: 0, y: height - 2, width: width, height: 1)
             buffer.fill(line)
@@ -263,6 +258,25 @@ public struct Dashboard: Sendable {
         }
         if helpVisible { HelpOverlay().render(into: &buffer, area: buffer.bounds) }
         return buffer
+    }
+
+    /// The keys the status line offers: only what applies now (no `space pause` once a run has ended, or in a
+    /// dumped tape, where nothing trains).
+    func hints(for snapshot: RunSnapshot) -> String {
+        let ended: Bool
+        switch snapshot.state {
+        case .finished, .diverged, .failed: ended = true
+        default: ended = false
+        }
+        let trains = snapshot.source == nil && !ended
+        if snapshot.debugger != nil {
+            return "n next  p back  c continue  b break" + (trains ? "  space resume" : "") + "  ? help  q quit"
+        }
+        if snapshot.source != nil {
+            return (snapshot.tape.isEmpty ? "" : "s debug the logged tape  ") + "m chart  l log  h history  ? help  q quit"
+        }
+        if trains { return "space pause  s step  ? help  q quit" }
+        return (snapshot.reopenable.isEmpty ? "" : "Enter reopens the cursor's step  ") + "m chart  ? help  q quit"
     }
 
     private func draw(_ id: PanelID, _ area: Rect, _ snapshot: RunSnapshot, _ buffer: inout CellBuffer) {

@@ -6,7 +6,7 @@ import Foundation
 
 /// Metrics as JSON Lines or CSV, one line a logged step, each written whole with one `write`, so a reader
 /// (`tail -f`, the TUI's `watch`) never sees half a line.
-struct MetricsWriter: @unchecked Sendable {
+struct MetricsWriter {
     let descriptor: Int32
     let path: String
 
@@ -34,6 +34,11 @@ struct MetricsWriter: @unchecked Sendable {
         }
         descriptor = opened
         self.path = path
+    }
+
+    /// Closes the file (standard output stays open).
+    func close() {
+        if descriptor != STDOUT_FILENO { _ = Glibc.close(descriptor) }
     }
 
     /// Appends one line.

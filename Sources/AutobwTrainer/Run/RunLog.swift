@@ -32,6 +32,8 @@ public final class RunLog {
         try writer.write(header)
     }
 
+    deinit { writer.close() }
+
     /// The header line: the format, autobw's version, the run's name, the last step and `details`.
     static func header(name: String, steps: Int?, details: [String: String], numbers: [String: Int] = [:]) -> String {
         var fields = ["\"autobw\":\(json(AutobwVersion.current))", "\"format\":\(json(format))", "\"preset\":\(json(name))"]

@@ -50,6 +50,8 @@ public final class TrainingDriver {
     private var throughput = Throughput()
     private var progress: ProgressLine
 
+    deinit { csv?.close() }
+
     /// Whether this process writes files and reports (rank 0 of a data-parallel run, or the only process).
     public var isLeader: Bool { (session.group?.rank ?? 0) == 0 }
     /// Whether every step has been taken.
