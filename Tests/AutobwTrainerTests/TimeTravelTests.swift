@@ -74,6 +74,14 @@ import Testing
         #expect(throws: TrainerError.self) { try plain.reopen(step: 0) }
     }
 
+    @Test func aModelTooLargeForTheBudgetReachesFewerStepsBackNotMoreMemory() throws {
+        let session = try TrainingSession(Self.configuration(.mlp))
+        try session.keepSnapshots(interval: 5, reach: 100, budget: 1)
+        for _ in 0..<50 { _ = try session.step() }
+        // Two snapshots at least, whatever the budget (at 45 and at 50): the steps since the one before the last.
+        #expect(session.reopenableSteps == 45..<50)
+    }
+
     @Test func theRingKeepsWhatReachesTheLastStepsAndNoMore() throws {
         let session = try TrainingSession(Self.configuration(.mlp))
         try session.keepSnapshots(interval: 5, reach: 20)

@@ -1,4 +1,5 @@
 import Autobw
+import Foundation
 
 /// Everything a step depends on, copied out of a session: the parameters' values, the optimizer's state and step
 /// count, the problem's carried state and the index of the next step. Restoring it and training on reproduces
@@ -21,20 +22,29 @@ struct SessionState {
 /// the past. A snapshot is taken every `interval` steps; the ring keeps enough to reach `reach` steps back.
 final class TimeTravel {
     let interval: Int
-    let capacity: Int
+    /// Snapshots kept: enough to reach `reach` steps back, fewer when they would not fit `budget` bytes.
+    private(set) var capacity: Int
+    private let budget: Int
     private(set) var snapshots: [SessionState] = []
     /// The live state, while a past step is open.
     var present: SessionState?
 
-    init(interval: Int, reach: Int) {
+    init(interval: Int, reach: Int, budget: Int) {
         self.interval = max(1, interval)
+        self.budget = budget
         capacity = (max(1, reach) + self.interval - 1) / self.interval + 1
     }
 
     func keep(_ state: SessionState) {
+        if snapshots.isEmpty { capacity = max(2, min(capacity, budget / max(state.bytes, 1))) }
         if let last = snapshots.last, last.nextStep == state.nextStep { snapshots.removeLast() }
         snapshots.append(state)
         if snapshots.count > capacity { snapshots.removeFirst(snapshots.count - capacity) }
+    }
+
+    /// The default memory budget: an eighth of the machine's memory, at most 1 GiB.
+    static var defaultBudget: Int {
+        Int(min(Double(1 << 30), Double(ProcessInfo.processInfo.physicalMemory) / 8))
     }
 
     /// The latest snapshot at or before `step`.
@@ -46,12 +56,13 @@ final class TimeTravel {
 
 extension TrainingSession {
     /// Keeps snapshots so that any of the last `reach` steps can be reopened (`reopen(step:)`): one every
-    /// `interval` steps (reopening a step recomputes at most `interval - 1` steps before it). Call it before
-    /// training; it takes the first snapshot now. Not for data-parallel sessions.
+    /// `interval` steps (reopening a step recomputes at most `interval - 1` steps before it), within `budget`
+    /// bytes (a model too large for `reach` reaches fewer steps back; `reopenableSteps` says which). Call it
+    /// before training; it takes the first snapshot now. Not for data-parallel sessions.
     /// - Throws: `TrainerError.usage` in a data-parallel session.
-    public func keepSnapshots(interval: Int = 40, reach: Int = 1000) throws {
+    public func keepSnapshots(interval: Int = 40, reach: Int = 1000, budget: Int? = nil) throws {
         guard group == nil else { throw TrainerError.usage("reopening past steps is for a session training alone") }
-        let travel = TimeTravel(interval: interval, reach: reach)
+        let travel = TimeTravel(interval: interval, reach: reach, budget: budget ?? TimeTravel.defaultBudget)
         travel.keep(captureState())
         timeTravel = travel
     }
