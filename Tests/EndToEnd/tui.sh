@@ -10,6 +10,9 @@ work="$(mktemp -d)"
 socket="autobw-tui-test-$$"
 tmux_() { tmux -u -L "$socket" "$@"; }
 trap 'tmux_ kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+# A session that outlives every test's: killing a test's session must never leave the server empty, or it exits
+# while the next test's `new-session` connects ("server exited unexpectedly").
+tmux_ new-session -d -s keep -x 20 -y 5 "sleep 100000"
 
 fail() {
     echo "FAIL: $*" >&2
