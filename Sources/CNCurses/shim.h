@@ -11,11 +11,9 @@
 static inline WINDOW *autobw_stdscr(void) { return stdscr; }
 static inline int autobw_lines(void) { return LINES; }
 static inline int autobw_columns(void) { return COLS; }
-static inline int autobw_colors(void) { return COLORS; }
 static inline attr_t autobw_attribute_bold(void) { return A_BOLD; }
 static inline attr_t autobw_attribute_dim(void) { return A_DIM; }
 static inline attr_t autobw_attribute_reverse(void) { return A_REVERSE; }
-static inline attr_t autobw_attribute_underline(void) { return A_UNDERLINE; }
 
 // Writes `count` wide characters at (y, x) with the given attributes and colour pair.
 static inline int autobw_put(int y, int x, const wchar_t *text, int count, attr_t attributes, short pair) {

@@ -1,7 +1,7 @@
 /// An operation with a hand-written backward, recorded as a single tape entry.
 ///
 /// This is the original autobw's granularity: a whole module's forward is one entry, and its own backward is
-/// called during the replay. Built-in fused kernels (an LSTM cell's gate math, say) use it too.
+/// called during the replay. (The built-in fused ops, such as `lstm_layer`, record their entries directly.)
 ///
 /// ```swift
 /// let square = CustomOperation(name: "square") { inputs in

@@ -41,7 +41,7 @@ public enum Breakpoint: Sendable, Equatable, CustomStringConvertible {
         return entry.isFinite ? "breakpoint: \(self)" : "non-finite gradient"
     }
 
-    /// As typed: `nan`, `>1000`, `<1e-06`.
+    /// How the debugger names it: `non-finite gradient`, `grad norm > 1000.0`, `grad norm < 1e-06`.
     public var description: String {
         switch self {
         case .nonFinite: return "non-finite gradient"
