@@ -168,7 +168,8 @@ extension OpName {
 }
 
 /// The built-in operations: the one list of their names, from which `OpName`'s constants and `OpName.builtIn`
-/// are derived.
+/// are derived. A case added here does not compile in the tests until `GradientCoverageTests` checks its
+/// gradient against finite differences.
 public enum BuiltInOp: String, CaseIterable, Sendable {
     case add = "add"
     case addScalar = "add_scalar"
