@@ -49,6 +49,12 @@ extension Tensor {
     }
 
     /// Applies `forward` to every element and records `gradient * derivative(x, y)` as the backward.
+    ///
+    /// One of the two ways to record a one-input elementwise op, chosen by how hot the op is: this one takes a line
+    /// of math and its derivative (it saves both `x` and `y` and allocates the gradient it sends), for the ops
+    /// models use now and then; the hot ones (`exp`, `tanh`, `sigmoid`, `relu`, ... in `Unary.swift`) use
+    /// `recorded(_:at:input:saving:pointwise:)`, whose backward rewrites the incoming gradient in place and keeps
+    /// only the one value it needs. Anything else records through the general `recorded(_:at:inputs:saving:backward:)`.
     func elementwise(
         _ op: OpName, _ file: StaticString, _ line: UInt, _ forward: (Float) -> Float,
         _ derivative: @escaping @Sendable (_ x: Float, _ y: Float) -> Float
