@@ -35,11 +35,11 @@ public struct TerminalApp {
 
     /// Runs until the user quits or an interrupt arrives.
     public mutating func run() -> Outcome {
-        InterruptFlag.install()
+        Interruption.install()
         var snapshot = source.snapshot()
         var lastDraw: UInt64 = 0
         while true {
-            if InterruptFlag.isRaised { return .interrupted }
+            if Interruption.requested { return .interrupted }
             if let key = terminal.readKey(timeoutMilliseconds: 30) {
                 snapshot = source.snapshot()
                 dashboard.screenSize = terminal.size

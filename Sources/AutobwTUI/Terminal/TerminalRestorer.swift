@@ -30,18 +30,3 @@ public enum TerminalRestorer {
         _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
     }
 }
-
-/// SIGINT, SIGTERM and SIGHUP (the terminal closed) while the UI runs: noted, then handled by the UI loop, which ends curses and stops training.
-public enum InterruptFlag {
-    nonisolated(unsafe) private static var raised: sig_atomic_t = 0
-
-    /// Whether SIGINT, SIGTERM or SIGHUP arrived.
-    public static var isRaised: Bool { raised != 0 }
-
-    /// Routes SIGINT, SIGTERM and SIGHUP to the flag.
-    public static func install() {
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { _ in InterruptFlag.raised = 1 }
-        }
-    }
-}

@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import Foundation
-import Synchronization
 
 extension TrainingDriver {
     /// A whole headless run: steps until `options.steps`, with metrics, progress, checkpoints and dumps as the
@@ -55,19 +54,4 @@ extension TrainingDriver {
     }
 
     static func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-}
-
-/// SIGINT, SIGTERM and SIGHUP (the terminal or SSH session closed) ask a headless run to stop at the next step
-/// boundary.
-enum Interruption {
-    private static let flag = Atomic<Bool>(false)
-
-    static var requested: Bool { flag.load(ordering: .relaxed) }
-
-    static func install() {
-        _ = requested  // initialise the flag before a handler can touch it
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { _ in Interruption.flag.store(true, ordering: .relaxed) }
-        }
-    }
 }
