@@ -9,6 +9,8 @@ struct HeadlessRun {
     let resumePath: String?
     /// Whether entries name their exact lines (`TrainingSession.recordsCallStacks`).
     var preciseSites = false
+    /// The learning-rate schedule.
+    var schedule = ScheduleKind.constant
     /// The other processes of a data-parallel run (`mpirun`); nil alone. Rank 0 alone writes and reports.
     var group: ProcessGroup? = nil
     /// Whether the gradient sums overlap the replay (false: after it, the baseline).
@@ -25,6 +27,7 @@ struct HeadlessRun {
             try resumePath.map(session.resume(from:))
             session.overlapsCommunication = overlapsCommunication
             session.recordsCallStacks = preciseSites
+            session.schedule = schedule.schedule(for: session, steps: options.steps)
             if (group?.rank ?? 0) == 0, let summary = session.dataSummary { say("autobw: \(summary)") }
             driver = try TrainingDriver(session: session, options: options)
         } catch let error as TrainerError {

@@ -66,6 +66,9 @@ struct Train: ParsableCommand {
     @Option(help: "Write the last step's tape (or the diverging step's) here as JSON, for `autobw replay`.")
     var dumpTape: String?
 
+    @Option(help: "Learning-rate schedule: constant, or cosine (from --lr down to 1% of it at --steps, after 5% of the steps of linear warm-up).")
+    var lrSchedule: ScheduleKind = .constant
+
     @Flag(help: "Precise creation sites: every tape entry names the line that made it, operators included (captures a call stack per op; slower).")
     var preciseSites = false
 
@@ -189,7 +192,9 @@ struct Train: ParsableCommand {
     private var headlessRun: HeadlessRun {
         var options = driverOptions
         options.metricsToStandardOutput = true
-        return HeadlessRun(configuration: trainingConfiguration, options: options, resumePath: resume, preciseSites: preciseSites)
+        return HeadlessRun(
+            configuration: trainingConfiguration, options: options, resumePath: resume, preciseSites: preciseSites,
+            schedule: lrSchedule)
     }
 
     /// One process of `mpirun -np N autobw train --headless`: ends normally when every process agrees (done,
@@ -218,6 +223,7 @@ struct Train: ParsableCommand {
             try [checkpoint, dumpTape].compactMap { $0 }.forEach(TrainerError.checkWritable)
             session = try TrainingSession(trainingConfiguration)
             session.recordsCallStacks = preciseSites
+            session.schedule = lrSchedule.schedule(for: session, steps: steps)
             try resume.map(session.resume(from:))
         } catch let error as TrainerError {
             say("autobw: \(error)")
@@ -225,6 +231,18 @@ struct Train: ParsableCommand {
         }
         let code = TerminalUI.train(session, options: TrainingRun.Options(recording: driverOptions))
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The learning-rate schedules `--lr-schedule` offers.
+enum ScheduleKind: String, ExpressibleByArgument, CaseIterable {
+    case constant, cosine
+
+    /// The schedule for `session`'s optimizer over a run of `steps` steps; nil for a constant rate.
+    func schedule(for session: TrainingSession, steps: Int) -> LearningRateSchedule? {
+        guard self == .cosine else { return nil }
+        let rate = session.learningRate
+        return CosineDecay(initial: rate, minimum: rate / 100, totalSteps: steps, warmupSteps: steps / 20)
     }
 }
 

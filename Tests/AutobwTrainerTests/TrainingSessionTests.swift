@@ -86,6 +86,15 @@ import Testing
         #expect(detail.contains("entry #") && error?.exitCode == 3, "\(detail)")
     }
 
+    @Test func aScheduleSetsEachStepsLearningRateFromItsIndex() throws {
+        let session = try TrainingSession(Self.configuration(.mlp))
+        let schedule = CosineDecay(initial: 0.01, minimum: 0.0001, totalSteps: 20, warmupSteps: 2)
+        session.schedule = schedule
+        let rates = try (0..<20).map { _ in try session.step().learningRate }
+        #expect(rates == (0..<20).map { schedule.learningRate(step: $0, epoch: 0) })
+        #expect(rates[0] < rates[1] && rates[19] < rates[2])
+    }
+
     @Test func nonsenseSettingsAreUsageErrorsNamingTheFlag() throws {
         let cases: [(WritableKeyPath<TrainingConfiguration, Int?>, Int, String)] = [
             (\.batchSize, 0, "--batch-size"), (\.hiddenSize, -3, "--hidden"), (\.hiddenSize, 1 << 40, "--hidden"),

@@ -27,6 +27,11 @@ public final class TrainingSession {
     public let group: ProcessGroup?
     /// Whether the gradient sums start during the replay (true) or after it.
     public var overlapsCommunication = true
+    /// The optimizer's learning rate now (a schedule sets it before each update).
+    public var learningRate: Float { optimizer.learningRate }
+    /// The learning rate of each step, from its index (nil: the optimizer's own rate throughout). A function of
+    /// the step alone, so that a resumed or reopened step uses the rate it had.
+    public var schedule: LearningRateSchedule?
     /// Whether every recording captures call stacks, so that each entry names the exact line that made it,
     /// operators included (`TapeOptions.recordsCallStacks`; it costs a stack capture per op).
     public var recordsCallStacks = false
@@ -174,6 +179,7 @@ public final class TrainingSession {
                 at: open.step, loss: loss, reason: divergenceReason(loss: loss, norms: norms, globalNorm: globalNorm))
         }
         try clipping.apply(to: parameters)
+        if let schedule { optimizer.learningRate = schedule.learningRate(step: open.step, epoch: 0) }
         let rate = optimizer.learningRate
         optimizer.step()
         problem.commit(step: open.step)
