@@ -143,3 +143,30 @@ import Testing
         #expect(!dashboard.hints(for: snapshot).contains("space"))
     }
 }
+
+/// One key table: what is handled, listed in help and hinted comes from `KeyBinding.table`.
+@Suite struct KeyTableTests {
+    @Test func everyActionHasAKeyAndNoKeyHasTwoActions() {
+        #expect(Set(KeyBinding.table.map(\.action)) == Set(KeyAction.allCases))
+        let keys = KeyBinding.table.flatMap(\.keys)
+        #expect(keys.count == Set(keys.map { "\($0)" }).count)
+    }
+
+    @Test func theHelpListsEveryLabelledRowAndTheHintsComeFromTheTable() {
+        #expect(HelpOverlay.keys.map(\.0) == KeyBinding.table.map(\.label).filter { !$0.isEmpty })
+        #expect(KeyBinding.hints(.training) == "space pause  s step  ? help  q quit")
+        #expect(KeyBinding.hints(.replaying) == "n next  p back  c continue  b break  ? help  q quit")
+    }
+
+    @Test func homeAndEndOrGAndShiftGGoToTheFirstAndLastStep() {
+        var dashboard = Dashboard()
+        let snapshot = ScreenFixtures.snapshot(losses: [5, 4, 3, 2, 1])
+        _ = dashboard.handle(.character("g"), snapshot)
+        #expect(dashboard.chart.cursorStep == 0)
+        _ = dashboard.handle(.end, snapshot)
+        #expect(dashboard.chart.cursorStep == 4)
+        _ = dashboard.handle(.home, snapshot)
+        _ = dashboard.handle(.character("G"), snapshot)
+        #expect(dashboard.chart.cursorStep == 4)
+    }
+}

@@ -378,6 +378,13 @@ expect_exit 64 "--headless" replay "$work/tape.json"
 expect_exit 65 "not an autobw tape dump" replay --headless "$work/m.csv"
 expect_exit 66 "no such file" replay --headless "$work/none.json"
 
+# --lr-schedule cosine: warm-up, then down to 1% of --lr at the last step.
+"$autobw" train --headless --preset mlp --steps 40 --lr 0.01 --lr-schedule cosine 2>/dev/null | python3 -c '
+import json, sys
+rates = [l["lr"] for l in map(json.loads, sys.stdin) if "step" in l]
+sys.exit(0 if rates[0] < rates[1] == 0.01 and abs(rates[-1] - 0.0001) < 5e-5 else 1)' \
+    || fail "--lr-schedule cosine does not warm up and decay to 1% of --lr"
+
 # A step recomputed from a checkpoint is the step as the run took it: its table equals the straight run's dump's.
 "$autobw" train --headless --preset rnn-sine --steps 10 --checkpoint "$work/at10.safetensors" > /dev/null 2>&1 \
     || fail "could not save a checkpoint at step 10"

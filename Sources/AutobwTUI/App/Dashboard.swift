@@ -58,53 +58,57 @@ public struct Dashboard: Sendable {
             return reaction
         }
         let debugger = snapshot.debugger
-        switch key {
-        case .character("q"), .interrupt: reaction.quit = true
-        case .character("?"): helpVisible.toggle()
+        guard let action = KeyBinding.action(of: key) else { return reaction }
+        switch action {
+        case .quit: reaction.quit = true
+        case .toggleHelp: helpVisible.toggle()
         case .escape:
             if helpVisible { helpVisible = false } else { chart.cursorStep = nil }
-        case .character(" "):
+        case .pauseOrResume:
             switch snapshot.state {
             case .running: reaction.commands.append(.pause)
             case .paused, .stepping: reaction.commands.append(.resume)
             default: break
             }
             review = nil
-        case .character("s"):
+        case .stepMode:
             reaction.commands.append(.stepMode)
             review = nil
             tapeSelection = nil
             if focus == .loss { focus = .debugger }
-        case .character("n"): nextEntry(debugger, &reaction)
-        case .character("p"): previousEntry(debugger)
+        case .nextEntry: nextEntry(debugger, &reaction)
+        case .previousEntry: previousEntry(debugger)
         case .right:
             if debugger != nil { nextEntry(debugger, &reaction) } else { moveCursor(1, snapshot) }
         case .left:
             if debugger != nil { previousEntry(debugger) } else { moveCursor(-1, snapshot) }
-        case .character("c"):
+        case .continueReplay:
             review = nil
             tapeSelection = nil
             reaction.commands.append(.continueReplay)
-        case .character("b"):
+        case .typeBreakpoint:
             prompt = ""
             promptKind = .breakpoint
-        case .character("t") where debugger == nil:
+        case .typeStep:
+            guard debugger == nil else { break }
             prompt = ""
             promptKind = .step
-        case .enter where debugger == nil && focus == .loss:
-            if let step = chart.cursorStep { reopen(step, snapshot, &reaction) }
-        case .character("l"): chart.logY.toggle()
-        case .character("h"): chart.wholeHistory.toggle()
-        case .character("+"), .character("="): chart.smoothingIndex = min(chart.smoothingIndex + 1, ChartSettings.smoothingSteps.count - 1)
-        case .character("-"): chart.smoothingIndex = max(chart.smoothingIndex - 1, 0)
-        case .character("o"): gradientsByNorm.toggle()
-        case .character("m"): nextSeries(snapshot)
-        case .tab: cycleFocus(snapshot)
-        case .up, .character("k"): move(-1, snapshot)
-        case .down, .character("j"): move(1, snapshot)
+        case .reopenAtCursor:
+            guard debugger == nil, focus == .loss, let step = chart.cursorStep else { break }
+            reopen(step, snapshot, &reaction)
+        case .logY: chart.logY.toggle()
+        case .wholeHistory: chart.wholeHistory.toggle()
+        case .smoothMore: chart.smoothingIndex = min(chart.smoothingIndex + 1, ChartSettings.smoothingSteps.count - 1)
+        case .smoothLess: chart.smoothingIndex = max(chart.smoothingIndex - 1, 0)
+        case .sortGradients: gradientsByNorm.toggle()
+        case .nextChart: nextSeries(snapshot)
+        case .nextPanel: cycleFocus(snapshot)
+        case .up: move(-1, snapshot)
+        case .down: move(1, snapshot)
         case .pageUp: move(-10, snapshot)
         case .pageDown: move(10, snapshot)
-        default: break
+        case .first: move(Int.min / 2, snapshot)
+        case .last: move(Int.max / 2, snapshot)
         }
         return reaction
     }
@@ -263,20 +267,19 @@ public struct Dashboard: Sendable {
     /// The keys the status line offers: only what applies now (no `space pause` once a run has ended, or in a
     /// dumped tape, where nothing trains).
     func hints(for snapshot: RunSnapshot) -> String {
+        KeyBinding.hints(hintContext(snapshot))
+    }
+
+    /// What the screen shows, for the status line's hints.
+    func hintContext(_ snapshot: RunSnapshot) -> HintContext {
         let ended: Bool
         switch snapshot.state {
         case .finished, .diverged, .failed: ended = true
         default: ended = false
         }
-        let trains = snapshot.source == nil && !ended
-        if snapshot.debugger != nil {
-            return "n next  p back  c continue  b break" + (trains ? "  space resume" : "") + "  ? help  q quit"
-        }
-        if snapshot.source != nil {
-            return (snapshot.tape.isEmpty ? "" : "s debug the logged tape  ") + "m chart  l log  h history  ? help  q quit"
-        }
-        if trains { return "space pause  s step  ? help  q quit" }
-        return (snapshot.reopenable.isEmpty ? "" : "Enter reopens the cursor's step  ") + "m chart  ? help  q quit"
+        if snapshot.debugger != nil { return snapshot.source == nil && !ended ? .stepping : .replaying }
+        if snapshot.source != nil { return snapshot.tape.isEmpty ? .watching : .watchingTape }
+        return ended ? .ended : .training
     }
 
     private func draw(_ id: PanelID, _ area: Rect, _ snapshot: RunSnapshot, _ buffer: inout CellBuffer) {

@@ -1,23 +1,7 @@
 /// The `?` overlay: every key, in a box over the middle of the screen.
 struct HelpOverlay {
-    static let keys: [(String, String)] = [
-        ("space", "pause / resume (in the debugger: finish the step and resume)"),
-        ("s", "step mode: pause after the next forward pass and open the debugger (watch: the logged tape)"),
-        ("n  →", "debugger: replay the next entry"),
-        ("p  ←", "debugger: back through the entries already replayed"),
-        ("c", "debugger: continue to the end of the replay or the next breakpoint"),
-        ("b", "set a breakpoint: nan, >1e3 (norm above), <1e-6 (norm below); empty clears"),
-        ("↑ ↓  j k", "move in the focused panel (chart: ← → move the cursor)"),
-        ("Tab", "next panel"),
-        ("l", "log-y on the loss chart"),
-        ("+ -", "more / less smoothing"),
-        ("h", "chart: whole history / latest steps"),
-        ("Enter  t", "reopen a past step in the debugger: the chart cursor's (Enter), or one typed (t)"),
-        ("m", "chart the next logged scalar (gradient norm, learning rate, ...) and back to the loss"),
-        ("o", "gradients: sort by norm / model order"),
-        ("Esc", "close this help, the cursor or the prompt"),
-        ("q", "quit (saves the checkpoint when --checkpoint was given)"),
-    ]
+    /// Every key, from the one key table.
+    static var keys: [(String, String)] { KeyBinding.helpRows }
 
     func render(into buffer: inout CellBuffer, area: Rect) {
         let width = min(area.width, 84), height = min(area.height, Self.keys.count + 4)
