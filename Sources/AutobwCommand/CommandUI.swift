@@ -12,7 +12,7 @@ enum CommandUI {
     /// - Throws: `ExitCode(64)` with a message ending in `hint` when curses cannot start.
     static func show(
         _ source: RunSource, initialFocus: PanelID? = nil, hint: String = headlessHint
-    ) throws -> TerminalApp.Outcome {
+    ) throws -> TerminalUI.Outcome {
         do {
             return try TerminalUI.show(source, initialFocus: initialFocus)
         } catch {

@@ -4,53 +4,53 @@ import AutobwTrainer
 /// The whole screen: what the user has chosen to see (focus, chart settings, selections, the help overlay, the
 /// breakpoint prompt), how a key changes it, and how a snapshot is drawn with it. Pure: it never touches a
 /// terminal or the training thread; it returns the commands a key sends.
-public struct Dashboard: Sendable {
+struct Dashboard: Sendable {
     /// The focused panel.
-    public var focus = PanelID.loss
+    var focus = PanelID.loss
     /// The loss chart's settings.
-    public var chart = ChartSettings()
+    var chart = ChartSettings()
     /// The selected tape entry; nil to follow the debugger's entry (or the top).
-    public var tapeSelection: Int?
+    var tapeSelection: Int?
     /// Gradients sorted by norm instead of in model order.
-    public var gradientsByNorm = false
+    var gradientsByNorm = false
     /// Lines scrolled in the gradients panel.
-    public var gradientScroll = 0
+    var gradientScroll = 0
     /// The help overlay is up.
-    public var helpVisible = false
+    var helpVisible = false
     /// The breakpoint or step number being typed, while the prompt is open.
-    public var prompt: String?
+    var prompt: String?
     /// What the open prompt asks for.
-    public var promptKind = PromptKind.breakpoint
+    var promptKind = PromptKind.breakpoint
 
     /// What a prompt asks for.
-    public enum PromptKind: Sendable {
+    enum PromptKind: Sendable {
         /// A breakpoint (`b`).
         case breakpoint
         /// A past step to reopen (`t`).
         case step
     }
     /// The replayed entry under review; nil for the latest.
-    public var review: Int?
+    var review: Int?
     /// A one-line notice shown above the status line until the next key.
-    public var notice: String?
+    var notice: String?
     /// The size of the screen last drawn, so that Tab moves through the panels that are on it.
-    public var screenSize = (width: 120, height: 40)
+    var screenSize = (width: 120, height: 40)
 
     /// A dashboard with default settings.
-    public init() {}
+    init() {}
 
     /// What a key asks of the run, and whether the user quit.
-    public struct Reaction: Equatable {
+    struct Reaction: Equatable {
         /// The commands to send to the run, in order.
-        public var commands: [RunCommand] = []
+        var commands: [RunCommand] = []
         /// Whether the user asked to leave.
-        public var quit = false
+        var quit = false
     }
 
     // MARK: keys
 
     /// Applies `key` given the latest `snapshot`.
-    public mutating func handle(_ key: Key, _ snapshot: RunSnapshot) -> Reaction {
+    mutating func handle(_ key: Key, _ snapshot: RunSnapshot) -> Reaction {
         var reaction = Reaction()
         notice = nil
         if prompt != nil {
@@ -241,7 +241,7 @@ public struct Dashboard: Sendable {
     }
 
     /// The screen for `snapshot` at `width` x `height`.
-    public func render(_ snapshot: RunSnapshot, width: Int, height: Int) -> CellBuffer {
+    func render(_ snapshot: RunSnapshot, width: Int, height: Int) -> CellBuffer {
         var buffer = CellBuffer(width: width, height: height)
         guard width >= 20, height >= 6 else {
             buffer.write("autobw needs at least 20x6", x: 0, y: 0)

@@ -4,22 +4,16 @@ import Foundation
 
 /// The UI thread's loop: read keys, send commands, and redraw from the run's latest snapshot at least 10 times
 /// a second. It never waits on training: snapshots are values taken under a lock held for a copy.
-public struct TerminalApp {
-    /// How the loop ended.
-    public enum Outcome: Equatable {
-        /// The user pressed `q`.
-        case quit
-        /// SIGINT, SIGTERM or Ctrl-C.
-        case interrupted
-    }
+struct TerminalApp {
+    typealias Outcome = TerminalUI.Outcome
 
     let source: RunSource
     let terminal: Terminal
     /// The dashboard, with its settings.
-    public var dashboard = Dashboard()
+    var dashboard = Dashboard()
 
     /// A loop showing `source` on `terminal`.
-    public init(source: RunSource, terminal: Terminal) {
+    init(source: RunSource, terminal: Terminal) {
         self.source = source
         self.terminal = terminal
         dashboard.chart.glyphs = Self.chartGlyphs(environment: ProcessInfo.processInfo.environment)
@@ -34,7 +28,7 @@ public struct TerminalApp {
     }
 
     /// Runs until the user quits or an interrupt arrives.
-    public mutating func run() -> Outcome {
+    mutating func run() -> Outcome {
         Interruption.install()
         var snapshot = source.snapshot()
         var lastDraw: UInt64 = 0

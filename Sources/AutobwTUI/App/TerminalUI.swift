@@ -5,6 +5,14 @@ import Foundation
 /// debugger on a training session, a tape dump or a metrics file, with the keys, the terminal restore and the
 /// signal handling of `autobw`.
 public enum TerminalUI {
+    /// How a shown screen was left.
+    public enum Outcome: Equatable, Sendable {
+        /// The user pressed `q`.
+        case quit
+        /// SIGINT, SIGTERM, SIGHUP or Ctrl-C.
+        case interrupted
+    }
+
     /// Why the UI cannot start here.
     public struct Unavailable: Error, CustomStringConvertible {
         /// One line for the user.
@@ -34,7 +42,7 @@ public enum TerminalUI {
             return 70
         }
         run.start()
-        let outcome: TerminalApp.Outcome
+        let outcome: Outcome
         do {
             outcome = try show(run)
         } catch {
@@ -57,7 +65,7 @@ public enum TerminalUI {
 
     /// Shows `source` until the user quits; the terminal is restored before this returns.
     /// - Throws: `Unavailable` when curses cannot start on this terminal.
-    public static func show(_ source: RunSource, initialFocus: PanelID? = nil) throws -> TerminalApp.Outcome {
+    public static func show(_ source: RunSource, initialFocus: PanelID? = nil) throws -> Outcome {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal()

@@ -1,42 +1,42 @@
 /// One character cell: a character one column wide and its style.
-public struct Cell: Sendable, Equatable {
+struct Cell: Sendable, Equatable {
     /// What is drawn.
-    public var character: Unicode.Scalar
+    var character: Unicode.Scalar
     /// How.
-    public var style: Style
+    var style: Style
 
     /// A cell.
-    public init(_ character: Unicode.Scalar, _ style: Style = .plain) {
+    init(_ character: Unicode.Scalar, _ style: Style = .plain) {
         self.character = character
         self.style = style
     }
 
     /// A blank cell.
-    public static let blank = Cell(" ")
+    static let blank = Cell(" ")
 }
 
 /// A screen's worth of cells that widgets draw into; a terminal then shows it, and screen tests compare its text
 /// with literal strings.
-public struct CellBuffer: Sendable, Equatable {
+struct CellBuffer: Sendable, Equatable {
     /// Columns.
-    public let width: Int
+    let width: Int
     /// Rows.
-    public let height: Int
+    let height: Int
     /// Row-major cells.
-    public private(set) var cells: [Cell]
+    private(set) var cells: [Cell]
 
     /// A blank buffer of `width` x `height` cells.
-    public init(width: Int, height: Int) {
+    init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
     /// The whole buffer as a rectangle.
-    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+    var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     /// The cell at column `x`, row `y`; a blank outside the buffer.
-    public subscript(x: Int, y: Int) -> Cell {
+    subscript(x: Int, y: Int) -> Cell {
         get { contains(x, y) ? cells[y * width + x] : .blank }
         set { if contains(x, y) { cells[y * width + x] = newValue } }
     }
@@ -47,7 +47,7 @@ public struct CellBuffer: Sendable, Equatable {
     /// Characters that are not one column wide are drawn as `?` so that columns stay aligned.
     /// - Returns: the columns written.
     @discardableResult
-    public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
+    mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
         var column = x
         for scalar in text.unicodeScalars {
@@ -59,14 +59,14 @@ public struct CellBuffer: Sendable, Equatable {
     }
 
     /// Fills `area` with `character`.
-    public mutating func fill(_ area: Rect, with character: Unicode.Scalar = " ", style: Style = .plain) {
+    mutating func fill(_ area: Rect, with character: Unicode.Scalar = " ", style: Style = .plain) {
         for row in area.y..<(area.y + area.height) {
             for column in area.x..<(area.x + area.width) { self[column, row] = Cell(character, style) }
         }
     }
 
     /// Applies `change` to the style of every cell in `area`.
-    public mutating func restyle(_ area: Rect, _ change: (inout Style) -> Void) {
+    mutating func restyle(_ area: Rect, _ change: (inout Style) -> Void) {
         for row in area.y..<(area.y + area.height) {
             for column in area.x..<(area.x + area.width) where contains(column, row) {
                 change(&cells[row * width + column].style)
@@ -75,7 +75,7 @@ public struct CellBuffer: Sendable, Equatable {
     }
 
     /// The characters, one line per row, trailing spaces removed: what a screen test compares.
-    public var text: String {
+    var text: String {
         (0..<height).map { row in
             var line = String(String.UnicodeScalarView(cells[(row * width)..<(row * width + width)].map(\.character)))
             while line.last == " " { line.removeLast() }

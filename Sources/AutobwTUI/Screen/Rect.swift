@@ -1,16 +1,16 @@
 /// A rectangle of terminal cells: `x`, `y` of its top-left cell, and its size.
-public struct Rect: Sendable, Equatable {
+struct Rect: Sendable, Equatable {
     /// The left column.
-    public var x: Int
+    var x: Int
     /// The top row.
-    public var y: Int
+    var y: Int
     /// Columns.
-    public var width: Int
+    var width: Int
     /// Rows.
-    public var height: Int
+    var height: Int
 
     /// A rectangle; negative sizes become empty.
-    public init(x: Int, y: Int, width: Int, height: Int) {
+    init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
         self.width = max(0, width)
@@ -18,19 +18,19 @@ public struct Rect: Sendable, Equatable {
     }
 
     /// Whether it has no cells.
-    public var isEmpty: Bool { width == 0 || height == 0 }
+    var isEmpty: Bool { width == 0 || height == 0 }
 
     /// The rectangle inside a one-cell border.
-    public var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
+    var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
 
     /// The top `rows` rows and the rest below them.
-    public func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
+    func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
         let top = min(max(0, rows), height)
         return (Rect(x: x, y: y, width: width, height: top), Rect(x: x, y: y + top, width: width, height: height - top))
     }
 
     /// The left `columns` columns and the rest to their right.
-    public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
+    func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
         let left = min(max(0, columns), width)
         return (Rect(x: x, y: y, width: left, height: height), Rect(x: x + left, y: y, width: width - left, height: height))
     }

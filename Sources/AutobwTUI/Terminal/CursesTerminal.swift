@@ -6,7 +6,7 @@ import Foundation
 /// It draws the cells it is given (ncurses sends only what changed), maps ncurses' key codes, and follows the
 /// terminal's colours: the eight basic ones on the terminal's own background, none with `NO_COLOR` or on a
 /// terminal without colour. `TerminalRestorer` puts the terminal back on every way out.
-public final class CursesTerminal: Terminal {
+final class CursesTerminal: Terminal {
     private let colors: Bool
     /// Whether the locale is not UTF-8, so that cells are drawn with `ASCIIFallback`.
     private let asciiOnly: Bool
@@ -14,7 +14,7 @@ public final class CursesTerminal: Terminal {
 
     /// Starts curses on the controlling terminal.
     /// - Throws: `TerminalError` when standard input or output is not a terminal, or curses cannot start.
-    public init() throws {
+    init() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         setlocale(LC_ALL, "")
         // The locale says what the terminal can show: outside UTF-8 (`LANG=C`, or no locale at all) every cell
@@ -40,7 +40,7 @@ public final class CursesTerminal: Terminal {
     }
 
     /// Ends curses, restoring the terminal; safe to call more than once.
-    public func end() {
+    func end() {
         guard !ended else { return }
         ended = true
         endwin()
@@ -49,10 +49,10 @@ public final class CursesTerminal: Terminal {
     deinit { end() }
 
     /// `COLS` x `LINES`, updated by curses on a resize.
-    public var size: (width: Int, height: Int) { (Int(autobw_columns()), Int(autobw_lines())) }
+    var size: (width: Int, height: Int) { (Int(autobw_columns()), Int(autobw_lines())) }
 
     /// Writes every cell, runs of one style at a time, and refreshes (curses sends only what changed).
-    public func draw(_ buffer: CellBuffer) {
+    func draw(_ buffer: CellBuffer) {
         let buffer = asciiOnly ? buffer.asciiOnly : buffer
         let (width, height) = size
         var run = [wchar_t]()
@@ -88,7 +88,7 @@ public final class CursesTerminal: Terminal {
     private func pair(_ style: Style) -> Int16 { style.color.map { Int16($0.rawValue + 1) } ?? 0 }
 
     /// `get_wch` with a timeout, mapped to `Key`.
-    public func readKey(timeoutMilliseconds: Int) -> Key? {
+    func readKey(timeoutMilliseconds: Int) -> Key? {
         timeout(Int32(timeoutMilliseconds))
         var character: wint_t = 0
         let result = get_wch(&character)
@@ -124,12 +124,12 @@ public final class CursesTerminal: Terminal {
 }
 
 /// Why the terminal UI cannot start.
-public enum TerminalError: Error, CustomStringConvertible {
+enum TerminalError: Error, CustomStringConvertible {
     case notATerminal
     case cannotStart
 
     /// One line for the user.
-    public var description: String {
+    var description: String {
         switch self {
         case .notATerminal: return "standard input or output is not a terminal"
         case .cannotStart: return "curses cannot start on this terminal (is TERM set?)"

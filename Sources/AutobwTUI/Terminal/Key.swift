@@ -1,5 +1,5 @@
 /// A key press, as the UI understands it.
-public enum Key: Sendable, Equatable {
+enum Key: Sendable, Equatable {
     /// A printable character.
     case character(Character)
     /// Arrow and paging keys.
@@ -14,7 +14,7 @@ public enum Key: Sendable, Equatable {
 
 /// What a terminal must do for the UI: tell its size, show a buffer, and hand over key presses. The ncurses
 /// terminal is the real one; tests draw into buffers directly.
-public protocol Terminal: AnyObject {
+protocol Terminal: AnyObject {
     /// Columns and rows.
     var size: (width: Int, height: Int) { get }
     /// Shows `buffer`, which has the terminal's size.

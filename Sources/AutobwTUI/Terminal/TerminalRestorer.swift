@@ -4,7 +4,7 @@ import Foundation
 /// `CursesTerminal.end()`; a crash signal cannot call curses safely, so its handler restores the saved terminal
 /// settings and the screen with async-signal-safe calls only (`tcsetattr`, `write`), then dies of the signal as it
 /// would have.
-public enum TerminalRestorer {
+enum TerminalRestorer {
     nonisolated(unsafe) private static var saved = termios()
     nonisolated(unsafe) private static var hasSaved = false
     private static let crashSignals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]

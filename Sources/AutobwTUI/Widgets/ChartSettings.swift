@@ -1,30 +1,30 @@
 /// How the loss chart is drawn; the keys change it.
-public struct ChartSettings: Sendable, Equatable {
+struct ChartSettings: Sendable, Equatable {
     /// The EMA factors `+` and `-` step through; 0 is no smoothing.
-    public static let smoothingSteps: [Float] = [0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999]
+    static let smoothingSteps: [Float] = [0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999]
 
     /// A logarithmic y axis.
-    public var logY = false
+    var logY = false
     /// The whole history squeezed into the width, instead of the latest steps one a dot column.
-    public var wholeHistory = false
+    var wholeHistory = false
     /// The position in `smoothingSteps`.
-    public var smoothingIndex = 3
+    var smoothingIndex = 3
     /// The step the cursor marks; nil for none.
-    public var cursorStep: Int?
+    var cursorStep: Int?
     /// Braille dots (2x4 a cell) or half blocks (1x2 a cell) for terminals and fonts without braille.
-    public var glyphs = ChartGlyphs.braille
+    var glyphs = ChartGlyphs.braille
     /// The scalar charted instead of the loss (`RunSnapshot.series`); nil for the loss. `m` cycles through them.
-    public var series: String?
+    var series: String?
 
     /// Default settings.
-    public init() {}
+    init() {}
 
     /// The EMA factor in use.
-    public var smoothing: Float { Self.smoothingSteps[max(0, min(smoothingIndex, Self.smoothingSteps.count - 1))] }
+    var smoothing: Float { Self.smoothingSteps[max(0, min(smoothingIndex, Self.smoothingSteps.count - 1))] }
 }
 
 /// The characters a chart is drawn with.
-public enum ChartGlyphs: Sendable, Equatable {
+enum ChartGlyphs: Sendable, Equatable {
     /// Unicode braille patterns: 2 dots wide, 4 high in each cell.
     case braille
     /// Upper and lower half blocks: 1 dot wide, 2 high; in nearly every console font.
