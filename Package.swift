@@ -64,8 +64,10 @@ let package = Package(
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),
-        .testTarget(name: "AutobwTests", dependencies: ["Autobw", "CVectorLoops"]),
-        .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets", "CZlib"]),
-        .testTarget(name: "AutobwTUITests", dependencies: ["AutobwTUI", "AutobwTrainer", "Autobw"]),
+        // What every test target shares: unique temporary paths, tolerances.
+        .target(name: "AutobwTestSupport", path: "Tests/AutobwTestSupport"),
+        .testTarget(name: "AutobwTests", dependencies: ["Autobw", "CVectorLoops", "AutobwTestSupport"]),
+        .testTarget(name: "AutobwTrainerTests", dependencies: ["AutobwTrainer", "AutobwAssets", "CZlib", "AutobwTestSupport"]),
+        .testTarget(name: "AutobwTUITests", dependencies: ["AutobwTUI", "AutobwTrainer", "Autobw", "AutobwTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Foundation
 import Testing
 @testable import Autobw
@@ -6,7 +7,7 @@ import Testing
 /// whatever their order, failed loads leaving everything untouched, and no leftovers from killed writers.
 @Suite struct CheckpointSafetyTests {
     let directory: String = {
-        let path = NSTemporaryDirectory() + "autobw-safety-\(UUID().uuidString)"
+        let path = temporaryPath("safety")
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()

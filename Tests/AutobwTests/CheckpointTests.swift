@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Foundation
 import Testing
 @testable import Autobw
@@ -5,7 +6,7 @@ import Testing
 /// safetensors checkpoints: exact round trips, atomic writes, and clear errors for corrupt files.
 @Suite struct CheckpointTests {
     let directory: String = {
-        let path = NSTemporaryDirectory() + "autobw-checkpoints-\(UUID().uuidString)"
+        let path = temporaryPath("checkpoints")
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()

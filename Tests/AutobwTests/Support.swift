@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Testing
 @testable import Autobw
 
@@ -33,12 +34,9 @@ func expectClose(
     _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(actual.count == expected.count, "counts differ: \(actual.count) vs \(expected.count)", sourceLocation: sourceLocation)
-    // NaN fails unless NaN was expected: a test of `> tolerance` alone passes it, as every comparison with NaN
-    // is false.
-    func agrees(_ a: Float, _ e: Float) -> Bool {
-        e.isNaN ? a.isNaN : a == e || abs(a - e) <= tolerance * max(1, abs(e))
-    }
-    for (i, (a, e)) in zip(actual, expected).enumerated() where !agrees(a, e) {
+    // NaN fails unless NaN was expected (`agrees`): a test of `> tolerance` alone passes it, as every comparison
+    // with NaN is false.
+    for (i, (a, e)) in zip(actual, expected).enumerated() where !agrees(a, e, tolerance: tolerance) {
         Issue.record("element \(i): \(a) != \(e)", sourceLocation: sourceLocation)
         return
     }

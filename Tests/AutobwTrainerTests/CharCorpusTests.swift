@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Autobw
 import AutobwAssets
 import Foundation
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func invalidUTF8IsAClearError() throws {
-        let path = NSTemporaryDirectory() + "autobw-bad-\(UUID().uuidString).txt"
+        let path = temporaryPath("bad", ".txt")
         try Data([0x61, 0x0A, 0x62, 0xE9, 0x62]).write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: CorpusError.self) { try CharCorpus.load(path: path) }
         #expect(error == CorpusError.notUTF8(path: path, line: 2, byte: 0xE9, looksBinary: false))
@@ -58,7 +59,7 @@ import Testing
         let text = "First Citizen:\nSpeak, speak.\n"
         let utf16 = try #require(text.data(using: .utf16))
         for (encoded, name) in [(Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8), "utf8-bom"), (utf16, "utf16")] {
-            let path = NSTemporaryDirectory() + "autobw-\(name)-\(UUID().uuidString).txt"
+            let path = temporaryPath(name, ".txt")
             try encoded.write(to: URL(fileURLWithPath: path))
             let corpus = try CharCorpus.load(path: path)
             #expect(corpus.decode(corpus.ids) == text, "\(name)")

@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Foundation
 import Testing
 @testable import AutobwTrainer
@@ -6,7 +7,7 @@ import Testing
 /// naming the file.
 @Suite struct DataFileEncodingTests {
     func file(_ data: Data, _ suffix: String) throws -> String {
-        let path = NSTemporaryDirectory() + "autobw-\(UUID().uuidString)\(suffix)"
+        let path = temporaryPath("encoding", suffix)
         try data.write(to: URL(fileURLWithPath: path))
         return path
     }

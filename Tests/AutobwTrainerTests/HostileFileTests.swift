@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Autobw
 import Foundation
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// without a trap and without allocating what the file merely claims.
 @Suite struct HostileFileTests {
     func file(_ bytes: [UInt8], _ suffix: String = "") throws -> String {
-        let path = NSTemporaryDirectory() + "autobw-hostile-\(UUID().uuidString)\(suffix)"
+        let path = temporaryPath("hostile", suffix)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -112,7 +113,7 @@ import Testing
 
     @Test func samplingACheckpointWhoseNotesDescribeAModelItDoesNotHoldBuildsNothing() throws {
         let notes = ["note.preset": "char-lstm", "note.vocabulary": "ab", "note.hidden": "8192", "note.layers": "64"]
-        let path = NSTemporaryDirectory() + "autobw-hostile-\(UUID().uuidString).safetensors"
+        let path = temporaryPath("hostile", ".safetensors")
         try SafeTensors.write([:], metadata: notes, to: path)
         let error = #expect(throws: TrainerError.self) {
             try TextSampler.sample(checkpoint: path, length: 1, temperature: 1, prime: "", seed: 1)

@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Autobw
 import Foundation
 import Testing
@@ -17,7 +18,7 @@ import Testing
             let target = max(25, min(346, (150 + 55 * (signal + Double(generator.nextNormal()) * 1.0)).rounded()))
             lines.append(x.map { String(format: "%.4f", $0) }.joined(separator: ",") + ",\(Int(target))")
         }
-        let path = NSTemporaryDirectory() + "autobw-regression-\(UUID().uuidString).csv"
+        let path = temporaryPath("regression", ".csv")
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

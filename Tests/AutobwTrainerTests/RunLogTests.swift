@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Autobw
 import Foundation
 import Testing
@@ -43,12 +44,8 @@ import Testing
         return (tape, try tape.record { try model(x).meanSquaredError(y) })
     }
 
-    func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("runlog-\(UUID()).jsonl").path
-    }
-
     @Test func watchShowsTheLossEveryScalarTheGradientNormsAndTheTapeOfAUsersOwnLoop() throws {
-        let path = temporaryPath()
+        let path = temporaryPath("runlog", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let model = try Self.writeLog(steps: 11, to: path)
         let snapshot = try MetricsFollower(path: path).snapshot()
@@ -66,7 +63,7 @@ import Testing
     }
 
     @Test func theDebuggerOnALoggedTapeShowsWhatALiveReplayShows() throws {
-        let path = temporaryPath()
+        let path = temporaryPath("runlog", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         // One step, not applied: the model is as it was when step 0 was logged, so its replay is the logged one.
         let model = try Self.writeLog(steps: 1, to: path)
@@ -89,7 +86,7 @@ import Testing
     }
 
     @Test func nonFiniteScalarsAreWrittenAsStringsAndReadBack() throws {
-        let path = temporaryPath()
+        let path = temporaryPath("runlog", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = try RunLog(path: path, name: "odd")
         try log.log(step: 0, scalars: ["loss": 1, "ratio": .nan])

@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Foundation
 import Testing
 @testable import AutobwTrainer
@@ -29,7 +30,7 @@ import Testing
 
     /// `watch` once showed 1000 / the last line's `ms` (258.9 steps/s where the file's run made 921).
     @Test func watchTakesStepsPerSecondFromTheLinesClockNotTheLastStepsTime() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rate-\(UUID()).jsonl").path
+        let path = temporaryPath("rate", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let lines = ["{\"autobw\":\"0\",\"preset\":\"mlp\"}"]
             + (0..<400).map { "{\"step\":\($0),\"loss\":1,\"ms\":4,\"elapsed_s\":\(Double($0 + 1) / 200)}" }

@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Autobw
 import Foundation
 import Testing
@@ -201,7 +202,7 @@ import Testing
     }
 
     @Test func theMetricsFollowerReadsWholeLinesAsTheFileGrows() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID()).jsonl").path
+        let path = temporaryPath("follow", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("{\"autobw\":\"0\",\"preset\":\"mlp\"}\n{\"step\":0,\"loss\":2,\"lr\":0.1}\n{\"step\":1,\"lo".utf8)
             .write(to: URL(fileURLWithPath: path))
@@ -216,7 +217,7 @@ import Testing
     }
 
     @Test func aMetricsFileReplacedByANewRunIsFollowedFromItsStart() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID()).jsonl").path
+        let path = temporaryPath("restart", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let header = "{\"autobw\":\"0\",\"preset\":\"mlp\"}\n"
         try Data((header + (0..<3).map { "{\"step\":\($0),\"loss\":\(3 - $0)}\n" }.joined()).utf8).write(to: URL(fileURLWithPath: path))
@@ -227,7 +228,7 @@ import Testing
     }
 
     @Test func aMetricsFileThatDoesNotExistYetIsWaitedFor() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("later-\(UUID()).jsonl").path
+        let path = temporaryPath("later", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let follower = try MetricsFollower(path: path)
         #expect(follower.snapshot().state == .starting && follower.snapshot().preset.hasPrefix("waiting for"))
@@ -236,7 +237,7 @@ import Testing
     }
 
     @Test func aWaitedForFileThatTurnsOutNotToBeMetricsFailsTheWatch() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID()).jsonl").path
+        let path = temporaryPath("other", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data().write(to: URL(fileURLWithPath: path))
         let follower = try MetricsFollower(path: path)
@@ -246,7 +247,7 @@ import Testing
     }
 
     @Test func aFollowedRunIsFinishedAtTheLastStepItsHeaderNames() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("done-\(UUID()).jsonl").path
+        let path = temporaryPath("done", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let lines = ["{\"autobw\":\"0\",\"preset\":\"mlp\",\"steps\":2}", "{\"step\":0,\"loss\":2}"]
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
@@ -260,7 +261,7 @@ import Testing
     }
 
     @Test func aFileThatIsNotAMetricsFileIsRefusedAsBadData() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-\(UUID()).jsonl").path
+        let path = temporaryPath("not", ".jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("step,loss\n0,1\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect {

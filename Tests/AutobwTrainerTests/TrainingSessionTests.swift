@@ -1,3 +1,4 @@
+import AutobwTestSupport
 import Autobw
 import Foundation
 import Testing
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func unusableTextFilesAreNamedWithTheirProblem() throws {
-        let directory = NSTemporaryDirectory() + "autobw-session-\(UUID().uuidString)"
+        let directory = temporaryPath("session")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let binary = directory + "/binary.bin", empty = directory + "/empty.txt", wide = directory + "/wide.txt"
         try Data([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x00, 0x00, 0xC3, 0x28]).write(to: URL(fileURLWithPath: binary))
@@ -136,7 +137,7 @@ import Testing
 
     @Test(arguments: [Preset.charLSTM, .mlp, .rnnSine])
     func aResumedRunContinuesExactlyAsIfUninterrupted(_ preset: Preset) throws {
-        let path = NSTemporaryDirectory() + "autobw-resume-\(UUID().uuidString).safetensors"
+        let path = temporaryPath("resume", ".safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let straight = try TrainingSession(Self.configuration(preset))
         let expected = try (0..<6).map { _ in try straight.step().loss }
@@ -151,7 +152,7 @@ import Testing
     }
 
     @Test func resumingFromAnotherPresetOrAMissingFileIsNamed() throws {
-        let path = NSTemporaryDirectory() + "autobw-resume-\(UUID().uuidString).safetensors"
+        let path = temporaryPath("resume", ".safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try TrainingSession(Self.configuration(.coinFlip)).save(to: path)
         let other = #expect(throws: TrainerError.self) { try TrainingSession(Self.configuration(.mlp), resumingFrom: path) }
@@ -170,7 +171,7 @@ import Testing
         ("hidden", "--hidden 16, this run has --hidden 8"),
     ])
     func resumingWithOtherSettingsNamesTheSettingAndBothValues(_ setting: String, _ expected: String) throws {
-        let path = NSTemporaryDirectory() + "autobw-settings-\(UUID().uuidString).safetensors"
+        let path = temporaryPath("settings", ".safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         var saved = Self.configuration(.charLSTM, seed: 1)
         try TrainingSession(saved).save(to: path)
@@ -188,9 +189,9 @@ import Testing
 
     @Test func resumingOnATextOfOtherCharactersNamesTheFirstThatDiffers() throws {
         let text = String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 60)
-        let original = NSTemporaryDirectory() + "autobw-text-\(UUID().uuidString).txt"
-        let changed = NSTemporaryDirectory() + "autobw-text-\(UUID().uuidString).txt"
-        let path = NSTemporaryDirectory() + "autobw-vocabulary-\(UUID().uuidString).safetensors"
+        let original = temporaryPath("text", ".txt")
+        let changed = temporaryPath("text", ".txt")
+        let path = temporaryPath("vocabulary", ".safetensors")
         try text.write(toFile: original, atomically: true, encoding: .utf8)
         try text.replacingOccurrences(of: "z", with: "é").write(toFile: changed, atomically: true, encoding: .utf8)
         var configuration = Self.configuration(.charLSTM)
@@ -205,7 +206,7 @@ import Testing
     /// sampling, instead of diverging again or sampling one character over and over.
     @Test(arguments: [Float.nan, .infinity])
     func aCheckpointWithNonFiniteParametersIsRefusedNamingTheParameter(_ poison: Float) throws {
-        let path = NSTemporaryDirectory() + "autobw-poisoned-\(UUID().uuidString).safetensors"
+        let path = temporaryPath("poisoned", ".safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let session = try TrainingSession(Self.configuration(.charLSTM))
         _ = try session.step()
@@ -239,7 +240,7 @@ import Testing
         let (metrics, dump) = try dumping.stepDumping()
         #expect(metrics.loss == expected.loss && Self.parameterValues(plain) == Self.parameterValues(dumping))
         #expect(dump.entries.count > 5 && dump.entries.allSatisfy { $0.replayed && $0.entry.outputStatistics != nil })
-        let path = NSTemporaryDirectory() + "autobw-dump-\(UUID().uuidString).json"
+        let path = temporaryPath("dump", ".json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try dump.write(to: path)
         #expect(try TapeDump.read(path) == dump)
