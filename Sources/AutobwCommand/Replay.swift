@@ -106,7 +106,7 @@ struct Replay: ParsableCommand {
         "\(statistics.nanCount)/\(statistics.positiveInfinityCount + statistics.negativeInfinityCount)"
     }
 
-    private static func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ",") + "]" }
+    private static func describe(_ shape: [Int]) -> String { Tensor.describe(shape: shape, compact: true) }
 
     private static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count)

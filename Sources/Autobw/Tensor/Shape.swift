@@ -54,7 +54,7 @@ enum Shape {
         return size
     }
 
-    static func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+    static func describe(_ shape: [Int]) -> String { Tensor.describe(shape: shape) }
 
     /// Row-major strides.
     static func strides(_ shape: [Int]) -> [Int] {
@@ -113,5 +113,13 @@ extension Tensor {
     /// - Throws: `TensorError.invalidArgument` for a negative dimension or a count beyond this machine's memory.
     public static func elementCount(of shape: [Int]) throws -> Int {
         try Shape.validatedCount(shape, op: "elementCount")
+    }
+}
+
+extension Tensor {
+    /// How messages, screens and tables write a shape: `[2, 3]`, or `[2,3]` where columns are narrow. The one
+    /// shape formatter.
+    public static func describe(shape: [Int], compact: Bool = false) -> String {
+        "[" + shape.map(String.init).joined(separator: compact ? "," : ", ") + "]"
     }
 }

@@ -1,3 +1,4 @@
+import Autobw
 import Foundation
 
 /// Number and shape formatting shared by the widgets: short, fixed-width friendly, honest about NaN and infinity.
@@ -13,7 +14,7 @@ enum Format {
     }
 
     /// `[50,128]`; `[]` for a scalar.
-    static func shape(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ",") + "]" }
+    static func shape(_ shape: [Int]) -> String { Tensor.describe(shape: shape, compact: true) }
 
     /// `1.2ms`, `35µs`, `800ns`.
     static func duration(nanoseconds: UInt64) -> String {
