@@ -48,7 +48,7 @@ void autobw_packed_gemm_pack(
     switch (kernel) {
     case AUTOBW_PACKED_GEMM_AVX512: pack_avx512(k, n, b, row_stride, column_stride, packed); break;
     case AUTOBW_PACKED_GEMM_AVX2: pack_avx2(k, n, b, row_stride, column_stride, packed); break;
-    default: break;
+    default: __builtin_trap();  // only PackedMatrix.Kernel's cases, each handled above, reach here
     }
 #else
     (void)kernel; (void)k; (void)n; (void)b; (void)row_stride; (void)column_stride; (void)packed;
@@ -61,7 +61,7 @@ void autobw_packed_gemm(
     switch (kernel) {
     case AUTOBW_PACKED_GEMM_AVX512: multiply_avx512(m, n, k, a, lda, packed, beta, c, ldc); break;
     case AUTOBW_PACKED_GEMM_AVX2: multiply_avx2(m, n, k, a, lda, packed, beta, c, ldc); break;
-    default: break;
+    default: __builtin_trap();  // only PackedMatrix.Kernel's cases, each handled above, reach here
     }
 #else
     (void)kernel; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)packed; (void)beta; (void)c; (void)ldc;
@@ -75,7 +75,7 @@ void autobw_transposed_gemm(
     switch (kernel) {
     case AUTOBW_PACKED_GEMM_AVX512: multiply_transposed_avx512(m, n, k, a, lda, b, ldb, beta, c, ldc); break;
     case AUTOBW_PACKED_GEMM_AVX2: multiply_transposed_avx2(m, n, k, a, lda, b, ldb, beta, c, ldc); break;
-    default: break;
+    default: __builtin_trap();  // only PackedMatrix.Kernel's cases, each handled above, reach here
     }
 #else
     (void)kernel; (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)beta; (void)c; (void)ldc;
