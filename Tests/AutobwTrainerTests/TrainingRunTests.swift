@@ -53,6 +53,18 @@ import Testing
         #expect(waitFor(run) { $0.debugger == nil && $0.stepsDone > 1 } != nil)
     }
 
+    /// Ten `s` pressed at once once advanced two steps: every key of a burst counts.
+    @Test func aBurstOfStepKeysAdvancesOneStepEach() throws {
+        let run = try coinFlipRun(steps: 1000, stepping: true)
+        defer { run.stopAndWait() }
+        _ = try #require(waitFor(run) { $0.debugger?.step == 0 })
+        for _ in 0..<10 { run.send(.stepMode) }
+        let stepped = try #require(waitFor(run) { $0.debugger?.step == 10 })
+        #expect(stepped.stepsDone == 10)
+        usleep(100_000)
+        #expect(run.snapshot().debugger?.step == 10)
+    }
+
     @Test func pauseStopsTakingStepsUntilResume() throws {
         let run = try coinFlipRun(steps: 100_000_000, stepping: false)
         defer { run.stopAndWait() }

@@ -29,14 +29,23 @@ struct TrainingLoop {
         refreshSample()
         while true {
             var reopening: Int?
-            for command in owner.takeCommands() {
+            // A step about to open in the debugger takes the queued commands itself.
+            let commands = stepModeRequested ? [] : owner.takeCommands()
+            // Commands that open the debugger leave the rest queued for it: ten `s` pressed at once advance ten steps.
+            handling: for (position, command) in commands.enumerated() {
                 switch command {
                 case .pause: paused = true
                 case .resume: paused = false
-                case .stepMode: stepModeRequested = true
+                case .stepMode:
+                    stepModeRequested = true
+                    owner.putBack(commands[(position + 1)...])
+                    break handling
                 case .setBreakpoint(let value): breakpoint = value
                 case .stop: return stop()
-                case .reopen(let step): reopening = step
+                case .reopen(let step):
+                    reopening = step
+                    owner.putBack(commands[(position + 1)...])
+                    break handling
                 case .next, .continueReplay: break
                 }
             }
@@ -216,7 +225,9 @@ struct TrainingLoop {
                 Self.nap(milliseconds: 5)
                 continue
             }
-            for command in commands {
+            for (position, command) in commands.enumerated() {
+                // Leaving the step leaves the commands after it queued for the next one.
+                let rest = commands[(position + 1)...]
                 switch command {
                 case .next:
                     state.stopReason = nil
@@ -227,8 +238,12 @@ struct TrainingLoop {
                 case .setBreakpoint(let value):
                     breakpoint = value
                     state.breakpoint = value
-                case .resume where !diverged: return .resume
-                case .stepMode where !diverged: return .stepAgain
+                case .resume where !diverged:
+                    owner.putBack(rest)
+                    return .resume
+                case .stepMode where !diverged:
+                    owner.putBack(rest)
+                    return .stepAgain
                 case .stop: return .stop
                 case .pause, .resume, .stepMode, .reopen: break
                 }

@@ -111,6 +111,12 @@ public final class TrainingRun: RunSource {
         }
     }
 
+    /// Puts commands taken but not handled yet back in front of the queue: a burst of keys is never lost.
+    func putBack(_ commands: ArraySlice<RunCommand>) {
+        guard !commands.isEmpty else { return }
+        shared.withLock { $0.commands.insert(contentsOf: commands, at: 0) }
+    }
+
     func publish(_ change: (inout RunSnapshot) -> Void) { shared.withLock { change(&$0.snapshot) } }
 }
 
