@@ -3,6 +3,7 @@
 //     autobw-bench --workload W1 --threads 1 --steps 100 --warmup 20     one RESULT {json} line (for compare.py)
 //     autobw-bench                                                       every workload, a readable table
 //     autobw-bench --time-travel [STEPS]                                 snapshots' cost, reopening's time
+//     autobw-bench --breakpoint-cost                                     a UI run's steps/s, breakpoint armed or not
 import Autobw
 import Foundation
 
@@ -75,6 +76,10 @@ func result(_ name: String, _ options: Options) throws -> [String: Double] {
 }
 
 do {
+    if CommandLine.arguments.dropFirst().first == "--breakpoint-cost" {
+        try BreakpointCostBench.run(steps: [.charLSTM: 200, .mlp: 10000])
+        exit(0)
+    }
     if CommandLine.arguments.dropFirst().first == "--time-travel" {
         let steps = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 1000 : 1000
         try TimeTravelBench.run(steps: max(steps, 100))

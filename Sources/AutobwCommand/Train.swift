@@ -69,6 +69,12 @@ struct Train: ParsableCommand {
     @Option(help: "Learning-rate schedule: constant, or cosine (from --lr down to 1% of it at --steps, after 5% of the steps of linear warm-up).")
     var lrSchedule: ScheduleKind = .constant
 
+    @Option(name: .customLong("break"), help: "UI: stop in the debugger at the first step where an entry matches, while training: nan, >1e3 (incoming gradient norm above), <1e-6 (below), op NAME, scope NAME, or step N (before it runs).")
+    var breakAt: String?
+
+    @Flag(help: "UI: start paused, in the debugger before the first step's replay.")
+    var paused = false
+
     @Flag(help: "Precise creation sites: every tape entry names the line that made it, operators included (captures a call stack per op; slower).")
     var preciseSites = false
 
@@ -110,6 +116,9 @@ struct Train: ParsableCommand {
             throw ValidationError("--steps must be between 1 and \(Checkpoint.maximumStep) (2^40), got \(steps)")
         }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive, got \(logEvery)") }
+        if let breakAt, Breakpoint(parsing: breakAt) == nil {
+            throw ValidationError("--break '\(breakAt)' is not a breakpoint: nan, >1e3, <1e-6, op NAME, scope NAME or step N")
+        }
         guard logTapeEvery >= 0 else { throw ValidationError("--log-tape-every must be 0 or more, got \(logTapeEvery)") }
         if let evalEvery, evalEvery < 0 { throw ValidationError("--eval-every must be 0 or more, got \(evalEvery)") }
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be 0 or more, got \(checkpointEvery)") }
@@ -229,7 +238,10 @@ struct Train: ParsableCommand {
             say("autobw: \(error)")
             throw ExitCode(error.exitCode)
         }
-        let code = TerminalUI.train(session, options: TrainingRun.Options(recording: driverOptions))
+        var options = TrainingRun.Options(recording: driverOptions)
+        options.breakpoint = breakAt.flatMap(Breakpoint.init(parsing:))
+        options.startsStepping = paused
+        let code = TerminalUI.train(session, options: options)
         if code != 0 { throw ExitCode(code) }
     }
 }

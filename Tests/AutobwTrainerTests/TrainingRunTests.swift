@@ -145,6 +145,44 @@ import Testing
         #expect(waitFor(run) { $0.debugger == nil && $0.stepsDone > paused } != nil)
     }
 
+    static func mlpRun(breakpoint: Breakpoint) throws -> TrainingRun {
+        var configuration = TrainingConfiguration()
+        configuration.preset = .mlp
+        var options = TrainingRun.Options(steps: 100_000_000)
+        options.breakpoint = breakpoint
+        let run = try TrainingRun(try TrainingSession(configuration), options: options)
+        run.start()
+        return run
+    }
+
+    /// Breakpoints apply to every step while training: the step where an entry first matches opens in the
+    /// debugger (recomputed from a snapshot), stopped at that entry.
+    @Test func aBreakpointStopsTrainingAtTheFirstStepWhereAnEntryMatches() throws {
+        let run = try Self.mlpRun(breakpoint: .entry("tanh"))
+        defer { run.stopAndWait() }
+        let stopped = try #require(waitFor(run) { $0.debugger?.reopened == true })
+        let debugger = try #require(stopped.debugger)
+        #expect(debugger.replayed.last?.entry.op == .tanh && debugger.replayed.dropLast().allSatisfy { $0.entry.op != .tanh })
+        #expect(debugger.stopReason?.contains("matched while training at step \(debugger.step)") == true)
+        #expect(debugger.step == 0)
+    }
+
+    @Test func aStepBreakpointOpensThatStepBeforeItRuns() throws {
+        let run = try Self.mlpRun(breakpoint: .step(25))
+        defer { run.stopAndWait() }
+        let stopped = try #require(waitFor(run) { $0.debugger != nil })
+        #expect(stopped.debugger?.step == 25 && stopped.debugger?.reopened == false && stopped.stepsDone == 25)
+        run.send(.resume)
+        #expect(waitFor(run) { $0.stepsDone > 30 && $0.debugger == nil } != nil)
+    }
+
+    @Test func anArmedBreakpointThatNeverMatchesLetsTrainingRun() throws {
+        let run = try Self.mlpRun(breakpoint: .normAbove(1e30))
+        defer { run.stopAndWait() }
+        #expect(waitFor(run) { $0.stepsDone > 200 } != nil)
+        #expect(run.snapshot().debugger == nil)
+    }
+
     @Test func aTextRunPublishesASampleAndRefreshesIt() throws {
         var options = TrainingRun.Options(steps: 1_000_000)
         options.sampleInterval = 0.05
@@ -167,6 +205,10 @@ import Testing
         #expect(Breakpoint(parsing: "nan") == .nonFinite)
         #expect(Breakpoint(parsing: " >1e3") == .normAbove(1000))
         #expect(Breakpoint(parsing: "< 1e-6") == .normBelow(1e-6))
+        #expect(Breakpoint(parsing: "op matmul") == .entry("matmul"))
+        #expect(Breakpoint(parsing: "scope lstm.l1") == .entry("lstm.l1"))
+        #expect(Breakpoint(parsing: "step 500") == .step(500))
+        #expect(Breakpoint(parsing: "step -1") == nil && Breakpoint(parsing: "step x") == nil)
         #expect(Breakpoint(parsing: "x") == nil)
         #expect(Breakpoint(parsing: ">nan") == nil)
         #expect(Breakpoint(parsing: ">") == nil)

@@ -218,6 +218,7 @@ PY
 # Bad input: exit code and one clear line on stderr naming the problem.
 expect_exit 64 "--headless" train --steps 3
 expect_exit 64 "--headless"
+expect_exit 64 "is not a breakpoint" train --headless --break "sometimes"
 expect_exit 64 "not a terminal" train --metrics "$work/m.jsonl"
 expect_exit 64 "not a terminal" train --dump-tape "$work/t.json"
 expect_exit 66 "no such file" replay "$work/t.json"  # the file is named before the terminal is checked

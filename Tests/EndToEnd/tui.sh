@@ -122,6 +122,19 @@ done_after="$(tmux_ capture-pane -p -t ui | grep -oE '[0-9]+/100000000 done' | c
 press q
 finished travel 0
 
+echo "tui: --break applies while training: each step where an entry matches stops there; --paused starts in the debugger" >&2
+start breaktrain train --preset mlp --steps 100000000 --break "op tanh"
+wait_for "matched while training at step 0"
+wait_for " tanh "
+press Space
+wait_for "matched while training at step 1"
+press q
+finished breaktrain 0
+start startpaused train --preset coin-flip --steps 100 --paused
+wait_for "before the first entry"
+press q
+finished startpaused 0
+
 echo "tui: a breakpoint typed by the user stops continue at the first entry above it" >&2
 start breakpoint train --preset coin-flip --steps 100000000
 wait_for " running "

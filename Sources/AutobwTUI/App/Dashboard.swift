@@ -176,7 +176,7 @@ struct Dashboard: Sendable {
                 reaction.commands.append(.setBreakpoint(breakpoint))
                 notice = "breakpoint: \(breakpoint)"
             } else {
-                notice = "not a breakpoint: '\(text)' (try nan, >1e3 or <1e-6)"
+                notice = "not a breakpoint: '\(text)' (try nan, >1e3, <1e-6, op matmul or step 100)"
             }
         case .interrupt: reaction.quit = true
         case .character(let character) where (prompt?.count ?? 0) < 40: prompt?.append(character)
@@ -255,7 +255,7 @@ struct Dashboard: Sendable {
             buffer.fill(line)
             let question = promptKind == .step
                 ? "reopen step (\(snapshot.reopenable.isEmpty ? "none kept" : "\(snapshot.reopenable.lowerBound)-\(snapshot.reopenable.upperBound - 1)"); Enter opens, Esc cancels): "
-                : "breakpoint (nan, >1e3, <1e-6; Enter sets, empty clears, Esc cancels): "
+                : "breakpoint (nan, >1e3, <1e-6, op NAME, scope NAME, step N; Enter sets, empty clears, Esc cancels): "
             buffer.write(question + prompt + "█", x: 0, y: height - 2, style: .strong)
         } else if let notice {
             buffer.write(" " + notice + " ", x: 1, y: height - 2, style: Style(color: .yellow, bold: true))

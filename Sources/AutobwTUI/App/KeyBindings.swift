@@ -50,7 +50,7 @@ struct KeyBinding: Sendable {
             action: .continueReplay, hints: [.stepping: "c continue", .replaying: "c continue"]),
         KeyBinding(
             keys: [.character("b")], label: "b",
-            help: "set a breakpoint: nan, >1e3 (norm above), <1e-6 (norm below); empty clears", action: .typeBreakpoint,
+            help: "breakpoint, also while training: nan, >1e3, <1e-6 (norms), op NAME, scope NAME, step N", action: .typeBreakpoint,
             hints: [.stepping: "b break", .replaying: "b break"]),
         KeyBinding(
             keys: [.enter], label: "Enter", help: "chart: reopen the cursor's past step in the debugger",

@@ -12,6 +12,8 @@ struct TrainingLoop {
     var paused = false
     var stepModeRequested: Bool
     var breakpoint: Breakpoint?
+    /// The `.step` breakpoint already stopped at, so that continuing does not stop there again.
+    var firedStepBreakpoint: Int?
     var lastTape: UInt64 = 0
     var lastSample: UInt64 = 0
 
@@ -19,6 +21,7 @@ struct TrainingLoop {
         self.owner = run
         self.driver = driver
         stepModeRequested = run.options.startsStepping
+        breakpoint = run.options.breakpoint
     }
 
     /// What to do once the debugger lets go of a step (`unchanged`: go on as before it opened).
@@ -62,6 +65,11 @@ struct TrainingLoop {
                 if session.nextStep >= options.steps {
                     try finishOnce()
                     Self.nap(milliseconds: 20)
+                } else if case .step(let step)? = breakpoint, step == session.nextStep, firedStepBreakpoint != step {
+                    // Before step N runs: open it in the debugger, once.
+                    firedStepBreakpoint = step
+                    stepModeRequested = true
+                    owner.publish { $0.notes.append("stopped at the breakpoint: step \(step)") }
                 } else if stepModeRequested {
                     stepModeRequested = false
                     switch try debugOneStep() {
@@ -77,6 +85,15 @@ struct TrainingLoop {
                     let capturesTape = due(&lastTape, every: options.tapeInterval)
                     let (metrics, evaluation, tape) = try driver.step(tapeOptions: capturesTape ? .timesForward : [])
                     publish(metrics, evaluation: evaluation, tape: capturesTape ? tape : nil)
+                    // Breakpoints apply while training: the first step where an entry matches opens there.
+                    if let breakpoint, metrics.entries.contains(where: breakpoint.matches) {
+                        switch visit(metrics.step, stoppingAt: breakpoint) {
+                        case .resume: paused = false
+                        case .stepAgain: stepModeRequested = true
+                        case .stop: return stop()
+                        case .unchanged: paused = true
+                        }
+                    }
                 }
             } catch TrainerError.diverged(_, let detail) {
                 let notes = driver.recordDivergence()
@@ -170,15 +187,23 @@ struct TrainingLoop {
 
     /// Recomputes past step `step` from the session's snapshots and opens it in the debugger; whatever the user
     /// does next, the session returns to the present first, exactly as it was.
-    private mutating func visit(_ step: Int) -> AfterDebugging {
+    /// With `stoppingAt`, the replay runs to the breakpoint's first entry (a breakpoint that matched while training).
+    private mutating func visit(_ step: Int, stoppingAt stop: Breakpoint? = nil) -> AfterDebugging {
         let open: OpenStep
         do {
             open = try session.reopen(step: step)
         } catch {
-            // Out of reach (the dashboard offers only reachable steps): the run goes on as it was.
+            // Out of reach (the dashboard offers only reachable steps; a run without snapshots): the run goes on
+            // as it was, or, stopped by a breakpoint, waits paused.
+            if let stop { owner.publish { $0.notes.append("breakpoint \(stop) matched at step \(step)") } }
             return .unchanged
         }
         var state = openDebugger(on: open, reopened: true)
+        if let stop {
+            try? replay(open, &state, until: stop.stopReason(at:))
+            state.stopReason = "breakpoint: \(stop), matched while training at step \(step)"
+            owner.publish { [state] in $0.debugger = state }
+        }
         let after = (try? debug(open, &state, diverged: false)) ?? .resume
         do {
             try session.returnToPresent()

@@ -19,6 +19,8 @@ public final class TrainingRun: RunSource {
         public var tapeInterval: Double = 2
         /// Open the debugger on the first step instead of training freely.
         public var startsStepping = false
+        /// The breakpoint the run starts with (the UI's `b` changes it): it applies to every step while training.
+        public var breakpoint: Breakpoint?
         /// Keep a snapshot every this many steps, so that the last 1,000 steps can be reopened in the debugger
         /// (`TrainingSession.keepSnapshots`); nil for none.
         public var snapshotInterval: Int? = 40
