@@ -163,7 +163,7 @@ import Testing
         let stopped = try #require(waitFor(run) { $0.debugger?.reopened == true })
         let debugger = try #require(stopped.debugger)
         #expect(debugger.replayed.last?.entry.op == .tanh && debugger.replayed.dropLast().allSatisfy { $0.entry.op != .tanh })
-        #expect(debugger.stopReason?.contains("matched while training at step \(debugger.step)") == true)
+        #expect(debugger.stopReason == "breakpoint at step \(debugger.step) while training: op or scope tanh")
         #expect(debugger.step == 0)
     }
 

@@ -96,6 +96,15 @@ sleep 0.5
 width="$(tmux_ capture-pane -p -t ui | python3 -c 'import sys; print(max(len(line.rstrip("\n")) for line in sys.stdin))')"
 [ "$width" -le 80 ] || fail "after resizing to 80 columns the screen is $width wide"
 wait_for "─ Tape"
+# A resize storm leaves no stale cell: the bottom-right one, which is never written, is cleared with the rest.
+for size in "100 30" "120 40" "90 28" "120 40" "80 24"; do tmux_ resize-window -t ui -x "${size% *}" -y "${size#* }"; done
+sleep 1
+press C-l
+tmux_ capture-pane -p -t ui | tail -n 1 | python3 -c '
+import sys
+line = sys.stdin.read().rstrip("\n")
+sys.exit(1 if any(c in "█▀▄" or 0x2800 <= ord(c) <= 0x28FF for c in line) else 0)' \
+    || fail "after a resize storm the status line holds chart glyphs: '$(tmux_ capture-pane -p -t ui | tail -n 1)'"
 press ?
 wait_for "Keys (? or Esc closes)"
 press Escape
@@ -124,10 +133,10 @@ finished travel 0
 
 echo "tui: --break applies while training: each step where an entry matches stops there; --paused starts in the debugger" >&2
 start breaktrain train --preset mlp --steps 100000000 --break "op tanh"
-wait_for "matched while training at step 0"
+wait_for "breakpoint at step 0 while training"
 wait_for " tanh "
 press Space
-wait_for "matched while training at step 1"
+wait_for "breakpoint at step 1 while training"
 press q
 finished breaktrain 0
 start startpaused train --preset coin-flip --steps 100 --paused

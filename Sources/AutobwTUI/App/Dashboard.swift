@@ -109,6 +109,7 @@ struct Dashboard: Sendable {
         case .pageDown: move(10, snapshot)
         case .first: move(Int.min / 2, snapshot)
         case .last: move(Int.max / 2, snapshot)
+        case .redraw: break  // the terminal app redraws every cell
         }
         return reaction
     }

@@ -2,7 +2,7 @@
 enum KeyAction: Sendable, Equatable, CaseIterable {
     case quit, toggleHelp, escape, pauseOrResume, stepMode, nextEntry, previousEntry, right, left, continueReplay
     case typeBreakpoint, typeStep, reopenAtCursor, logY, wholeHistory, smoothMore, smoothLess, sortGradients
-    case nextChart, nextPanel, up, down, pageUp, pageDown, first, last
+    case nextChart, nextPanel, up, down, pageUp, pageDown, first, last, redraw
 }
 
 /// What the screen shows, for the keys the status line offers.
@@ -65,6 +65,7 @@ struct KeyBinding: Sendable {
         KeyBinding(keys: [.home, .character("g")], label: "Home g", help: "to the first entry, line or step", action: .first),
         KeyBinding(keys: [.end, .character("G")], label: "End G", help: "to the last entry, line or step", action: .last),
         KeyBinding(keys: [.tab], label: "Tab", help: "next panel", action: .nextPanel),
+        KeyBinding(keys: [.redraw], label: "Ctrl-L", help: "draw the whole screen again", action: .redraw),
         KeyBinding(keys: [.character("l")], label: "l", help: "log-y on the chart", action: .logY,
                    hints: [.watching: "l log", .watchingTape: "l log"]),
         KeyBinding(keys: [.character("+"), .character("=")], label: "+ -", help: "more / less smoothing", action: .smoothMore),

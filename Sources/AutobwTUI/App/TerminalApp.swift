@@ -35,6 +35,7 @@ struct TerminalApp {
         while true {
             if Interruption.requested { return .interrupted }
             if let key = terminal.readKey(timeoutMilliseconds: 30) {
+                if key == .resize || key == .redraw { terminal.invalidate() }
                 snapshot = source.snapshot()
                 dashboard.screenSize = terminal.size
                 let reaction = dashboard.handle(key, snapshot)

@@ -87,6 +87,13 @@ final class CursesTerminal: Terminal {
 
     private func pair(_ style: Style) -> Int16 { style.color.map { Int16($0.rawValue + 1) } ?? 0 }
 
+    /// Clears curses' idea of the screen: the next refresh writes every cell, the bottom-right one included
+    /// (which `draw` never writes, so that after a resize it could keep a glyph of the old layout).
+    func invalidate() {
+        werase(autobw_stdscr())
+        clearok(autobw_stdscr(), true)
+    }
+
     /// `get_wch` with a timeout, mapped to `Key`.
     func readKey(timeoutMilliseconds: Int) -> Key? {
         timeout(Int32(timeoutMilliseconds))
@@ -112,6 +119,7 @@ final class CursesTerminal: Terminal {
         }
         switch character {
         case 3: return .interrupt
+        case 12: return .redraw
         case 9: return .tab
         case 10, 13: return .enter
         case 27: return .escape

@@ -10,6 +10,8 @@ enum Key: Sendable, Equatable {
     case resize
     /// Ctrl-C arriving as a key rather than a signal.
     case interrupt
+    /// Ctrl-L: draw the whole screen again.
+    case redraw
 }
 
 /// What a terminal must do for the UI: tell its size, show a buffer, and hand over key presses. The ncurses
@@ -21,4 +23,6 @@ protocol Terminal: AnyObject {
     func draw(_ buffer: CellBuffer)
     /// The next key press, waiting at most `timeoutMilliseconds`; nil when none came.
     func readKey(timeoutMilliseconds: Int) -> Key?
+    /// Forgets what the screen shows, so that the next `draw` writes every cell (after a resize, on Ctrl-L).
+    func invalidate()
 }

@@ -201,7 +201,7 @@ struct TrainingLoop {
         var state = openDebugger(on: open, reopened: true)
         if let stop {
             try? replay(open, &state, until: stop.stopReason(at:))
-            state.stopReason = "breakpoint: \(stop), matched while training at step \(step)"
+            state.stopReason = "breakpoint at step \(step) while training: \(stop)"
             owner.publish { [state] in $0.debugger = state }
         }
         let after = (try? debug(open, &state, diverged: false)) ?? .resume
