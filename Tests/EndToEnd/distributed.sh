@@ -3,14 +3,14 @@
 # process at batch B; checkpoints move between rank counts; failures end every rank. Usage:
 # Tests/EndToEnd/distributed.sh path/to/autobw
 set -uo pipefail
+source "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 autobw="$1"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # Open MPI refuses root unless told; CI runs as root. --oversubscribe: two ranks even on a one-core machine.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpi=(mpirun -np 2 --oversubscribe)
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+suite distributed
 
 # same_losses A B: every step's loss agrees within 1e-4 relative (and the steps are the same).
 same_losses() {
@@ -114,8 +114,4 @@ wait "$launcher" || status=$?
 "$autobw" train --headless --preset mlp --steps 1 --resume "$work/stopped.safetensors" > /dev/null 2>&1 \
     || fail "the checkpoint saved on SIGTERM does not load"
 
-if [ "$failures" -ne 0 ]; then
-    echo "distributed: $failures failure(s)" >&2
-    exit 1
-fi
-echo "distributed: all passed" >&2
+finish

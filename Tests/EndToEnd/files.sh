@@ -6,13 +6,13 @@
 #
 #     Tests/EndToEnd/files.sh PATH/TO/autobw
 set -uo pipefail
+source "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 autobw="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 crashes="$(cd "$(dirname "$0")/../Fuzz/crashes" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-failures=0
-fail() { echo "files: FAIL: $*" >&2; failures=$((failures + 1)); }
+suite files
 
 # A command exits with CODE, says TEXT on stderr, in at most 5 s and 500 MB (GNU time's maximum resident set).
 expect_bounded() {
@@ -94,8 +94,4 @@ status=0
 "$autobw" train --headless --preset rnn-sine --lr 100 --resume diverged.st --steps 200 > /dev/null 2>&1
 [ $? -ne 65 ] || fail "the diverging run's checkpoint is refused on resume (not the last good state)"
 
-if [ "$failures" -gt 0 ]; then
-    echo "files: $failures check(s) failed" >&2
-    exit 1
-fi
-echo "files: all checks passed" >&2
+finish

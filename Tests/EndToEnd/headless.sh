@@ -2,18 +2,19 @@
 # End-to-end checks of the built `autobw` command, headless: every preset trains, seeded runs repeat,
 # bad input gets its documented exit code and one clear line, SIGINT stops at a step boundary with 130.
 #
-#     Tests/EndToEnd/headless.sh PATH/TO/autobw
+#     Tests/EndToEnd/headless.sh PATH/TO/autobw [CASE]     (CASE `list` lists the cases)
 set -uo pipefail
 autobw="$1"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "headless: FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "$0")/harness.sh"
+suite headless "${2:-}"
 
 # Fixtures, and: a command exits with CODE and says TEXT on stderr.
 printf '\xff\xfe\x00\xc3' > "$work/binary.bin"
 : > "$work/empty.txt"
 mkfifo "$work/fifo"
+printf 'a,b,label\n1,2,0\n3,4,1\n' > "$work/good.csv"
 expect_exit() {
     local code="$1" text="$2"; shift 2
     local status=0
@@ -42,6 +43,18 @@ wait_for_lines() {
 }
 
 small_lstm=(--hidden 32 --batch-size 16 --seq-length 16)
+# Metrics lines without their timing fields, for comparing runs.
+strip_timing() { python3 -c 'import json,sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if "step" in r: r.pop("ms"); r.pop("samples_per_s"); r.pop("elapsed_s"); print(json.dumps(r, sort_keys=True))'; }
+
+# char_lstm_checkpoint: a small char-lstm run's checkpoint at $work/run.safetensors, made once for the cases
+# that read one.
+char_lstm_checkpoint() {
+    [ -s "$work/run.safetensors" ] || "$autobw" train --headless --preset char-lstm --steps 4 "${small_lstm[@]}" \
+        --checkpoint "$work/run.safetensors" > /dev/null 2>&1 || fail "could not make a char-lstm checkpoint"
+}
 check_learns() {
     local name="$1" steps="$2"; shift 2
     if ! "$autobw" train --headless --preset "$name" --steps "$steps" --seed 5 "$@" > "$work/$name.jsonl" 2> "$work/$name.err"; then
@@ -51,22 +64,25 @@ check_learns() {
     awk -v f="$first" -v l="$last" 'BEGIN { exit !(l < 0.8 * f) }' || fail "$name: loss did not fall ($first -> $last)"
     echo "headless: $name loss $first -> $last" >&2
 }
+case_presets_learn() {
 check_learns char-lstm 120 "${small_lstm[@]}" --lr 0.01
 check_learns rnn-sine 200
 check_learns mlp 200
 check_learns coin-flip 60
+}
+check presets-learn case_presets_learn
 
+case_equal_seeds_equal() {
 # Equal seeds, equal metrics (timing fields aside).
-strip_timing() { python3 -c 'import json,sys
-for line in sys.stdin:
-    r = json.loads(line)
-    if "step" in r: r.pop("ms"); r.pop("samples_per_s"); r.pop("elapsed_s"); print(json.dumps(r, sort_keys=True))'; }
 "$autobw" train --headless --preset char-lstm --steps 8 --seed 11 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/a"
 "$autobw" train --headless --preset char-lstm --steps 8 --seed 11 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/b"
 "$autobw" train --headless --preset char-lstm --steps 8 --seed 12 "${small_lstm[@]}" 2>/dev/null | strip_timing > "$work/c"
 [ -s "$work/a" ] && cmp -s "$work/a" "$work/b" || fail "equal seeds gave different metrics"
 cmp -s "$work/a" "$work/c" && fail "different seeds gave identical metrics"
+}
+check equal-seeds-equal case_equal_seeds_equal
 
+case_mlp_csv_file() {
 # mlp on a CSV file: columns of wildly different scales, a quoted header, CRLF line ends; validation metrics.
 python3 - "$work/blobs.csv" <<'PY'
 import random, sys
@@ -123,7 +139,6 @@ printf 'a,b,label\n1,2,0\n3,4\n' > "$work/ragged.csv"
 printf 'a,b,label\n1,2,0\n3,x,1\n' > "$work/text.csv"
 printf 'a,b,label\n1,2,0\n3,nan,1\n' > "$work/nan.csv"
 printf 'a,b,label\n1,2,0\n3,4,cat\n' > "$work/mixed-labels.csv"
-printf 'a,b,label\n1,2,0\n3,4,1\n' > "$work/good.csv"
 expect_exit 65 "empty" train --headless --preset mlp --data "$work/empty.txt"
 expect_exit 65 "no data rows" train --headless --preset mlp --data "$work/header-only.csv"
 expect_exit 65 "line 3" train --headless --preset mlp --data "$work/ragged.csv"
@@ -133,7 +148,10 @@ expect_exit 65 "mixes numbers (line 2) and text (line 3)" train --headless --pre
 expect_exit 65 "line 1 is not UTF-8 text (a binary file?" train --headless --preset mlp --data "$work/binary.bin"
 expect_exit 65 "no label column" train --headless --preset mlp --data "$work/good.csv" --label-column nope
 expect_exit 64 "--val-fraction" train --headless --preset mlp --val-fraction 1.5
+}
+check mlp-csv-file case_mlp_csv_file
 
+case_text_corpus_costs() {
 # A text corpus costs under 4 times its size in memory (peak RSS over the run on the embedded corpus).
 python3 - "$autobw" "$work/big.txt" <<'PY' || fail "reading a 24 MB corpus took 4 times its size in memory or more"
 import random, resource, subprocess, sys
@@ -154,7 +172,10 @@ ratio = (loaded - baseline) / 24_000_000
 print(f"headless: a 24 MB corpus added {ratio:.2f} times its size to peak memory", file=sys.stderr)
 sys.exit(0 if ratio < 4 else 1)
 PY
+}
+check text-corpus-costs case_text_corpus_costs
 
+case_mlp_mnist_style() {
 # mlp on MNIST-style IDX files: a folder with MNIST's names, or images and --labels; malformed IDX is named.
 python3 - "$work/mnist" <<'PY'
 import os, random, struct, sys
@@ -200,9 +221,12 @@ expect_exit 65 "truncated gzip" train --headless --preset mlp --data "$work/mnis
 expect_exit 65 "truncated" train --headless --preset mlp --data "$work/mnist/truncated" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "too large" train --headless --preset mlp --data "$work/mnist/huge" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "10 labels for 300 images" train --headless --preset mlp --data "$images" --labels "$work/mnist/few-labels"
-expect_exit 65 "magic" train --headless --preset mlp --data "$work/blobs.csv" --labels "$work/mnist/train-labels-idx1-ubyte"
+expect_exit 65 "magic" train --headless --preset mlp --data "$work/good.csv" --labels "$work/mnist/train-labels-idx1-ubyte"
 expect_exit 65 "images given as the labels" train --headless --preset mlp --data "$images" --labels "$images"
+}
+check mlp-mnist-style case_mlp_mnist_style
 
+case_csv_writes_same() {
 # --csv writes the same scalars as the JSON Lines (whose per-parameter and per-entry norms a table cannot hold).
 "$autobw" train --headless --preset mlp --steps 5 --csv "$work/m.csv" > "$work/m.jsonl" 2>/dev/null
 python3 - "$work/m.jsonl" "$work/m.csv" <<'PY' || fail "--csv differs from the JSON Lines metrics"
@@ -214,7 +238,10 @@ for row, line in zip(rows, lines):
     scalars = [k for k in line if k not in ("grad_norms", "entry_norms", "tape")]
     assert scalars and all(float(row[k]) == float(line[k]) for k in scalars), (row, line)
 PY
+}
+check csv-writes-same case_csv_writes_same
 
+case_bad_input_exit() {
 # Bad input: exit code and one clear line on stderr naming the problem.
 expect_exit 64 "--headless" train --steps 3
 expect_exit 64 "--headless"
@@ -254,7 +281,10 @@ expect_exit 74 "does not exist" train --headless --preset mlp --steps 2 --checkp
 expect_exit 74 "is a directory" train --headless --preset mlp --steps 2 --checkpoint "$work"
 expect_exit 74 "does not exist" train --headless --preset mlp --steps 2 --dump-tape "$work/no/such/dir/t.json"
 expect_exit 3 "diverged" train --headless --preset rnn-sine --steps 50 --lr 1e30
+}
+check bad-input-exit case_bad_input_exit
 
+case_sigint_stops_step() {
 # SIGINT stops at a step boundary: exit 130, every metrics line whole.
 "$autobw" train --headless --preset char-lstm --steps 100000 "${small_lstm[@]}" --metrics "$work/live.jsonl" 2>/dev/null &
 pid=$!
@@ -264,7 +294,10 @@ status=0; wait "$pid" || status=$?
 [ "$status" -eq 130 ] || fail "SIGINT: exit $status, expected 130"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/live.jsonl" \
     || fail "SIGINT: the metrics file has a broken line"
+}
+check sigint-stops-step case_sigint_stops_step
 
+case_sigint_checkpoint_saves() {
 # SIGINT with --checkpoint saves first; resuming from it prints what an uninterrupted run prints.
 "$autobw" train --headless --preset char-lstm --steps 100000 "${small_lstm[@]}" --checkpoint "$work/run.safetensors" \
     --metrics "$work/first.jsonl" 2>/dev/null &
@@ -281,7 +314,10 @@ total=$((done_steps + 4))
     | tail -n 4 > "$work/straight"
 [ -s "$work/resumed" ] && cmp -s "$work/resumed" "$work/straight" \
     || fail "a resumed run's metrics differ from an uninterrupted run's: $(diff "$work/resumed" "$work/straight" | head -4)"
+}
+check sigint-checkpoint-saves case_sigint_checkpoint_saves
 
+case_metrics_file_truncated() {
 # A metrics file truncated while the run writes it (logrotate's copytruncate) goes on from its new start: no NUL
 # bytes where the old lines were, and every line whole.
 "$autobw" train --headless --preset mlp --steps 100000000 --metrics "$work/rotated.jsonl" 2>/dev/null &
@@ -294,7 +330,10 @@ kill -INT "$pid"; wait "$pid"
 tr -d '\000' < "$work/rotated.jsonl" | cmp -s - "$work/rotated.jsonl" || fail "a truncated metrics file was refilled from its old offset (NUL bytes)"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/rotated.jsonl" 2>/dev/null \
     || fail "a truncated metrics file holds broken lines"
+}
+check metrics-file-truncated case_metrics_file_truncated
 
+case_sighup_terminal_or() {
 # SIGHUP (the terminal or SSH session closed) is an interruption too: saved, 130.
 "$autobw" train --headless --preset mlp --steps 100000000 --checkpoint "$work/hangup.safetensors" \
     --metrics "$work/hangup.jsonl" 2>/dev/null &
@@ -304,16 +343,27 @@ kill -HUP "$pid"
 status=0; wait "$pid" || status=$?
 [ "$status" -eq 130 ] || fail "SIGHUP with --checkpoint: exit $status, expected 130"
 [ -s "$work/hangup.safetensors" ] || fail "SIGHUP did not save the checkpoint"
+}
+check sighup-terminal-or case_sighup_terminal_or
 
+case_float32_sum_finite() {
 # A Float32 sum of finite gradient norms that overflows is no divergence: the run goes on until an entry's value
 # or gradient really goes non-finite, and names it.
 expect_exit 3 "entry #" train --headless --preset rnn-sine --lr 100 --steps 200
+}
+check float32-sum-finite case_float32_sum_finite
 
+case_autobw_sample_text() {
+char_lstm_checkpoint
 # autobw sample: text from the char-lstm checkpoint, starting with the prime.
 "$autobw" sample --checkpoint "$work/run.safetensors" --length 40 --prime "The " > "$work/sample.txt" 2>/dev/null \
     || fail "autobw sample failed"
 [ "$(head -c 4 "$work/sample.txt")" = "The " ] && [ "$(wc -m < "$work/sample.txt")" -ge 44 ] || fail "autobw sample: $(cat "$work/sample.txt")"
+}
+check autobw-sample-text case_autobw_sample_text
 
+case_diverging_run_never() {
+char_lstm_checkpoint
 # A diverging run never overwrites the last good checkpoint: the file holds the step after the last logged one.
 "$autobw" train --headless --preset rnn-sine --steps 50 --lr 1e30 --checkpoint "$work/div.safetensors" \
     --checkpoint-every 1 > "$work/div.jsonl" 2>/dev/null
@@ -334,18 +384,27 @@ expect_exit 64 "--temperature" sample --checkpoint "$work/run.safetensors" --tem
 expect_exit 66 "no such file" train --headless --preset mlp --resume "$work/none.safetensors"
 printf 'junk' > "$work/junk.safetensors"
 expect_exit 65 "cannot resume" train --headless --preset mlp --resume "$work/junk.safetensors"
+}
+check diverging-run-never case_diverging_run_never
 
+case_progress_after_resume() {
 # Progress after a resume counts steps/s from the resume, not from step 0 (it once showed 80,760 steps/s).
 "$autobw" train --headless --preset coin-flip --steps 3000 --checkpoint "$work/far.safetensors" > /dev/null 2>&1 \
     || fail "a 3000-step coin-flip run failed"
 "$autobw" train --headless --preset coin-flip --steps 3002 --resume "$work/far.safetensors" > /dev/null 2> "$work/err"
 rate="$(grep -oE '[0-9.]+ steps/s' "$work/err" | tail -n 1 | cut -d' ' -f1)"
 awk -v r="${rate:-0}" 'BEGIN { exit !(r > 0 && r < 3000) }' || fail "2 steps after a resume at 3000 reported ${rate:-no} steps/s"
+}
+check progress-after-resume case_progress_after_resume
 
+case_default_run_char() {
 # The default run (char-lstm on the embedded tinyshakespeare) holds out a tenth of the text and logs val_loss.
 "$autobw" train --headless --steps 2 --hidden 8 --batch-size 4 --seq-length 8 2>/dev/null | grep -q '"val_loss"' \
     || fail "the default run logs no val_loss"
+}
+check default-run-char case_default_run_char
 
+case_settings_that_make() {
 # Settings that make no sense for the data are refused, not followed silently.
 expect_exit 64 "each side needs a batch" train --headless --preset mlp --data "$work/flowers.csv" --val-fraction 0.999
 expect_exit 64 "--labels applies to the mlp preset" train --headless --preset char-lstm --labels "$work/flowers.csv"
@@ -356,7 +415,10 @@ grep -q "more than this machine's .* cores; using" "$work/err" || fail "--thread
 printf 'a,b,label\r1,2,0\r3,4,1\r5,6,0\r7,8,1\r' > "$work/mac.csv"
 "$autobw" train --headless --preset mlp --data "$work/mac.csv" --steps 2 > /dev/null 2> "$work/err" \
     || fail "a CSV with classic Mac line endings failed: $(cat "$work/err")"
+}
+check settings-that-make case_settings_that_make
 
+case_dump_tape_writes() {
 # --dump-tape writes the last step's tape; `autobw replay --headless` prints it; a diverging run dumps its step.
 "$autobw" train --headless --preset mlp --steps 3 --dump-tape "$work/tape.json" > /dev/null 2>&1 || fail "--dump-tape run failed"
 python3 - "$work/tape.json" <<'PY' || fail "the tape dump lacks documented fields"
@@ -376,16 +438,22 @@ grep -q "softmax_cross_entropy" "$work/table" && grep -q "matmul" "$work/table" 
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["divergence"] and "entry #" in d["divergence"]' \
     "$work/div.json" || fail "a diverging run did not dump its step's tape"
 expect_exit 64 "--headless" replay "$work/tape.json"
-expect_exit 65 "not an autobw tape dump" replay --headless "$work/m.csv"
+expect_exit 65 "not an autobw tape dump" replay --headless "$work/good.csv"
 expect_exit 66 "no such file" replay --headless "$work/none.json"
+}
+check dump-tape-writes case_dump_tape_writes
 
+case_lr_schedule_cosine() {
 # --lr-schedule cosine: warm-up, then down to 1% of --lr at the last step.
 "$autobw" train --headless --preset mlp --steps 40 --lr 0.01 --lr-schedule cosine 2>/dev/null | python3 -c '
 import json, sys
 rates = [l["lr"] for l in map(json.loads, sys.stdin) if "step" in l]
 sys.exit(0 if rates[0] < rates[1] == 0.01 and abs(rates[-1] - 0.0001) < 5e-5 else 1)' \
     || fail "--lr-schedule cosine does not warm up and decay to 1% of --lr"
+}
+check lr-schedule-cosine case_lr_schedule_cosine
 
+case_step_recomputed_checkpoint() {
 # A step recomputed from a checkpoint is the step as the run took it: its table equals the straight run's dump's.
 "$autobw" train --headless --preset rnn-sine --steps 10 --checkpoint "$work/at10.safetensors" > /dev/null 2>&1 \
     || fail "could not save a checkpoint at step 10"
@@ -395,9 +463,6 @@ cmp -s <("$autobw" replay --headless "$work/at10.safetensors" --step 14 2>&1) \
     <("$autobw" replay --headless "$work/straight14.json" 2>&1) \
     || fail "step 14 recomputed from the checkpoint at step 10 differs from the run's own dump of it"
 expect_exit 64 "before" replay --headless "$work/at10.safetensors" --step 3
-
-if [ "$failures" -gt 0 ]; then
-    echo "headless: $failures check(s) failed" >&2
-    exit 1
-fi
-echo "headless: all end-to-end checks passed" >&2
+}
+check step-recomputed-checkpoint case_step_recomputed_checkpoint
+finish

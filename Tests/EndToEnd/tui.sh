@@ -2,8 +2,8 @@
 # The terminal UI in a real terminal: drives the built `autobw` inside a detached tmux session (its own server),
 # reads the screen with capture-pane, and checks exit codes and that the terminal settings (`stty -a`) are the
 # same after as before, for q, Ctrl-C, SIGTERM, a diverging run and `autobw replay`/`autobw watch`. Stops at the
-# first failure, showing the screen.
-# Usage: Tests/EndToEnd/tui.sh path/to/autobw
+# first failure of each case, showing the screen, and goes on with the next case.
+# Usage: Tests/EndToEnd/tui.sh path/to/autobw [CASE]     (CASE `list` lists the cases)
 set -uo pipefail
 autobw="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 work="$(mktemp -d)"
@@ -14,8 +14,11 @@ trap 'tmux_ kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 # while the next test's `new-session` connects ("server exited unexpectedly").
 tmux_ new-session -d -s keep -x 20 -y 5 "sleep 100000"
 
-fail() {
-    echo "FAIL: $*" >&2
+source "$(dirname "$0")/harness.sh"
+suite tui "${2:-}"
+# A failure ends its case (what follows in it would wait on a screen that never comes), showing the screen.
+tui_fail() {
+    fail "$@"
     echo "---- screen:" >&2
     tmux_ capture-pane -p -t ui 2>/dev/null >&2 || true
     exit 1
@@ -43,7 +46,7 @@ wait_for() {
         tmux_ capture-pane -p -t ui 2>/dev/null | grep -qF -- "$text" && return 0
         sleep 0.1
     done
-    fail "the screen never showed '$text'"
+    tui_fail "the screen never showed '$text'"
     return 1
 }
 
@@ -62,12 +65,13 @@ finished() {
     done
     local code
     code="$(cat "$work/$name.code" 2>/dev/null)"
-    [ "$code" = "$expected" ] || fail "$name: exit code '${code}', expected $expected (stderr: $(cat "$work/$name.err" 2>/dev/null))"
+    [ "$code" = "$expected" ] || tui_fail "$name: exit code '${code}', expected $expected (stderr: $(cat "$work/$name.err" 2>/dev/null))"
     # The first line holds the window size, which a resize changes on purpose.
     cmp -s <(sed 1d "$work/$name.before") <(sed 1d "$work/$name.after") \
-        || fail "$name: the terminal settings changed (stty -a differs: $(diff "$work/$name.before" "$work/$name.after" | tr '\n' ' '))"
+        || tui_fail "$name: the terminal settings changed (stty -a differs: $(diff "$work/$name.before" "$work/$name.after" | tr '\n' ' '))"
 }
 
+case_start_pause_step() {
 echo "tui: start, pause, step the replay, go back, resume, resize, quit with q" >&2
 start quit train --preset coin-flip --steps 100000000
 wait_for "─ Loss" && wait_for " running "
@@ -94,7 +98,7 @@ wait_for "─ Loss"
 tmux_ resize-window -t ui -x 80 -y 24
 sleep 0.5
 width="$(tmux_ capture-pane -p -t ui | python3 -c 'import sys; print(max(len(line.rstrip("\n")) for line in sys.stdin))')"
-[ "$width" -le 80 ] || fail "after resizing to 80 columns the screen is $width wide"
+[ "$width" -le 80 ] || tui_fail "after resizing to 80 columns the screen is $width wide"
 wait_for "─ Tape"
 # A resize storm leaves no stale cell: the bottom-right one, which is never written, is cleared with the rest.
 for size in "100 30" "120 40" "90 28" "120 40" "80 24"; do tmux_ resize-window -t ui -x "${size% *}" -y "${size#* }"; done
@@ -104,13 +108,16 @@ tmux_ capture-pane -p -t ui | tail -n 1 | python3 -c '
 import sys
 line = sys.stdin.read().rstrip("\n")
 sys.exit(1 if any(c in "█▀▄" or 0x2800 <= ord(c) <= 0x28FF for c in line) else 0)' \
-    || fail "after a resize storm the status line holds chart glyphs: '$(tmux_ capture-pane -p -t ui | tail -n 1)'"
+    || tui_fail "after a resize storm the status line holds chart glyphs: '$(tmux_ capture-pane -p -t ui | tail -n 1)'"
 press ?
 wait_for "Keys (? or Esc closes)"
 press Escape
 press q
 finished quit 0
+}
+check start-pause-step case_start_pause_step
 
+case_time_travel_chart() {
 echo "tui: time travel: the chart cursor back, Enter reopens that past step, three entries stepped, back to the run" >&2
 start travel train --preset mlp --steps 100000000
 wait_for " running "
@@ -127,10 +134,13 @@ press Space
 wait_for " running "
 sleep 1
 done_after="$(tmux_ capture-pane -p -t ui | grep -oE '[0-9]+/100000000 done' | cut -d/ -f1)"
-[ "${done_after:-0}" -gt "${done_before:-0}" ] || fail "the run did not go on after the past step ($done_before then $done_after steps)"
+[ "${done_after:-0}" -gt "${done_before:-0}" ] || tui_fail "the run did not go on after the past step ($done_before then $done_after steps)"
 press q
 finished travel 0
+}
+check time-travel-chart case_time_travel_chart
 
+case_break_applies_while() {
 echo "tui: --break applies while training: each step where an entry matches stops there; --paused starts in the debugger" >&2
 start breaktrain train --preset mlp --steps 100000000 --break "op tanh"
 wait_for "breakpoint at step 0 while training"
@@ -143,7 +153,10 @@ start startpaused train --preset coin-flip --steps 100 --paused
 wait_for "before the first entry"
 press q
 finished startpaused 0
+}
+check break-applies-while case_break_applies_while
 
+case_breakpoint_typed_user() {
 echo "tui: a breakpoint typed by the user stops continue at the first entry above it" >&2
 start breakpoint train --preset coin-flip --steps 100000000
 wait_for " running "
@@ -158,33 +171,45 @@ wait_for "stopped: breakpoint: grad norm > 0.1"
 wait_for " mean_squared_error"
 press q
 finished breakpoint 0
+}
+check breakpoint-typed-user case_breakpoint_typed_user
 
+case_ctrl_c_sigterm() {
 echo "tui: Ctrl-C and SIGTERM end it with 130 and a sane terminal; the checkpoint is saved" >&2
 start interrupt train --preset coin-flip --steps 100000000 --checkpoint "$work/interrupted.safetensors"
 wait_for " running "
 press C-c
 finished interrupt 130
-[ -s "$work/interrupted.safetensors" ] || fail "Ctrl-C did not save the checkpoint"
+[ -s "$work/interrupted.safetensors" ] || tui_fail "Ctrl-C did not save the checkpoint"
 "$autobw" train --headless --preset coin-flip --steps 1 --resume "$work/interrupted.safetensors" --metrics /dev/null \
     2>/dev/null
-[ $? -eq 0 ] || fail "the checkpoint saved on Ctrl-C does not resume"
+[ $? -eq 0 ] || tui_fail "the checkpoint saved on Ctrl-C does not resume"
 
 start terminate train --preset mlp --steps 100000000
 wait_for " running "
 kill -TERM "$(cat "$work/terminate.pid")"
 finished terminate 130
+}
+check ctrl-c-sigterm case_ctrl_c_sigterm
 
+case_sighup_terminal_closed() {
 echo "tui: SIGHUP (the terminal closed) ends it as SIGTERM does: 130, a sane terminal, the checkpoint saved" >&2
 start hangup train --preset mlp --steps 100000000 --checkpoint "$work/hangup.safetensors"
 wait_for " running "
 kill -HUP "$(cat "$work/hangup.pid")"
 finished hangup 130
-[ -s "$work/hangup.safetensors" ] || fail "SIGHUP did not save the checkpoint"
+[ -s "$work/hangup.safetensors" ] || tui_fail "SIGHUP did not save the checkpoint"
+}
+check sighup-terminal-closed case_sighup_terminal_closed
 
+case_term_dumb_refused() {
 echo "tui: TERM=dumb is refused with a pointer to --headless, as a pipe is" >&2
 UI_TERM=dumb start dumb train --preset coin-flip --steps 10
 finished dumb 64
+}
+check term-dumb-refused case_term_dumb_refused
 
+case_diverging_run_stops() {
 echo "tui: a diverging run stops in the debugger at the entry that went non-finite" >&2
 start diverge train --preset coin-flip --lr 1e30 --steps 1000
 wait_for "DIVERGED"
@@ -193,40 +218,52 @@ wait_for " mul  in coinflipgraph"
 wait_for "input values (they produced the first non-finite output)"
 press q
 finished diverge 3
+}
+check diverging-run-stops case_diverging_run_stops
 
+case_ascii_locale() {
 echo "tui: a non-UTF-8 locale (LANG=C) gets the screen in ASCII: borders, chart and bars, no UTF-8 bytes" >&2
 UI_LANG=C start ascii train --preset coin-flip --steps 100000000
 wait_for "+- Loss"
 sleep 1
 tmux_ capture-pane -p -t ui > "$work/ascii.screen"
-LC_ALL=C grep -q $'[\x80-\xff]' "$work/ascii.screen" && fail "bytes beyond ASCII on a LANG=C screen"
-grep -q -- "-----" "$work/ascii.screen" || fail "no ASCII borders on a LANG=C screen"
+LC_ALL=C grep -q $'[\x80-\xff]' "$work/ascii.screen" && tui_fail "bytes beyond ASCII on a LANG=C screen"
+grep -q -- "-----" "$work/ascii.screen" || tui_fail "no ASCII borders on a LANG=C screen"
 press q
 finished ascii 0
+}
+check ascii-locale case_ascii_locale
 
+case_colours_follow_terminal() {
 echo "tui: colours follow the terminal: an 8-colour terminal gets colours, NO_COLOR none" >&2
 colour=$'\e\\[3[0-7]m'
 UI_TERM=screen start colours train --preset coin-flip --steps 100000000
 wait_for " running "
-[ "$(tput -T screen colors)" = 8 ] || fail "TERM=screen is not an 8-colour terminal here"
-tmux_ capture-pane -e -p -t ui | grep -q "$colour" || fail "no colour on an 8-colour terminal"
+[ "$(tput -T screen colors)" = 8 ] || tui_fail "TERM=screen is not an 8-colour terminal here"
+tmux_ capture-pane -e -p -t ui | grep -q "$colour" || tui_fail "no colour on an 8-colour terminal"
 press q
 finished colours 0
 UI_NO_COLOR=1 start nocolour train --preset coin-flip --steps 100000000
 wait_for " running "
-tmux_ capture-pane -e -p -t ui | grep -q "$colour" && fail "colours drawn although NO_COLOR is set"
+tmux_ capture-pane -e -p -t ui | grep -q "$colour" && tui_fail "colours drawn although NO_COLOR is set"
 press q
 finished nocolour 0
+}
+check colours-follow-terminal case_colours_follow_terminal
 
+case_crash_signal_still() {
 echo "tui: a crash signal still restores the terminal (and the process dies of the signal)" >&2
 start crash train --preset coin-flip --steps 100000000
 wait_for " running "
 kill -SEGV "$(cat "$work/crash.pid")"
 finished crash 139
+}
+check crash-signal-still case_crash_signal_still
 
+case_autobw_replay_opens() {
 echo "tui: autobw replay opens a dumped tape in the debugger" >&2
 "$autobw" train --headless --preset coin-flip --steps 3 --dump-tape "$work/tape.json" --metrics /dev/null 2>/dev/null \
-    || fail "could not dump a tape"
+    || tui_fail "could not dump a tape"
 start replay replay "$work/tape.json"
 wait_for "before the first entry"
 press n
@@ -235,7 +272,10 @@ press n
 wait_for "replayed 2 entries"
 press q
 finished replay 0
+}
+check autobw-replay-opens case_autobw_replay_opens
 
+case_dump_absurd_values() {
 echo "tui: a dump with absurd values (times and lines at 2^62, every statistic at -3e38) is shown, stepped and quit" >&2
 python3 - "$work/tape.json" "$work/absurd-tape.json" "$work/impossible-tape.json" <<'PY'
 import json, sys
@@ -264,41 +304,53 @@ finished absurd 0
 start impossible replay "$work/impossible-tape.json"
 finished impossible 65
 grep -q "step 9223372036854775807 is not a step a run can reach" "$work/impossible.err" \
-    || fail "a dump with an impossible step: $(cat "$work/impossible.err")"
+    || tui_fail "a dump with an impossible step: $(cat "$work/impossible.err")"
+}
+check dump-absurd-values case_dump_absurd_values
 
+case_forward_divergence_dump() {
 echo "tui: a forward divergence's dump opens on the entry that produced it, with the values of its inputs" >&2
 "$autobw" train --headless --preset coin-flip --lr 10 --steps 100 --dump-tape "$work/forward-tape.json" --metrics /dev/null \
     2>/dev/null
-[ $? -eq 3 ] || fail "coin-flip at lr 10 did not diverge"
+[ $? -eq 3 ] || tui_fail "coin-flip at lr 10 did not diverge"
 start forward replay "$work/forward-tape.json"
 wait_for "stopped: diverged: entry #"
 wait_for " mul  in coinflipgraph"
 wait_for "input values (they produced the first non-finite output)"
 press q
 finished forward 0
+}
+check forward-divergence-dump case_forward_divergence_dump
 
+case_ui_run_leaves() {
 echo "tui: a UI run leaves the same record as a headless one: metrics, CSV, the last step's tape" >&2
 start record train --preset coin-flip --steps 50 --metrics "$work/ui-metrics.jsonl" --csv "$work/ui-metrics.csv" \
     --dump-tape "$work/ui-tape.json"
 wait_for " finished "
 press q
 finished record 0
-[ "$(grep -c '"step"' "$work/ui-metrics.jsonl")" -eq 50 ] || fail "the UI run logged $(grep -c '"step"' "$work/ui-metrics.jsonl") of 50 steps"
-[ "$(wc -l < "$work/ui-metrics.csv")" -eq 51 ] || fail "the UI run's CSV has $(wc -l < "$work/ui-metrics.csv") lines, not 51"
-"$autobw" replay --headless "$work/ui-tape.json" | grep -q "coin-flip step 49" || fail "the UI run's tape dump is not step 49's"
+[ "$(grep -c '"step"' "$work/ui-metrics.jsonl")" -eq 50 ] || tui_fail "the UI run logged $(grep -c '"step"' "$work/ui-metrics.jsonl") of 50 steps"
+[ "$(wc -l < "$work/ui-metrics.csv")" -eq 51 ] || tui_fail "the UI run's CSV has $(wc -l < "$work/ui-metrics.csv") lines, not 51"
+"$autobw" replay --headless "$work/ui-tape.json" | grep -q "coin-flip step 49" || tui_fail "the UI run's tape dump is not step 49's"
+}
+check ui-run-leaves case_ui_run_leaves
 
+case_autobw_watch_follows() {
 echo "tui: autobw watch follows a headless run's metrics file" >&2
-"$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || fail "headless mlp failed"
+"$autobw" train --headless --preset mlp --steps 40 --metrics "$work/metrics.jsonl" 2>/dev/null || tui_fail "headless mlp failed"
 start watch watch "$work/metrics.jsonl"
 wait_for "40/40 done │ step 39 loss "
 wait_for " finished "
 wait_for "─ Loss"
 press q
 finished watch 0
+}
+check autobw-watch-follows case_autobw_watch_follows
 
+case_autobw_watch_shows() {
 echo "tui: autobw watch shows every logged scalar, the gradient norms, the logged tape and its debugger" >&2
 "$autobw" train --headless --preset coin-flip --steps 40 --log-tape-every 10 --metrics "$work/tape-log.jsonl" 2>/dev/null \
-    || fail "headless coin-flip with --log-tape-every failed"
+    || tui_fail "headless coin-flip with --log-tape-every failed"
 start logged watch "$work/tape-log.jsonl"
 wait_for "Gradient norms · step 39 (latest)"
 wait_for "linear.weight"
@@ -313,15 +365,21 @@ press Space
 wait_for "─ Chart · "
 press q
 finished logged 0
+}
+check autobw-watch-shows case_autobw_watch_shows
 
+case_autobw_watch_started() {
 echo "tui: autobw watch started before the run waits for its metrics file" >&2
 start early watch "$work/later.jsonl"
 wait_for "waiting for later.jsonl"
-"$autobw" train --headless --preset mlp --steps 30 --metrics "$work/later.jsonl" 2>/dev/null || fail "headless mlp failed"
+"$autobw" train --headless --preset mlp --steps 30 --metrics "$work/later.jsonl" 2>/dev/null || tui_fail "headless mlp failed"
 wait_for "30/30 done │ step 29 loss "
 press q
 finished early 0
+}
+check autobw-watch-started case_autobw_watch_started
 
+case_custom_model() {
 echo "tui: a model of the user's own (Examples/custom-model) trains in the UI; its entries name the example's lines" >&2
 UI_PROGRAM="$(dirname "$autobw")/custom-model" start custom
 wait_for " running "
@@ -335,32 +393,40 @@ finished custom 0
 
 # With $CONSUMER_DIR (scripts/test sets it after Tests/EndToEnd/consumer.sh): the package of its own, built
 # against a tagged autobw, opens its model in the UI; and watch shows the run log its own loop wrote.
-if [ -n "${CONSUMER_DIR:-}" ]; then
-    echo "tui: a package of its own trains its model in the UI and steps into it" >&2
-    UI_PROGRAM="$CONSUMER_DIR/consumer" start consumer --ui
-    wait_for " running "
-    wait_for "─ Loss"
-    press s
-    wait_for "before the first entry"
-    press n
-    wait_for "replayed 1 entry"
-    wait_for "at Consumer/main.swift:"
-    press q
-    finished consumer 0
+}
+check custom-model case_custom_model
 
-    echo "tui: autobw watch on the run log of a loop of its own: charts, gradient norms, tape, debugger" >&2
-    start ownloop watch "$CONSUMER_DIR/own-loop.jsonl"
-    wait_for "Gradient norms · step 49 (latest)"
-    wait_for "gain"
-    wait_for "Tape · "
-    press m
-    wait_for "Chart · lr"
-    press s
-    wait_for "before the first entry"
-    press n
-    wait_for "replayed 1 entry"
-    press q
-    finished ownloop 0
-fi
+case_consumer_ui() {
+echo "tui: a package of its own trains its model in the UI and steps into it" >&2
+[ -n "${CONSUMER_DIR:-}" ] || return 0
+UI_PROGRAM="$CONSUMER_DIR/consumer" start consumer --ui
+wait_for " running "
+wait_for "─ Loss"
+press s
+wait_for "before the first entry"
+press n
+wait_for "replayed 1 entry"
+wait_for "at Consumer/main.swift:"
+press q
+finished consumer 0
+}
+check consumer-ui case_consumer_ui
 
-echo "tui: all passed" >&2
+case_consumer_run_log() {
+echo "tui: autobw watch on the run log of a loop of its own: charts, gradient norms, tape, debugger" >&2
+[ -n "${CONSUMER_DIR:-}" ] || return 0
+start ownloop watch "$CONSUMER_DIR/own-loop.jsonl"
+wait_for "Gradient norms · step 49 (latest)"
+wait_for "gain"
+wait_for "Tape · "
+press m
+wait_for "Chart · lr"
+press s
+wait_for "before the first entry"
+press n
+wait_for "replayed 1 entry"
+press q
+finished ownloop 0
+}
+check consumer-run-log case_consumer_run_log
+finish
