@@ -6,11 +6,7 @@ import Testing
 /// Checkpoints from untrusted sources: metadata validated, hostile headers rejected cheaply, layouts accepted
 /// whatever their order, failed loads leaving everything untouched, and no leftovers from killed writers.
 @Suite struct CheckpointSafetyTests {
-    let directory: String = {
-        let path = temporaryPath("safety")
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    let directory = temporaryFolder("safety")
 
     static func file(header json: String, body: [UInt8]) -> Data {
         var data = Data()

@@ -5,11 +5,7 @@ import Testing
 
 /// safetensors checkpoints: exact round trips, atomic writes, and clear errors for corrupt files.
 @Suite struct CheckpointTests {
-    let directory: String = {
-        let path = temporaryPath("checkpoints")
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    let directory = temporaryFolder("checkpoints")
 
     static func model(seed: UInt64) throws -> Sequential {
         var g = SeededGenerator(seed: seed)
