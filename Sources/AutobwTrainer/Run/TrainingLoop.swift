@@ -170,11 +170,16 @@ struct TrainingLoop {
         return after
     }
 
-    /// The debugger's state on `open`, before its first entry, published with the step's tape.
-    private func openDebugger(on open: OpenStep, reopened: Bool) -> DebuggerState {
+    /// The debugger's state on `open`, before its first entry (or, with `stoppingAt`, replayed to the breakpoint's
+    /// first entry), published with the step's tape.
+    private func openDebugger(on open: OpenStep, reopened: Bool, stoppingAt stop: Breakpoint? = nil) -> DebuggerState {
         var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
         state.breakpoint = breakpoint
         state.reopened = reopened
+        if let stop {
+            try? replay(open, &state, until: stop.stopReason(at:))
+            state.stopReason = "breakpoint at step \(open.step) while training: \(stop)"
+        }
         let tape = state.entries
         owner.publish { [state] in
             $0.state = .stepping
@@ -198,12 +203,7 @@ struct TrainingLoop {
             if let stop { owner.publish { $0.notes.append("breakpoint \(stop) matched at step \(step)") } }
             return .unchanged
         }
-        var state = openDebugger(on: open, reopened: true)
-        if let stop {
-            try? replay(open, &state, until: stop.stopReason(at:))
-            state.stopReason = "breakpoint at step \(step) while training: \(stop)"
-            owner.publish { [state] in $0.debugger = state }
-        }
+        var state = openDebugger(on: open, reopened: true, stoppingAt: stop)
         let after = (try? debug(open, &state, diverged: false)) ?? .resume
         do {
             try session.returnToPresent()
