@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AutobwTUI
 
@@ -85,5 +86,23 @@ import Testing
         #expect(AxisTicks.nice(3) == 5)
         #expect(AxisTicks.nice(0.7) == 1)
         #expect(AxisTicks(covering: [0.12, 0.93], count: 4, logarithmic: false).ticks == [0, 0.5, 1])
+    }
+}
+
+/// A log axis within a decade ticks at values a person reads.
+@Suite struct LogAxisTests {
+    func labels(_ values: [Double]) -> [String] {
+        let axis = AxisTicks(covering: values.map { log10($0) }, count: 4, logarithmic: true)
+        return axis.ticks.map(axis.label)
+    }
+
+    @Test func withinADecadeTheTicksAreOneTwoFiveTimesAPowerOfTen() {
+        // It once ticked at 1.5849, 1.2589, 1 and 0.7943.
+        #expect(labels([0.8, 1.5]) == ["0.5", "1", "2"])
+        #expect(labels([2.1, 4.5]) == ["2", "3", "4", "5"])
+    }
+
+    @Test func overSeveralDecadesTheTicksArePowersOfTen() {
+        #expect(labels([0.1, 1000]) == ["0.1", "1", "10", "100", "1000"])
     }
 }

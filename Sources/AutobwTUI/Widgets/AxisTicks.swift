@@ -18,6 +18,12 @@ struct AxisTicks: Equatable {
             low -= pad
             high += pad
         }
+        // Within a decade, a log axis ticks at values a person reads (1, 2, 5 times a power of ten; every
+        // mantissa when those are too few), not at even steps of the logarithm (1.2589, 1.5849, ...).
+        if logarithmic && high - low < 1, let within = Self.decadeTicks(low, high) {
+            (lower, upper, ticks) = within
+            return
+        }
         let step: Double
         if logarithmic && high - low >= 1 {
             step = max(1, Self.nice((high - low) / Double(max(1, count))).rounded(.up))
@@ -34,6 +40,21 @@ struct AxisTicks: Equatable {
             tick += step
         }
         self.ticks = ticks
+    }
+
+    /// Ticks at 1-2-5 (or, when fewer than two of those fall in, every mantissa 1-9) times powers of ten, and the
+    /// axis rounded out to the nearest of them, for `low...high` in log10 units; nil when even that gives one tick.
+    static func decadeTicks(_ low: Double, _ high: Double) -> (lower: Double, upper: Double, ticks: [Double])? {
+        let decades = Int(low.rounded(.down)) - 1...Int(high.rounded(.up)) + 1
+        for mantissas in [[1.0, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+            let candidates = decades.flatMap { power in mantissas.map { log10($0) + Double(power) } }
+            guard let lower = candidates.last(where: { $0 <= low + 1e-12 }),
+                let upper = candidates.first(where: { $0 >= high - 1e-12 })
+            else { continue }
+            let ticks = candidates.filter { $0 >= lower - 1e-12 && $0 <= upper + 1e-12 }
+            if ticks.count >= 3 || mantissas.count == 9 { return ticks.count >= 2 ? (lower, upper, ticks) : nil }
+        }
+        return nil
     }
 
     /// The smallest of 1, 2 and 5 times a power of ten that is at least `raw`.
