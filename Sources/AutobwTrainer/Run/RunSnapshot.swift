@@ -117,8 +117,7 @@ public struct GradientHistory: Sendable {
         let count = (reports.map(\.entryIndex).max() ?? -1) + 1
         var norms = [Float](repeating: -1, count: count)
         for report in reports { norms[report.entryIndex] = report.incoming.first?.norm ?? .nan }
-        if steps.count >= Self.capacity { steps.removeFirst(steps.count - Self.capacity + 1) }
-        steps.append(Step(step: step, norms: norms, parameters: parameters))
+        append(step: step, norms: norms, parameters: parameters)
     }
 
     /// Adds a step's entry norms (by entry index, negative where none arrived) and parameter norms.
