@@ -11,10 +11,10 @@ enum CommandUI {
     /// Shows `source` until the user quits; the terminal is restored before this returns.
     /// - Throws: `ExitCode(64)` with a message ending in `hint` when curses cannot start.
     static func show(
-        _ source: RunSource, initialFocus: PanelID? = nil, hint: String = headlessHint
+        _ source: RunSource, comparing others: [RunSource] = [], initialFocus: PanelID? = nil, hint: String = headlessHint
     ) throws -> TerminalUI.Outcome {
         do {
-            return try TerminalUI.show(source, initialFocus: initialFocus)
+            return try TerminalUI.show(source, comparing: others, initialFocus: initialFocus)
         } catch {
             say("autobw: \(error); \(hint)")
             throw ExitCode(64)

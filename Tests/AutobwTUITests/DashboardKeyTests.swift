@@ -154,7 +154,7 @@ import Testing
 
     @Test func theHelpListsEveryLabelledRowAndTheHintsComeFromTheTable() {
         #expect(HelpOverlay.keys.map(\.0) == KeyBinding.table.map(\.label).filter { !$0.isEmpty })
-        #expect(KeyBinding.hints(.training) == "space pause  s step  ? help  q quit")
+        #expect(KeyBinding.hints(.training) == "space pause  s step  m charts  ? help  q quit")
         #expect(KeyBinding.hints(.replaying) == "n next  p back  c continue  b break  ? help  q quit")
     }
 

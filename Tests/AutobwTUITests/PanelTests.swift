@@ -10,14 +10,14 @@ import Testing
         TapeList(entries: try ScreenFixtures.longTape(count: 50), selected: 40, expanded: false)
             .render(into: &buffer, area: buffer.bounds)
         #expect(buffer.text == """
-                #36 -                     mul_scalar    [3]
-                #37 -                     add_scalar    [3]
-                #38 -                     mul_scalar    [3]
-                #39 -                     add_scalar    [3]
-                #40 -                     mul_scalar    [3]
-                #41 -                     add_scalar    [3]
-                #42 -                     mul_scalar    [3]
-                #43 -                     add_scalar    [3]
+                #36 chain                 mul_scalar    [3]
+                #37 chain                 add_scalar    [3]
+                #38 chain                 mul_scalar    [3]
+                #39 chain                 add_scalar    [3]
+                #40 chain                 mul_scalar    [3]
+                #41 chain                 add_scalar    [3]
+                #42 chain                 mul_scalar    [3]
+                #43 chain                 add_scalar    [3]
             """)
         #expect(buffer[4, 4].style == .selected)
     }

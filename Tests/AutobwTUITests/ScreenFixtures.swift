@@ -38,7 +38,9 @@ extension ScreenFixtures {
         let tape = Tape()
         var value = tape.watch(Tensor([1, 2, 3]), name: "x")
         try tape.record {
-            for index in 0..<count { value = index % 2 == 0 ? try value * 2 : try value + 1 }
+            try withScope("chain") {
+                for index in 0..<count { value = index % 2 == 0 ? try value * 2 : try value + 1 }
+            }
         }
         return tape.entries
     }

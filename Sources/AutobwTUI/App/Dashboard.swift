@@ -17,6 +17,10 @@ struct Dashboard: Sendable {
     var gradientScroll = 0
     /// The help overlay is up.
     var helpVisible = false
+    /// Lines the help overlay is scrolled by (on a screen too short for every key).
+    var helpScroll = 0
+    /// The chart menu's selected row, while it is open.
+    var chartMenu: Int?
     /// The breakpoint or step number being typed, while the prompt is open.
     var prompt: String?
     /// What the open prompt asks for.
@@ -28,7 +32,11 @@ struct Dashboard: Sendable {
         case breakpoint
         /// A past step to reopen (`t`).
         case step
+        /// Text to find in the tape's ops and scopes (`/`).
+        case search
     }
+    /// The last search (`/`), which `f` and `F` repeat.
+    var search: String?
     /// The replayed entry under review; nil for the latest.
     var review: Int?
     /// A one-line notice shown above the status line until the next key.
@@ -57,11 +65,25 @@ struct Dashboard: Sendable {
             handlePrompt(key, snapshot, &reaction)
             return reaction
         }
+        if chartMenu != nil {
+            handleChartMenu(key, snapshot)
+            return reaction
+        }
+        if helpVisible, let scroll = KeyBinding.action(of: key).flatMap(Self.scrollAmount) {
+            helpScroll = max(0, min(helpScroll + scroll, HelpOverlay.keys.count - 1))
+            return reaction
+        }
+        if case .mouse(let action, let x, let y) = key {
+            pointer(action, x: x, y: y, snapshot)
+            return reaction
+        }
         let debugger = snapshot.debugger
         guard let action = KeyBinding.action(of: key) else { return reaction }
         switch action {
         case .quit: reaction.quit = true
-        case .toggleHelp: helpVisible.toggle()
+        case .toggleHelp:
+            helpVisible.toggle()
+            helpScroll = 0
         case .escape:
             if helpVisible { helpVisible = false } else { chart.cursorStep = nil }
         case .pauseOrResume:
@@ -101,7 +123,7 @@ struct Dashboard: Sendable {
         case .smoothMore: chart.smoothingIndex = min(chart.smoothingIndex + 1, ChartSettings.smoothingSteps.count - 1)
         case .smoothLess: chart.smoothingIndex = max(chart.smoothingIndex - 1, 0)
         case .sortGradients: gradientsByNorm.toggle()
-        case .nextChart: nextSeries(snapshot)
+        case .chooseCharts: chartMenu = 0
         case .nextPanel: cycleFocus(snapshot)
         case .up: move(-1, snapshot)
         case .down: move(1, snapshot)
@@ -109,7 +131,12 @@ struct Dashboard: Sendable {
         case .pageDown: move(10, snapshot)
         case .first: move(Int.min / 2, snapshot)
         case .last: move(Int.max / 2, snapshot)
-        case .redraw: break  // the terminal app redraws every cell
+        case .redraw, .pointer: break  // the terminal app redraws every cell; the mouse arrives as `.mouse`
+        case .search:
+            prompt = ""
+            promptKind = .search
+        case .nextMatch: findMatch(forward: true, snapshot)
+        case .previousMatch: findMatch(forward: false, snapshot)
         }
         return reaction
     }
@@ -128,12 +155,35 @@ struct Dashboard: Sendable {
         focus = .debugger
     }
 
-    /// Charts the next scalar the run logs, after the loss and back to it.
-    private mutating func nextSeries(_ snapshot: RunSnapshot) {
-        let names: [String?] = [nil] + snapshot.series.keys.sorted().map { Optional($0) }
-        let position = names.firstIndex(of: chart.series) ?? 0
-        chart.series = names[(position + 1) % names.count]
-        notice = "charting \(chart.series ?? "the loss") (m for the next)"
+    /// How far a scrolling action moves: by one or ten lines.
+    private static func scrollAmount(_ action: KeyAction) -> Int? {
+        switch action {
+        case .up: return -1
+        case .down: return 1
+        case .pageUp: return -10
+        case .pageDown: return 10
+        default: return nil
+        }
+    }
+
+    /// Keys while the chart menu is open: move, show or hide the selected chart, close.
+    private mutating func handleChartMenu(_ key: Key, _ snapshot: RunSnapshot) {
+        let names = ChartCatalog.names(snapshot)
+        let selected = min(chartMenu ?? 0, names.count - 1)
+        switch key {
+        case .escape, .character("m"), .character("q"): chartMenu = nil
+        case .character(" "), .enter:
+            let name = names[selected]
+            if let position = chart.shown.firstIndex(of: name) {
+                chart.shown.remove(at: position)
+            } else {
+                chart.shown.append(name)
+            }
+        default:
+            if let scroll = KeyBinding.action(of: key).flatMap(Self.scrollAmount) {
+                chartMenu = max(0, min(selected + scroll, names.count - 1))
+            }
+        }
     }
 
     private mutating func nextEntry(_ debugger: DebuggerState?, _ reaction: inout Reaction) {
@@ -159,6 +209,12 @@ struct Dashboard: Sendable {
                 text.removeLast()
                 prompt = text
             }
+        case .enter where promptKind == .search:
+            let text = (prompt ?? "").trimmingCharacters(in: .whitespaces)
+            prompt = nil
+            guard !text.isEmpty else { return }
+            search = text
+            findMatch(forward: true, snapshot)
         case .enter where promptKind == .step:
             let text = (prompt ?? "").trimmingCharacters(in: .whitespaces)
             prompt = nil
@@ -182,6 +238,51 @@ struct Dashboard: Sendable {
         case .interrupt: reaction.quit = true
         case .character(let character) where (prompt?.count ?? 0) < 40: prompt?.append(character)
         default: break
+        }
+    }
+
+    /// Selects the next (or previous) tape entry after the selection whose op or scope contains the search,
+    /// wrapping around, and says which match of how many it is.
+    private mutating func findMatch(forward: Bool, _ snapshot: RunSnapshot) {
+        guard let search else {
+            notice = "nothing to find yet: / types a search"
+            return
+        }
+        let entries = snapshot.debugger?.entries ?? snapshot.tape
+        let needle = search.lowercased()
+        let matches = entries.indices.filter {
+            entries[$0].op.rawValue.lowercased().contains(needle) || entries[$0].scope.lowercased().contains(needle)
+        }
+        guard !matches.isEmpty else {
+            notice = "/\(search): no entry's op or scope matches"
+            return
+        }
+        let from = tapeSelection ?? followedEntry(snapshot) ?? -1
+        let found = forward ? matches.first { $0 > from } ?? matches[0] : matches.last { $0 < from } ?? matches[matches.count - 1]
+        tapeSelection = found
+        focus = .tape
+        let position = (matches.firstIndex(of: found) ?? 0) + 1
+        notice = "/\(search): #\(found) \(entries[found].op.rawValue), match \(position) of \(matches.count) (f next, F previous)"
+    }
+
+    /// A click focuses the panel under it (on the chart, the cursor goes to the step there); the wheel scrolls
+    /// the panel under it by three lines.
+    private mutating func pointer(_ action: MouseAction, x: Int, y: Int, _ snapshot: RunSnapshot) {
+        let panels = layout(for: snapshot, width: screenSize.width, height: screenSize.height).panels
+        guard let (id, area) = panels.first(where: { $0.area.contains(x, y) }) else { return }
+        focus = id
+        switch action {
+        case .wheelUp: move(-3, snapshot)
+        case .wheelDown: move(3, snapshot)
+        case .click:
+            guard id == .loss else { return }
+            let stack = ChartStack(snapshot: snapshot, settings: chart)
+            let chartArea = area.inner
+            let line = LineChart(lines: ChartCatalog.lines(stack.charts[0], snapshot), settings: chart)
+            guard let window = line.window(chartArea) else { return }
+            let dotColumn = (x - chartArea.x - LineChart.labelWidth) * chart.glyphs.dotsWide
+            guard dotColumn >= 0 else { return }
+            chart.cursorStep = min(max(window.start, window.origin + dotColumn * window.perColumn), window.last)
         }
     }
 
@@ -241,27 +342,39 @@ struct Dashboard: Sendable {
         Layout.make(width: width, height: height, debugging: snapshot.debugger != nil, hasSample: snapshot.sample != nil)
     }
 
-    /// The screen for `snapshot` at `width` x `height`.
-    func render(_ snapshot: RunSnapshot, width: Int, height: Int) -> CellBuffer {
+    /// The screen for `snapshot` at `width` x `height`; `others` are runs whose lines the charts overlay
+    /// (`autobw watch A B`).
+    func render(_ snapshot: RunSnapshot, others: [RunSnapshot] = [], width: Int, height: Int) -> CellBuffer {
         var buffer = CellBuffer(width: width, height: height)
         guard width >= 20, height >= 6 else {
             buffer.write("autobw needs at least 20x6", x: 0, y: 0)
             return buffer
         }
         let layout = layout(for: snapshot, width: width, height: height)
-        for (id, area) in layout.panels { draw(id, area, snapshot, &buffer) }
+        for (id, area) in layout.panels { draw(id, area, snapshot, others, &buffer) }
         StatusLine(snapshot: snapshot, hints: hints(for: snapshot)).render(into: &buffer, area: layout.status)
         if let prompt {
             let line = Rect(x: 0, y: height - 2, width: width, height: 1)
             buffer.fill(line)
-            let question = promptKind == .step
-                ? "reopen step (\(snapshot.reopenable.isEmpty ? "none kept" : "\(snapshot.reopenable.lowerBound)-\(snapshot.reopenable.upperBound - 1)"); Enter opens, Esc cancels): "
-                : "breakpoint (nan, >1e3, <1e-6, op NAME, scope NAME, step N; Enter sets, empty clears, Esc cancels): "
-            buffer.write(question + prompt + "█", x: 0, y: height - 2, style: .strong)
+            let question: String
+            switch promptKind {
+            case .step:
+                let kept = snapshot.reopenable.isEmpty ? "none kept" : "\(snapshot.reopenable.lowerBound)-\(snapshot.reopenable.upperBound - 1)"
+                question = "reopen step (\(kept); Enter opens, Esc cancels): "
+            case .search: question = "find in the tape, op or scope (Enter finds, Esc cancels): /"
+            case .breakpoint: question = "breakpoint (nan, >1e3, <1e-6, op NAME, scope NAME, step N; Enter sets, empty clears, Esc cancels): "
+            }
+            // What is typed always shows: on a narrow screen the question shrinks to its first words.
+            let short = question.split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) + ": " } ?? question
+            let shown = question.count + prompt.count + 1 <= width ? question : short + (promptKind == .search ? "/" : "")
+            buffer.write(String((shown + prompt + "█").unicodeScalars.suffix(width)), x: 0, y: height - 2, style: .strong)
         } else if let notice {
             buffer.write(" " + notice + " ", x: 1, y: height - 2, style: Style(color: .yellow, bold: true))
         }
-        if helpVisible { HelpOverlay().render(into: &buffer, area: buffer.bounds) }
+        if let chartMenu {
+            ChartMenu(names: ChartCatalog.names(snapshot), shown: chart.shown, selected: chartMenu).render(into: &buffer, area: buffer.bounds)
+        }
+        if helpVisible { HelpOverlay(scroll: helpScroll).render(into: &buffer, area: buffer.bounds) }
         return buffer
     }
 
@@ -283,32 +396,13 @@ struct Dashboard: Sendable {
         return ended ? .ended : .training
     }
 
-    private func draw(_ id: PanelID, _ area: Rect, _ snapshot: RunSnapshot, _ buffer: inout CellBuffer) {
+    private func draw(_ id: PanelID, _ area: Rect, _ snapshot: RunSnapshot, _ others: [RunSnapshot], _ buffer: inout CellBuffer) {
         let focused = focus == id
         switch id {
         case .loss:
-            // Another logged scalar when `m` chose one (and the run has it), else the loss with its validation.
-            let charted = chart.series.flatMap { name in snapshot.series[name].map { (name, $0) } }
-            var title = charted.map { "Chart · \($0.0)" } ?? "Loss"
-            title += chart.smoothing > 0 ? " · ema \(chart.smoothing)" : " · raw"
-            title += chart.logY ? " · log" : ""
-            title += chart.wholeHistory ? " · all steps" : " · latest"
-            if let charted {
-                let inside = Panel.frame(&buffer, area, title: title + (snapshot.series.isEmpty ? "" : " · m next"), focused: focused)
-                LossChart(losses: charted.1, firstStep: snapshot.firstStep, validation: [], settings: chart)
-                    .render(into: &buffer, area: inside)
-                return
-            }
-            if !snapshot.series.isEmpty { title += " · m other charts" }
-            if let last = snapshot.validation.last {
-                // A regression's held-out loss is in the target's units, not the training loss's: its R² is
-                // shown instead, and not drawn on the loss's axis.
-                title += last.r2.map { " · val R² \(Format.number($0))" }
-                    ?? (" · val \(Format.number(last.loss))" + (last.accuracy.map { " acc \(Format.number($0))" } ?? ""))
-            }
-            let inside = Panel.frame(&buffer, area, title: title, focused: focused)
-            LossChart(losses: snapshot.losses, firstStep: snapshot.firstStep, validation: snapshot.validation, settings: chart)
-                .render(into: &buffer, area: inside)
+            let stack = ChartStack(snapshot: snapshot, others: others, settings: chart)
+            let inside = Panel.frame(&buffer, area, title: stack.title(area), focused: focused)
+            stack.render(into: &buffer, area: inside)
         case .tape:
             let debugger = snapshot.debugger
             let entries = debugger?.entries ?? snapshot.tape

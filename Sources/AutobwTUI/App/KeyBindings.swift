@@ -2,7 +2,8 @@
 enum KeyAction: Sendable, Equatable, CaseIterable {
     case quit, toggleHelp, escape, pauseOrResume, stepMode, nextEntry, previousEntry, right, left, continueReplay
     case typeBreakpoint, typeStep, reopenAtCursor, logY, wholeHistory, smoothMore, smoothLess, sortGradients
-    case nextChart, nextPanel, up, down, pageUp, pageDown, first, last, redraw
+    case chooseCharts, nextPanel, up, down, pageUp, pageDown, first, last, redraw
+    case search, nextMatch, previousMatch, pointer
 }
 
 /// What the screen shows, for the keys the status line offers.
@@ -64,7 +65,17 @@ struct KeyBinding: Sendable {
         KeyBinding(keys: [.pageDown], label: "PgDn", help: "ten down in the focused panel", action: .pageDown),
         KeyBinding(keys: [.home, .character("g")], label: "Home g", help: "to the first entry, line or step", action: .first),
         KeyBinding(keys: [.end, .character("G")], label: "End G", help: "to the last entry, line or step", action: .last),
+        KeyBinding(
+            keys: [.character("/")], label: "/", help: "search the tape by op or scope (Enter finds the next entry that matches)",
+            action: .search),
+        KeyBinding(
+            keys: [.character("f")], label: "f F", help: "the next / previous match of the search (n is the debugger's next entry)",
+            action: .nextMatch),
+        KeyBinding(keys: [.character("F")], label: "", help: "", action: .previousMatch),
         KeyBinding(keys: [.tab], label: "Tab", help: "next panel", action: .nextPanel),
+        KeyBinding(
+            keys: [], label: "mouse", help: "click a panel to focus it (the chart: its cursor to that step); the wheel scrolls",
+            action: .pointer),
         KeyBinding(keys: [.redraw], label: "Ctrl-L", help: "draw the whole screen again", action: .redraw),
         KeyBinding(keys: [.character("l")], label: "l", help: "log-y on the chart", action: .logY,
                    hints: [.watching: "l log", .watchingTape: "l log"]),
@@ -74,8 +85,9 @@ struct KeyBinding: Sendable {
                    hints: [.watching: "h history", .watchingTape: "h history"]),
         KeyBinding(
             keys: [.character("m")], label: "m",
-            help: "chart the next logged scalar (gradient norm, learning rate, ...) and back to the loss", action: .nextChart,
-            hints: [.watching: "m chart", .watchingTape: "m chart", .ended: "m chart"]),
+            help: "choose the charts shown, several at once: loss, validation, grad norm, lr, steps/s, each parameter's norm",
+            action: .chooseCharts,
+            hints: [.training: "m charts", .watching: "m charts", .watchingTape: "m charts", .ended: "m charts"]),
         KeyBinding(keys: [.character("o")], label: "o", help: "gradients: sort by norm / model order", action: .sortGradients),
         KeyBinding(keys: [.escape], label: "Esc", help: "close this help, the cursor or the prompt", action: .escape),
         KeyBinding(keys: [.character("?")], label: "?", help: "this help", action: .toggleHelp,

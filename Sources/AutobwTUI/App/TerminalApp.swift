@@ -8,6 +8,8 @@ struct TerminalApp {
     typealias Outcome = TerminalUI.Outcome
 
     let source: RunSource
+    /// Runs whose lines the charts overlay, with a legend (`autobw watch A B`); they take no keys.
+    var others: [RunSource] = []
     let terminal: Terminal
     /// The dashboard, with its settings.
     var dashboard = Dashboard()
@@ -48,7 +50,7 @@ struct TerminalApp {
             if now - lastDraw >= 90_000_000 {
                 snapshot = source.snapshot()
                 let (width, height) = terminal.size
-                terminal.draw(dashboard.render(snapshot, width: width, height: height))
+                terminal.draw(dashboard.render(snapshot, others: others.map { $0.snapshot() }, width: width, height: height))
                 lastDraw = now
             }
         }

@@ -63,9 +63,11 @@ public enum TerminalUI {
         return 0
     }
 
-    /// Shows `source` until the user quits; the terminal is restored before this returns.
+    /// Shows `source` until the user quits; the terminal is restored before this returns. The charts overlay
+    /// the same chart of each run in `comparing` (metrics files of other runs, say), named in a legend; keys go
+    /// to `source` alone.
     /// - Throws: `Unavailable` when curses cannot start on this terminal.
-    public static func show(_ source: RunSource, initialFocus: PanelID? = nil) throws -> Outcome {
+    public static func show(_ source: RunSource, comparing others: [RunSource] = [], initialFocus: PanelID? = nil) throws -> Outcome {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal()
@@ -74,6 +76,7 @@ public enum TerminalUI {
         }
         defer { terminal.end() }
         var app = TerminalApp(source: source, terminal: terminal)
+        app.others = others
         if let initialFocus { app.dashboard.focus = initialFocus }
         return app.run()
     }

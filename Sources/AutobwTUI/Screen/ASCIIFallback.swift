@@ -7,9 +7,9 @@ enum ASCIIFallback {
         if scalar.isASCII { return scalar }
         if (0x2800...0x28FF).contains(scalar.value) { return braille(scalar.value - 0x2800) }
         switch scalar {
-        case "─": return "-"
+        case "─", "━": return "-"
         case "│", "┤", "├": return "|"
-        case "┌", "┐", "└", "┘", "┼": return "+"
+        case "┌", "┐", "└", "┘", "┼", "┴": return "+"
         case "█", "▀", "▄": return "#"
         case "▲", "↑": return "^"
         case "↓": return "v"

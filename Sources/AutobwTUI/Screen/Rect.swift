@@ -23,6 +23,9 @@ struct Rect: Sendable, Equatable {
     /// The rectangle inside a one-cell border.
     var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
 
+    /// Whether the cell at column `column`, row `row` is inside.
+    func contains(_ column: Int, _ row: Int) -> Bool { column >= x && column < x + width && row >= y && row < y + height }
+
     /// The top `rows` rows and the rest below them.
     func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
         let top = min(max(0, rows), height)

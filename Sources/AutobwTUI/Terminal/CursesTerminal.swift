@@ -27,6 +27,7 @@ final class CursesTerminal: Terminal {
         noecho()
         nonl()
         keypad(autobw_stdscr(), true)
+        autobw_enable_mouse()
         curs_set(0)
         set_escdelay(25)
         if has_colors() && ProcessInfo.processInfo.environment["NO_COLOR"].map({ $0.isEmpty }) ?? true {
@@ -114,6 +115,14 @@ final class CursesTerminal: Terminal {
             case KEY_BACKSPACE: return .backspace
             case KEY_ENTER: return .enter
             case KEY_BTAB: return .tab
+            case KEY_MOUSE:
+                var x: Int32 = 0, y: Int32 = 0
+                switch autobw_mouse_event(&x, &y) {
+                case 1: return .mouse(.click, x: Int(x), y: Int(y))
+                case 4: return .mouse(.wheelUp, x: Int(x), y: Int(y))
+                case 5: return .mouse(.wheelDown, x: Int(x), y: Int(y))
+                default: return nil
+                }
             default: return nil
             }
         }

@@ -12,6 +12,13 @@ enum Key: Sendable, Equatable {
     case interrupt
     /// Ctrl-L: draw the whole screen again.
     case redraw
+    /// A mouse click or wheel turn over the cell at column `x`, row `y`, where the terminal reports the mouse.
+    case mouse(MouseAction, x: Int, y: Int)
+}
+
+/// What the mouse did.
+enum MouseAction: Sendable, Equatable {
+    case click, wheelUp, wheelDown
 }
 
 /// What a terminal must do for the UI: tell its size, show a buffer, and hand over key presses. The ncurses

@@ -23,10 +23,12 @@ enum TerminalRestorer {
         }
     }
 
-    /// Leaves the alternate screen, resets attributes, shows the cursor and restores the saved terminal mode.
+    /// Leaves the alternate screen, resets attributes, turns mouse reporting off, shows the cursor and restores the
+    /// saved terminal mode.
     static func restoreFromSignal() {
         if hasSaved { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
-        let reset: StaticString = "\u{1B}[0m\u{1B}[?1049l\u{1B}[?25h\r\n"
+        // Mouse reporting off too (every mode curses may have turned on), or the shell would receive clicks.
+        let reset: StaticString = "\u{1B}[0m\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?1049l\u{1B}[?25h\r\n"
         _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
     }
 }

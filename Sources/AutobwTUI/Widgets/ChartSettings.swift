@@ -1,4 +1,4 @@
-/// How the loss chart is drawn; the keys change it.
+/// How the charts are drawn and which are shown; the keys change it.
 struct ChartSettings: Sendable, Equatable {
     /// The EMA factors `+` and `-` step through; 0 is no smoothing.
     static let smoothingSteps: [Float] = [0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999]
@@ -13,8 +13,8 @@ struct ChartSettings: Sendable, Equatable {
     var cursorStep: Int?
     /// Braille dots (2x4 a cell) or half blocks (1x2 a cell) for terminals and fonts without braille.
     var glyphs = ChartGlyphs.braille
-    /// The scalar charted instead of the loss (`RunSnapshot.series`); nil for the loss. `m` cycles through them.
-    var series: String?
+    /// The charts shown, top to bottom (`ChartCatalog` names); `m` opens the menu that chooses them.
+    var shown = [ChartCatalog.loss]
 
     /// Default settings.
     init() {}

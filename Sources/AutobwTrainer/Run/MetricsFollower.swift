@@ -29,8 +29,6 @@ public final class MetricsFollower: RunSource {
     /// No line is longer (a logged tape of tens of thousands of entries fits): a longer one is junk, dropped as
     /// it is read rather than held.
     static let longestLine = 1 << 24
-    /// Scalars charted besides the loss; further names are ignored.
-    static let mostSeries = 32
     /// Steps the chart holds from the first logged one (64 MiB of losses); later lines are counted, not charted.
     static let longestHistory = 1 << 24
 
@@ -194,11 +192,7 @@ public final class MetricsFollower: RunSource {
         let loss = Self.float(object["loss"]) ?? snapshot.losses.last ?? .nan
         snapshot.losses.append(contentsOf: repeatElement(loss, count: position - snapshot.losses.count + 1))
         for (name, value) in object where !structuredFields.contains(name) && name != "loss" && !name.hasPrefix("val_") {
-            guard let number = Self.float(value), snapshot.series[name] != nil || snapshot.series.count < mostSeries else { continue }
-            var values = snapshot.series[name] ?? []
-            values.append(contentsOf: repeatElement(values.last ?? .nan, count: max(0, position - values.count)))
-            values.append(number)
-            snapshot.series[name] = values
+            if let number = Self.float(value) { snapshot.chart(name, number, step: step) }
         }
         snapshot.stepsDone = step + 1
         // The header names the run's last step (older files do not): then the run is known to be over.
@@ -209,12 +203,14 @@ public final class MetricsFollower: RunSource {
         if let elapsed = Self.float(object["elapsed_s"]), elapsed.isFinite, elapsed >= 0 {
             progress.throughput.note(steps: step + 1, at: Double(elapsed))
             snapshot.stepsPerSecond = progress.throughput.stepsPerSecond
+            snapshot.chart(RunSnapshot.throughputSeries, Float(snapshot.stepsPerSecond), step: step)
         }
         let parameters = (object["grad_norms"] as? [String: Any]).map { norms in
             (parameterOrder.count == norms.count ? parameterOrder : norms.keys.sorted()).compactMap { name in
                 Self.float(norms[name]).map { ParameterNorm(name: name, norm: $0) }
             }
         } ?? []
+        for parameter in parameters { snapshot.chart(RunSnapshot.gradientNormSeries(of: parameter.name), parameter.norm, step: step) }
         let entries = (object["entry_norms"] as? [Any])?.map { Self.float($0) ?? -1 }
         if !parameters.isEmpty || entries != nil {
             snapshot.entryNorms.append(step: step, norms: entries ?? [], parameters: parameters)

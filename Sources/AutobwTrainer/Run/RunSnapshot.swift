@@ -69,6 +69,31 @@ public struct RunSnapshot: Sendable {
         self.preset = preset
         self.totalSteps = totalSteps
     }
+
+    /// Most scalars `series` holds: further names are dropped, so that a run log with hundreds of fields, or a
+    /// model with hundreds of parameters, cannot grow the snapshot by hundreds of floats a step.
+    public static let mostSeries = 48
+    /// The series of steps/s (`Throughput`, as the status line shows it), charted live and by `watch`.
+    public static let throughputSeries = "steps_per_s"
+
+    /// The series of parameter `name`'s gradient norm.
+    public static func gradientNormSeries(of name: String) -> String { "grad_norm/" + name }
+
+    /// Charts `value` as series `name` at the step `step`; steps not logged since the series' last value hold
+    /// that value (a run log written every N steps), so that positions stay steps from `firstStep`. Ignored past
+    /// `mostSeries` names.
+    public mutating func chart(_ name: String, _ value: Float, step: Int) {
+        guard series[name] != nil || series.count < Self.mostSeries else { return }
+        let position = step - firstStep
+        var values = series.removeValue(forKey: name) ?? []
+        guard position >= values.count else {
+            series[name] = values
+            return
+        }
+        values.append(contentsOf: repeatElement(values.last ?? .nan, count: position - values.count))
+        values.append(value)
+        series[name] = values
+    }
 }
 
 /// A validation result.

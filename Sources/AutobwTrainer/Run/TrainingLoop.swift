@@ -127,8 +127,12 @@ struct TrainingLoop {
             snapshot.state = paused ? .paused : .running
             snapshot.stepsDone = session.nextStep
             snapshot.losses.append(metrics.loss)
-            snapshot.series["grad_norm", default: []].append(metrics.gradientNorm)
-            snapshot.series["lr", default: []].append(metrics.learningRate)
+            snapshot.chart("grad_norm", metrics.gradientNorm, step: metrics.step)
+            snapshot.chart("lr", metrics.learningRate, step: metrics.step)
+            snapshot.chart(RunSnapshot.throughputSeries, Float(rate), step: metrics.step)
+            for parameter in metrics.parameterGradientNorms {
+                snapshot.chart(RunSnapshot.gradientNormSeries(of: parameter.name), parameter.norm, step: metrics.step)
+            }
             snapshot.latest = metrics
             snapshot.entryNorms.append(step: metrics.step, reports: metrics.entries, parameters: metrics.parameterGradientNorms)
             snapshot.stepsPerSecond = rate

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import AutobwTUI
 
-/// The loss chart, drawn into buffers and read back as text.
-@Suite struct LossChartTests {
+/// The line chart, drawn into buffers and read back as text.
+@Suite struct LineChartTests {
     func render(_ losses: [Float], width: Int = 30, height: Int = 8, _ configure: (inout ChartSettings) -> Void = { _ in })
         -> String
     {
@@ -11,7 +11,7 @@ import Testing
         settings.smoothingIndex = 0
         configure(&settings)
         var buffer = CellBuffer(width: width, height: height)
-        LossChart(losses: losses, firstStep: 0, validation: [], settings: settings).render(into: &buffer, area: buffer.bounds)
+        LineChart(lines: [ChartLine(label: "", firstStep: 0, values: losses, kind: .primary)], settings: settings).render(into: &buffer, area: buffer.bounds)
         return buffer.text
     }
 
@@ -24,7 +24,7 @@ import Testing
                    │ ⢸⡇ ⢸
                    │ ⠈⠁ ⠈
                   0┤
-                    0                    9
+               step 0                    9
             """)
     }
 
@@ -41,7 +41,7 @@ import Testing
                   1┤   █▄
                    │    █
                0.01┤
-                    0                    4
+               step 0                    4
             """)
     }
 
@@ -50,12 +50,12 @@ import Testing
         let tail = render(losses).split(separator: "\n").last.map(String.init) ?? ""
         let whole = render(losses) { $0.wholeHistory = true }.split(separator: "\n").last.map(String.init) ?? ""
         // 22 plot columns of 2 dots: the last 44 steps.
-        #expect(tail.split(separator: " ") == ["456", "499"])
-        #expect(whole.split(separator: " ") == ["0", "499"])
+        #expect(tail.split(separator: " ") == ["step", "456", "499"])
+        #expect(whole.split(separator: " ") == ["step", "0", "499"])
     }
 
     @Test func theSmoothedLineIsADebiasedAverageThatStartsAtTheFirstValue() {
-        let smoothed = LossChart.smoothed([2, 4, .nan, 4], factor: 0.5)
+        let smoothed = LineChart.smoothed([2, 4, .nan, 4], factor: 0.5)
         #expect(smoothed[0] == 2)
         #expect(abs(smoothed[1] - (0.5 * 2 * 0.5 + 0.5 * 4) / 0.75) < 1e-6)
         #expect(smoothed[2] == smoothed[1])
@@ -73,7 +73,7 @@ import Testing
         let losses = (0..<80).map { Float(80 - $0) }
         let bottom = render(losses, width: 50) { $0.cursorStep = cursor }.split(separator: "\n").last.map(Array.init) ?? []
         // 42 plot columns of 2 dots hold the 80 steps: step s is in column s / 2 of the plot.
-        #expect(bottom.firstIndex(of: "▲") == LossChart.labelWidth + cursor / 2)
+        #expect(bottom.firstIndex(of: "▲") == LineChart.labelWidth + cursor / 2)
         #expect(String(bottom).contains("step \(cursor)  loss \(80 - cursor)"))
     }
 
