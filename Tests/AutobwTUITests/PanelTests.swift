@@ -10,14 +10,14 @@ import Testing
         TapeList(entries: try ScreenFixtures.longTape(count: 50), selected: 40, expanded: false)
             .render(into: &buffer, area: buffer.bounds)
         #expect(buffer.text == """
-                #36 chain                 mul_scalar    [3]
-                #37 chain                 add_scalar    [3]
-                #38 chain                 mul_scalar    [3]
-                #39 chain                 add_scalar    [3]
-                #40 chain                 mul_scalar    [3]
-                #41 chain                 add_scalar    [3]
-                #42 chain                 mul_scalar    [3]
-                #43 chain                 add_scalar    [3]
+                #36 chain   mul_scalar [3]
+                #37 chain   add_scalar [3]
+                #38 chain   mul_scalar [3]
+                #39 chain   add_scalar [3]
+                #40 chain   mul_scalar [3]
+                #41 chain   add_scalar [3]
+                #42 chain   mul_scalar [3]
+                #43 chain   add_scalar [3]
             """)
         #expect(buffer[4, 4].style == .selected)
     }
@@ -30,24 +30,51 @@ import Testing
     }
 
     @Test func theDebuggerShowsTheGradientsOfTheCoinFlipKnownByHand() throws {
-        var buffer = CellBuffer(width: 60, height: 14)
+        var buffer = CellBuffer(width: 60, height: 18)
         DebuggerPanel(state: try ScreenFixtures.coinFlipDebugger(steps: 2), shown: nil).render(into: &buffer, area: buffer.bounds)
+        // x = [1, 2] sent to w and w = [3, 4] to x: each histogram has one value at each end.
         #expect(buffer.text == """
             step 7  loss 11  replayed 2 entries  done
             #0 mul  at AutobwTUITests/ScreenFixtures.swift:15
             shapes [2] [2] -> [2]
             incoming gradient
               norm 1.414  min 1  max 1  mean 1
-              values 1 1 …
+                1             █            1  zeros 0
+              values 0-1 of 2 ([ ] scroll): 1 1
             sent to inputs
               watched x      norm 5  min 3  max 4  mean 3.5
+                3 █                      █ 4  zeros 0
               w              norm 2.236  min 1  max 2  mean 1.5
+                1 █                      █ 2  zeros 0
             parameters touched, accumulated so far
               w              norm 2.236  min 1  max 2  mean 1.5
 
-            replay done: space applies the update and resumes, s steps i
+            replay done: space applies the update and resumes, s steps
+                  into the next step
             breakpoint: first non-finite gradient (b sets one)
             """)
+    }
+
+    @Test func onAShortPanelTheLeastImportantLinesGiveWayAndItSaysHowMany() throws {
+        var buffer = CellBuffer(width: 60, height: 10)
+        var state = try ScreenFixtures.coinFlipDebugger(steps: 2)
+        state.stopReason = "breakpoint: op mul"
+        DebuggerPanel(state: state, shown: nil).render(into: &buffer, area: buffer.bounds)
+        let rows = buffer.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(rows.first == "step 7  loss 11  replayed 2 entries  done")
+        #expect(rows[1] == "stopped: breakpoint: op mul")
+        #expect(rows[2].hasPrefix("#0 mul"))
+        // What was sent to each input stays; histograms, values and the breakpoint line give way first.
+        #expect(rows.contains { $0.hasPrefix("  watched x      norm 5") })
+        #expect(!rows.contains { $0.contains("zeros") })
+        #expect(rows.last?.hasPrefix("… ") == true && rows.last?.hasSuffix("more lines in a taller window") == true)
+    }
+
+    @Test func aHistogramMarksWhereZeroFallsBetweenItsMinimumAndMaximum() {
+        let values = Tensor([-2, -1, 0, 0, 1, 3])
+        let text = DebuggerPanel.histogram(values.histogram(bins: 5), values.statistics())
+        // Bins of width 1 from -2 to 3 hold 1, 1, 2 (the zeros), 1 and 1: zero falls two bins in.
+        #expect(text == "-2 ▄▄┊█▄▄ 3  zeros 2")
     }
 
     @Test func reviewingAnEarlierEntryShowsItAndSaysSo() throws {
@@ -75,24 +102,24 @@ import Testing
             │shapes [2] -> []                                                              │
             │incoming gradient                                                             │
             │  norm 1  min 1  max 1  mean 1                                                │
-            │  values 1 …                                                                  │
+            │    1             █            1  zeros 0                                     │
+            │  values 0-0 of 1 ([ ] scroll): 1                                             │
             │sent to inputs                                                                │
             │  #0             norm 1.414  min 1  max 1  mean 1                             │
+            │    1             █            1  zeros 0                                     │
             │                                                                              │
             │next: #0 mul                                                                  │
             │breakpoint: first non-finite gradient (b sets one)                            │
             └──────────────────────────────────────────────────────────────────────────────┘
             ┌─ Tape · 2 entries · step 7 replay ───────────────────────────────────────────┐
-            │     #0 -                                   mul           [2]                 │
-            │▶    #1 -                                   sum           []                  │
+            │     #0 -       mul   [2]                                                     │
+            │▶    #1 -       sum   []                                                      │
             │      in   #0 [2]                                                             │
             │      at   AutobwTUITests/ScreenFixtures.swift:15                             │
             │                                                                              │
             │                                                                              │
-            │                                                                              │
-            │                                                                              │
             └──────────────────────────────────────────────────────────────────────────────┘
-             stepping  │ coin-flip │ 5/100 done │ 0:00                       ? help  q quit
+             stepping  │ coin-flip │ 5/100 done │ 0:00         space resume  ? help  q quit
             """)
     }
 

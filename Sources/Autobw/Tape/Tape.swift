@@ -42,6 +42,8 @@ public final class Tape: Sendable {
         var forwardNanoseconds: [UInt64] = []
         /// With `TapeOptions.recordsOutputStatistics`: each entry's output statistics, by entry.
         var outputStatistics: [Int: [TensorStatistics]] = [:]
+        /// With `TapeOptions.recordsOutputStatistics`: each entry's output histograms, by entry.
+        var outputHistograms: [Int: [ValueHistogram]] = [:]
         /// With `TapeOptions.recordsOutputStatistics`: the first entry whose output is not finite, with the
         /// statistics of its inputs' values (what made it).
         var firstNonFinite: (entry: Int, inputs: [TensorStatistics])?
@@ -251,9 +253,11 @@ public final class Tape: Sendable {
         of output: borrowing Tensor, index: Int, firstOutput: Int32, inputs: () -> [TensorStatistics]
     ) {
         let statistics = output.statistics()
+        let histogram = output.histogram()
         let isFirstNonFinite = state.withLock { state -> Bool in
             guard let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput }) else { return false }
             state.outputStatistics[entry, default: []].append(statistics)
+            state.outputHistograms[entry, default: []].append(histogram)
             return !statistics.isFinite && state.firstNonFinite == nil
         }
         guard isFirstNonFinite else { return }
@@ -371,7 +375,7 @@ extension Tape.State {
     /// recording does not keep).
     func info(ofEntry index: Int, savedShapes: [Dimensions]) -> TapeEntryInfo {
         let entry = entries[index]
-        return TapeEntryInfo(
+        var info = TapeEntryInfo(
             index: index, op: entry.op, scope: scopes[Int(entry.scope)],
             site: callStacks[index].flatMap(PreciseSites.site(of:)) ?? entry.site?.site,
             inputSources: inputs[entry.inputs].map { source(ofSlot: $0.slot) },
@@ -380,6 +384,8 @@ extension Tape.State {
             forwardNanoseconds: index < forwardNanoseconds.count ? forwardNanoseconds[index] : nil,
             outputStatistics: outputStatistics[index],
             inputStatistics: firstNonFinite?.entry == index ? firstNonFinite?.inputs : nil)
+        info.outputHistograms = outputHistograms[index]
+        return info
     }
 }
 

@@ -22,6 +22,7 @@ enum TapeStatePool {
         state.scopeOwner = 0
         state.forwardNanoseconds.removeAll(keepingCapacity: true)
         state.outputStatistics = [:]
+        state.outputHistograms = [:]
         state.firstNonFinite = nil
         state.callStacks = [:]
         state.leafGradients = [:]

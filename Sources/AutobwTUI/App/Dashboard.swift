@@ -39,6 +39,8 @@ struct Dashboard: Sendable {
     var search: String?
     /// The replayed entry under review; nil for the latest.
     var review: Int?
+    /// Rows of the entry's incoming gradient values scrolled past.
+    var valueRow = 0
     /// A one-line notice shown above the status line until the next key.
     var notice: String?
     /// The size of the screen last drawn, so that Tab moves through the panels that are on it.
@@ -135,6 +137,8 @@ struct Dashboard: Sendable {
         case .search:
             prompt = ""
             promptKind = .search
+        case .valuesOn: valueRow += 1
+        case .valuesBack: valueRow = max(0, valueRow - 1)
         case .nextMatch: findMatch(forward: true, snapshot)
         case .previousMatch: findMatch(forward: false, snapshot)
         }
@@ -188,6 +192,7 @@ struct Dashboard: Sendable {
 
     private mutating func nextEntry(_ debugger: DebuggerState?, _ reaction: inout Reaction) {
         tapeSelection = nil
+        valueRow = 0
         if let debugger, let shown = review, shown < debugger.replayed.count - 1 {
             review = shown + 1 == debugger.replayed.count - 1 ? nil : shown + 1
         } else {
@@ -198,6 +203,7 @@ struct Dashboard: Sendable {
 
     private mutating func previousEntry(_ debugger: DebuggerState?) {
         tapeSelection = nil
+        valueRow = 0
         if let debugger, !debugger.replayed.isEmpty { review = max(0, (review ?? debugger.replayed.count - 1) - 1) }
     }
 
@@ -347,7 +353,10 @@ struct Dashboard: Sendable {
     func render(_ snapshot: RunSnapshot, others: [RunSnapshot] = [], width: Int, height: Int) -> CellBuffer {
         var buffer = CellBuffer(width: width, height: height)
         guard width >= 20, height >= 6 else {
-            buffer.write("autobw needs at least 20x6", x: 0, y: 0)
+            // Wrapped, so that even a sliver of a screen shows the whole message.
+            for (row, line) in Format.wrap("autobw needs at least 20x6", width).prefix(height).enumerated() {
+                buffer.write(line, x: 0, y: row)
+            }
             return buffer
         }
         let layout = layout(for: snapshot, width: width, height: height)
@@ -441,7 +450,8 @@ struct Dashboard: Sendable {
             if case .diverged = snapshot.state { title = "Debugger · diverged step" }
             let inside = Panel.frame(&buffer, area, title: title, focused: focused)
             if let debugger = snapshot.debugger {
-                DebuggerPanel(state: debugger, shown: review, live: snapshot.source == nil).render(into: &buffer, area: inside)
+                DebuggerPanel(state: debugger, shown: review, live: snapshot.source == nil, valueRow: valueRow)
+                    .render(into: &buffer, area: inside)
             }
         case .sample:
             let inside = Panel.frame(&buffer, area, title: "Sample", focused: focused)

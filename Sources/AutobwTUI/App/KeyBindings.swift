@@ -3,7 +3,7 @@ enum KeyAction: Sendable, Equatable, CaseIterable {
     case quit, toggleHelp, escape, pauseOrResume, stepMode, nextEntry, previousEntry, right, left, continueReplay
     case typeBreakpoint, typeStep, reopenAtCursor, logY, wholeHistory, smoothMore, smoothLess, sortGradients
     case chooseCharts, nextPanel, up, down, pageUp, pageDown, first, last, redraw
-    case search, nextMatch, previousMatch, pointer
+    case search, nextMatch, previousMatch, pointer, valuesBack, valuesOn
 }
 
 /// What the screen shows, for the keys the status line offers.
@@ -57,6 +57,9 @@ struct KeyBinding: Sendable {
             keys: [.enter], label: "Enter", help: "chart: reopen the cursor's past step in the debugger",
             action: .reopenAtCursor),
         KeyBinding(keys: [.character("t")], label: "t", help: "reopen a past step by its number", action: .typeStep),
+        KeyBinding(keys: [.character("]")], label: "[ ]", help: "debugger: scroll the incoming gradient's values back / on",
+                   action: .valuesOn),
+        KeyBinding(keys: [.character("[")], label: "", help: "", action: .valuesBack),
         KeyBinding(keys: [.right], label: "→", help: "debugger: next entry; chart: cursor right", action: .right),
         KeyBinding(keys: [.left], label: "←", help: "debugger: back; chart: cursor left", action: .left),
         KeyBinding(keys: [.up, .character("k")], label: "↑ k", help: "move up in the focused panel", action: .up),

@@ -24,7 +24,7 @@ struct Layout: Equatable {
                     panels.append((.debugger, right))
                 }
             } else {
-                let (top, bottom) = main.splitTop(max(10, main.height * 3 / 5))
+                let (top, bottom) = main.splitTop(max(10, main.height * 2 / 3))
                 panels += [(.debugger, top), (.tape, bottom)]
             }
         } else if wide && height >= 30 {

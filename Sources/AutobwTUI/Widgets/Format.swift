@@ -38,6 +38,32 @@ enum Format {
         return text + String(repeating: " ", count: width - scalars.count)
     }
 
+    /// `text` in lines of at most `width` columns, broken at spaces where it can be, and within a word longer than a
+    /// line; each line after the first starts with `indent`.
+    static func wrap(_ text: String, _ width: Int, indent: String = "") -> [String] {
+        guard width > indent.unicodeScalars.count + 1 else { return [text] }
+        var lines = [String](), line: String?
+        func room() -> Int { lines.isEmpty ? width : width - indent.unicodeScalars.count }
+        // Split at single spaces, so that runs of spaces (indentation, alignment) survive within a line.
+        for piece in text.split(separator: " ", omittingEmptySubsequences: false) {
+            var word = String(piece)
+            let candidate = line.map { $0 + " " + word } ?? word
+            if candidate.unicodeScalars.count <= room() {
+                line = candidate
+                continue
+            }
+            if let full = line { lines.append(full) }
+            while word.unicodeScalars.count > room() {
+                let scalars = word.unicodeScalars
+                lines.append(String(String.UnicodeScalarView(scalars.prefix(room()))))
+                word = String(String.UnicodeScalarView(scalars.dropFirst(room())))
+            }
+            line = word
+        }
+        lines.append(line ?? "")
+        return lines.enumerated().map { $0.offset == 0 ? $0.element : indent + $0.element }
+    }
+
     /// `text` right-aligned in `width` columns.
     static func right(_ text: String, _ width: Int) -> String {
         let count = text.unicodeScalars.count

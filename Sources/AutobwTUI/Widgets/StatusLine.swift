@@ -18,28 +18,51 @@ struct StatusLine {
         }
     }
 
+    /// The parts of the status text, in order, each with how readily it gives way on a narrow screen (higher
+    /// goes first): the state, the steps done and the latest loss stay longest.
+    func parts(width: Int) -> [(text: String, priority: Int)] {
+        var parts = [(" \(Self.stateName(snapshot.state)) ", 0), (snapshot.preset, 4)]
+        let total = snapshot.totalSteps > 0 ? "/\(snapshot.totalSteps)" : ""
+        parts.append(("\(snapshot.stepsDone)\(total) done", 1))
+        // The loss is named with its step, as the debugger and the metrics file name theirs (steps count from 0).
+        if let latest = snapshot.latest {
+            parts.append(("step \(latest.step) loss \(Format.number(latest.loss))", 1))
+            parts.append(("lr \(Format.number(latest.learningRate))", 5))
+        }
+        if snapshot.stepsPerSecond > 0 { parts.append((String(format: "%.1f steps/s", snapshot.stepsPerSecond), 3)) }
+        if snapshot.source == nil { parts.append((Format.elapsed(seconds: snapshot.elapsedSeconds), 4)) }
+        // Which kernels run, as with every performance figure: on wide screens, where it fits beside the hints.
+        if width >= 140, !snapshot.blasCore.isEmpty { parts.append(("OpenBLAS \(snapshot.blasCore)", 6)) }
+        return parts
+    }
+
+    /// The status text and the hints that fit `width`: parts give way (least important first) until `? help`
+    /// fits beside them; then as many of the hints as fit, `? help` always among them.
+    func layout(width: Int) -> (text: String, hints: String) {
+        var parts = parts(width: width)
+        func joined() -> String { parts.map(\.text).joined(separator: " │ ") }
+        let help = "? help"
+        while joined().count + help.count + 3 > width, parts.count > 1,
+            let worst = parts.indices.dropFirst().max(by: { (parts[$0].priority, $0) < (parts[$1].priority, $1) })
+        {
+            parts.remove(at: worst)
+        }
+        let text = joined()
+        let room = width - text.count - 3
+        let offered = hints.components(separatedBy: "  ").filter { !$0.isEmpty && $0 != help && $0 != "q quit" }
+        var shown = [String]()
+        for hint in offered where (shown + [hint, help, "q quit"]).joined(separator: "  ").count <= room { shown.append(hint) }
+        for tail in [[help, "q quit"], [help]] where (shown + tail).joined(separator: "  ").count <= room {
+            return (text, (shown + tail).joined(separator: "  "))
+        }
+        return (text, room >= help.count ? help : "")
+    }
+
     func render(into buffer: inout CellBuffer, area: Rect) {
         guard !area.isEmpty else { return }
         buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: .selected)
         let state = Self.stateName(snapshot.state)
-        var parts = [" \(state) ", snapshot.preset]
-        let total = snapshot.totalSteps > 0 ? "/\(snapshot.totalSteps)" : ""
-        parts.append("\(snapshot.stepsDone)\(total) done")
-        // The loss is named with its step, as the debugger and the metrics file name theirs (steps count from 0).
-        if let latest = snapshot.latest {
-            parts.append("step \(latest.step) loss \(Format.number(latest.loss))")
-            parts.append("lr \(Format.number(latest.learningRate))")
-        }
-        if snapshot.stepsPerSecond > 0 { parts.append(String(format: "%.1f steps/s", snapshot.stepsPerSecond)) }
-        if snapshot.source == nil { parts.append(Format.elapsed(seconds: snapshot.elapsedSeconds)) }
-        // Which kernels run, as with every performance figure: on wide screens, where it fits beside the hints.
-        if area.width >= 140, !snapshot.blasCore.isEmpty { parts.append("OpenBLAS \(snapshot.blasCore)") }
-        // On a narrow screen the learning rate goes first, so that the key hints keep some room.
-        var text = parts.joined(separator: " │ ")
-        if text.count + 16 > area.width, let rate = parts.firstIndex(where: { $0.hasPrefix("lr ") }) {
-            parts.remove(at: rate)
-            text = parts.joined(separator: " │ ")
-        }
+        let (text, hints) = layout(width: area.width)
         let alarm: Bool
         switch snapshot.state {
         case .diverged, .failed: alarm = true
@@ -48,9 +71,8 @@ struct StatusLine {
         let stateStyle = alarm ? Style(color: .red, bold: true, reverse: true) : Style(bold: true, reverse: true)
         let written = buffer.write(text, x: area.x, y: area.y, style: .selected, limit: area.width)
         buffer.restyle(Rect(x: area.x, y: area.y, width: min(written, state.count + 2), height: 1)) { $0 = stateStyle }
-        let room = area.width - written - 2
-        if let shown = [hints, "? help  q quit", "? help"].first(where: { $0.count <= room }) {
-            buffer.write(shown, x: area.x + area.width - shown.count - 1, y: area.y, style: .selected)
+        if !hints.isEmpty {
+            buffer.write(hints, x: area.x + area.width - hints.count - 1, y: area.y, style: .selected)
         }
     }
 }

@@ -20,6 +20,23 @@ struct TapeList {
         return lines.map { "      " + $0 }
     }
 
+    /// Columns sized to what they hold (ops, shapes and scopes of the first 2,000 entries) where the width
+    /// allows, the scope taking what is left; fixed narrow widths where it does not.
+    func columnWidths(_ width: Int) -> (scope: Int, op: Int, shape: Int, time: Int) {
+        let sample = entries.prefix(2_000)
+        let widest = { (texts: [String]) in (texts.map(\.unicodeScalars.count).max() ?? 0) + 1 }
+        let time = width < 60 ? 6 : 7
+        var op = min(24, max(6, widest(sample.map(\.op.rawValue))))
+        var shape = min(24, max(4, widest(sample.map { $0.outputShapes.map(Format.shape).joined(separator: " ") })))
+        let fixed = 2 + 6 + time
+        if width - fixed - op - shape < 8 {
+            op = min(op, width < 60 ? 11 : 14)
+            shape = min(shape, width < 60 ? 10 : 13)
+        }
+        let scope = max(4, min(width - fixed - op - shape, max(8, widest(sample.map(\.scope)))))
+        return (scope, op, shape, time)
+    }
+
     func render(into buffer: inout CellBuffer, area: Rect) {
         guard !area.isEmpty else { return }
         guard !entries.isEmpty else {
@@ -30,9 +47,7 @@ struct TapeList {
         let extra = expanded ? details(of: entries[selected]) : []
         let rows = max(1, area.height - extra.count)
         let top = max(0, min(selected - rows / 2, entries.count - rows))
-        let narrow = area.width < 60
-        let opWidth = narrow ? 11 : 14, shapeWidth = narrow ? 10 : 13, timeWidth = narrow ? 6 : 7
-        let scopeWidth = max(4, area.width - 2 - 6 - opWidth - shapeWidth - timeWidth)
+        let (scopeWidth, opWidth, shapeWidth, timeWidth) = columnWidths(area.width)
         var y = area.y
         var index = top
         while y < area.y + area.height, index < entries.count {

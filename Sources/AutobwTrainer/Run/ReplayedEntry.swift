@@ -14,6 +14,10 @@ public struct ReplayedEntry: Sendable, Equatable {
     public var sent: [TensorStatistics?]
     /// Each parameter among the inputs, by name, with statistics of its gradient accumulated so far.
     public var parameters: [NamedStatistics]
+    /// Histograms of the gradient of each output (empty when not known, e.g. from a dump).
+    public var incomingHistograms: [ValueHistogram] = []
+    /// Histograms of the gradient sent to each input; nil where none was sent (empty when not known).
+    public var sentHistograms: [ValueHistogram?] = []
 
     /// An entry's view.
     public init(
@@ -27,14 +31,22 @@ public struct ReplayedEntry: Sendable, Equatable {
         self.parameters = parameters
     }
 
-    /// The view of a live replay step.
-    public init(_ step: ReplayStep, valueCount: Int = 6) {
-        let incoming = step.incoming
+    /// Values of the incoming gradient a debugger keeps to scroll through.
+    public static let valueSliceLength = 256
+
+    /// The view of a live replay step: with `histograms`, those of each gradient received and sent, and the first
+    /// `valueCount` values of the first output's gradient.
+    public init(_ step: ReplayStep, valueCount: Int = valueSliceLength, histograms: Bool = true) {
+        let incoming = step.incoming, sent = step.sent
         self.init(
             entry: step.entry, incoming: incoming.map { $0.statistics() },
             incomingValues: incoming.first?.withUnsafeBufferPointer { Array($0.prefix(valueCount)) } ?? [],
-            sent: step.sent.map { $0?.statistics() },
+            sent: sent.map { $0?.statistics() },
             parameters: step.parameterGradients.map { NamedStatistics(name: $0.name, statistics: $0.gradient.statistics()) })
+        if histograms {
+            incomingHistograms = incoming.map { $0.histogram() }
+            sentHistograms = sent.map { $0?.histogram() }
+        }
     }
 
     /// Whether every gradient received and sent is finite.

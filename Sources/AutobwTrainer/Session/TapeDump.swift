@@ -29,6 +29,9 @@ public struct TapeDump: Codable, Sendable, Equatable {
             entry: TapeEntryInfo, replayed: Bool, outputGradients: [TensorStatistics]?, inputGradients: [TensorStatistics?]?,
             parameterGradients: [NamedStatistics]? = nil
         ) {
+            // A dump holds what its file holds: histograms are for the live debugger, not written.
+            var entry = entry
+            entry.outputHistograms = nil
             self.entry = entry
             self.replayed = replayed
             self.outputGradients = outputGradients
@@ -73,7 +76,7 @@ public struct TapeDump: Codable, Sendable, Equatable {
         /// Each parameter's gradient statistics once the replay is done, in the order the replay first reached it.
         private(set) var parameters = [NamedStatistics]()
 
-        mutating func note(_ step: ReplayStep) { note(ReplayedEntry(step)) }
+        mutating func note(_ step: ReplayStep) { note(ReplayedEntry(step, valueCount: 0, histograms: false)) }
 
         mutating func note(_ view: ReplayedEntry) {
             byEntry[view.entry.index] = (view.incoming, view.sent, view.parameters)

@@ -319,7 +319,7 @@ public final class TrainingSession {
             let stop = DivergenceStop(entries: entries)
             var located = false
             while let replayed = try replay.step() {
-                let view = ReplayedEntry(replayed)
+                let view = ReplayedEntry(replayed, valueCount: 0, histograms: false)
                 gradients.note(view)
                 if !located, stop.stops(at: view) {
                     located = true
