@@ -174,6 +174,54 @@ finished breakpoint 0
 }
 check breakpoint-typed-user case_breakpoint_typed_user
 
+case_burst_of_keys() {
+echo "tui: a burst of 20 n advances exactly 20 entries; / finds an op and f the next match; a click puts the chart cursor" >&2
+start burst train --preset rnn-sine --steps 100000000
+wait_for " running "
+press s
+wait_for "before the first entry"
+tmux_ send-keys -t ui n n n n n n n n n n n n n n n n n n n n
+wait_for "replayed 20 entries"
+sleep 1
+tmux_ capture-pane -p -t ui | grep -qF "replayed 20 entries" || tui_fail "20 n did not stay at 20 entries"
+press g
+press /
+tmux_ send-keys -t ui -l "tanh"
+press Enter
+wait_for "/tanh: #"
+wait_for "match 1 of"
+press f
+wait_for "match 2 of"
+press Space
+wait_for " running "
+# A mouse click (xterm's X10 report: button 1 at column 41, row 6 of the chart) puts its cursor there.
+tmux_ send-keys -t ui -l $'\e[M I&'
+wait_for "▲ step "
+press q
+finished burst 0
+}
+check burst-of-keys case_burst_of_keys
+
+case_coin_flip_break() {
+echo "tui: --break stops a coin-flip run at the first step that matches, with no key pressed" >&2
+# Tails record a sigmoid, heads do not: the first step with one, from a headless run's logged tapes.
+"$autobw" train --headless --preset coin-flip --steps 60 --log-tape-every 1 --metrics "$work/flips.jsonl" 2>/dev/null \
+    || tui_fail "headless coin-flip failed"
+first="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    record = json.loads(line)
+    if "step" in record and any(entry["entry"]["op"] == "sigmoid" for entry in record.get("tape", {}).get("entries", [])):
+        print(record["step"]); break' "$work/flips.jsonl")"
+[ -n "$first" ] || tui_fail "no step of 60 recorded a sigmoid"
+start flips train --preset coin-flip --steps 100000000 --break "op sigmoid"
+wait_for "breakpoint at step $first while training"
+wait_for " sigmoid "
+press q
+finished flips 0
+}
+check coin-flip-break case_coin_flip_break
+
 case_ctrl_c_sigterm() {
 echo "tui: Ctrl-C and SIGTERM end it with 130 and a sane terminal; the checkpoint is saved" >&2
 start interrupt train --preset coin-flip --steps 100000000 --checkpoint "$work/interrupted.safetensors"
@@ -332,6 +380,22 @@ finished record 0
 [ "$(grep -c '"step"' "$work/ui-metrics.jsonl")" -eq 50 ] || tui_fail "the UI run logged $(grep -c '"step"' "$work/ui-metrics.jsonl") of 50 steps"
 [ "$(wc -l < "$work/ui-metrics.csv")" -eq 51 ] || tui_fail "the UI run's CSV has $(wc -l < "$work/ui-metrics.csv") lines, not 51"
 "$autobw" replay --headless "$work/ui-tape.json" | grep -q "coin-flip step 49" || tui_fail "the UI run's tape dump is not step 49's"
+# The same file a headless run writes: line for line, but for the clock's fields.
+"$autobw" train --headless --preset coin-flip --steps 50 --metrics "$work/headless-metrics.jsonl" 2>/dev/null \
+    || tui_fail "the headless coin-flip run failed"
+python3 - "$work/ui-metrics.jsonl" "$work/headless-metrics.jsonl" <<'PY' || tui_fail "the UI run's metrics differ from the headless run's"
+import json, sys
+clock = {"ms", "elapsed_s", "samples_per_s", "written_at", "started_at", "time"}
+def lines(path):
+    return [{k: v for k, v in json.loads(line).items() if k not in clock} for line in open(path)]
+ui, headless = lines(sys.argv[1]), lines(sys.argv[2])
+if ui != headless:
+    for index, (a, b) in enumerate(zip(ui, headless)):
+        if a != b:
+            print(f"line {index + 1}: {a} != {b}", file=sys.stderr)
+            break
+    sys.exit(1)
+PY
 }
 check ui-run-leaves case_ui_run_leaves
 
@@ -356,15 +420,25 @@ wait_for "Gradient norms · step 39 (latest)"
 wait_for "linear.weight"
 wait_for "Tape · "
 press m
-wait_for "Chart · "
+wait_for "Charts shown, top to bottom"
+press j Space Escape
+wait_for "─ Charts"
+wait_for "grad_norm "
 press s
 wait_for "before the first entry"
 press n
 wait_for "replayed 1 entry"
 press Space
-wait_for "─ Chart · "
+wait_for "─ Charts"
 press q
 finished logged 0
+# Several files: each chart overlays the runs, named in a legend.
+"$autobw" train --headless --preset coin-flip --steps 40 --lr 0.01 --metrics "$work/slow-log.jsonl" 2>/dev/null \
+    || tui_fail "headless coin-flip with --lr failed"
+start overlay watch "$work/tape-log.jsonl" "$work/slow-log.jsonl"
+wait_for "━ tape-log.jsonl  ━ slow-log.jsonl"
+press q
+finished overlay 0
 }
 check autobw-watch-shows case_autobw_watch_shows
 

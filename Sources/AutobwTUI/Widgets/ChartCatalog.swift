@@ -21,7 +21,10 @@ enum ChartCatalog {
         if snapshot.validation.contains(where: { $0.accuracy != nil }) { names.append(validationAccuracy) }
         if snapshot.validation.contains(where: { $0.r2 != nil }) { names.append(validationR2) }
         let parameterPrefix = RunSnapshot.gradientNormSeries(of: "")
-        names += snapshot.series.keys.filter { !$0.hasPrefix(parameterPrefix) }.sorted()
+        // What every run charts first, then what a run log adds (its clock's fields among them), by name.
+        let scalars = snapshot.series.keys.filter { !$0.hasPrefix(parameterPrefix) }
+        let usual = ["grad_norm", "lr", RunSnapshot.throughputSeries]
+        names += usual.filter(scalars.contains) + scalars.filter { !usual.contains($0) }.sorted()
         let order = snapshot.latest?.parameterGradientNorms.map { RunSnapshot.gradientNormSeries(of: $0.name) } ?? []
         let parameters = snapshot.series.keys.filter { $0.hasPrefix(parameterPrefix) }
         names += order.filter(parameters.contains) + parameters.filter { !order.contains($0) }.sorted()

@@ -42,6 +42,13 @@ struct StatusLine {
         var parts = parts(width: width)
         func joined() -> String { parts.map(\.text).joined(separator: " │ ") }
         let help = "? help"
+        // The keys that apply now matter more than the preset, the clock or the learning rate: those give way to
+        // let every hint show, where that is enough.
+        func removable(_ least: Int) -> Int? {
+            parts.indices.dropFirst().filter { parts[$0].priority >= least }.max { (parts[$0].priority, $0) < (parts[$1].priority, $1) }
+        }
+        while joined().count + hints.count + 3 > width, let worst = removable(3) { parts.remove(at: worst) }
+        if joined().count + hints.count + 3 > width { parts = self.parts(width: width) }
         while joined().count + help.count + 3 > width, parts.count > 1,
             let worst = parts.indices.dropFirst().max(by: { (parts[$0].priority, $0) < (parts[$1].priority, $1) })
         {
