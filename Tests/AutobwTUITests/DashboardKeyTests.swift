@@ -1,3 +1,4 @@
+import Foundation
 import Autobw
 import AutobwTrainer
 import Testing
@@ -168,5 +169,16 @@ import Testing
         _ = dashboard.handle(.home, snapshot)
         _ = dashboard.handle(.character("G"), snapshot)
         #expect(dashboard.chart.cursorStep == 4)
+    }
+}
+
+/// README's key table is the one key table, as Markdown.
+@Suite struct ReadmeKeyTableTests {
+    @Test func readmeListsExactlyTheKeysOfTheKeyTable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- keys: generated from KeyBinding.table -->\n"))
+        let end = try #require(readme.range(of: "\n<!-- /keys -->", range: start.upperBound..<readme.endIndex))
+        #expect(String(readme[start.upperBound..<end.lowerBound]) == KeyBinding.markdown)
     }
 }

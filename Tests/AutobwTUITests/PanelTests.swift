@@ -40,7 +40,7 @@ import Testing
             incoming gradient
               norm 1.414  min 1  max 1  mean 1
                 1             █            1  zeros 0
-              values 0-1 of 2 ([ ] scroll): 1 1
+              values 0-1 of 2 ([ ]): 1 1
             sent to inputs
               watched x      norm 5  min 3  max 4  mean 3.5
                 3 █                      █ 4  zeros 0
@@ -103,7 +103,7 @@ import Testing
             │incoming gradient                                                             │
             │  norm 1  min 1  max 1  mean 1                                                │
             │    1             █            1  zeros 0                                     │
-            │  values 0-0 of 1 ([ ] scroll): 1                                             │
+            │  values 0-0 of 1 ([ ]): 1                                                    │
             │sent to inputs                                                                │
             │  #0             norm 1.414  min 1  max 1  mean 1                             │
             │    1             █            1  zeros 0                                     │

@@ -345,7 +345,11 @@ struct Dashboard: Sendable {
     }
 
     func layout(for snapshot: RunSnapshot, width: Int, height: Int) -> Layout {
-        Layout.make(width: width, height: height, debugging: snapshot.debugger != nil, hasSample: snapshot.sample != nil)
+        Layout.make(width: width, height: height, debugging: snapshot.debugger != nil, hasSample: snapshot.sample != nil) { columns in
+            guard let debugger = snapshot.debugger else { return .max }
+            return DebuggerPanel(state: debugger, shown: review, live: snapshot.source == nil, valueRow: valueRow)
+                .rows(for: Rect(x: 0, y: 0, width: columns, height: .max / 2)).count
+        }
     }
 
     /// The screen for `snapshot` at `width` x `height`; `others` are runs whose lines the charts overlay
@@ -431,7 +435,8 @@ struct Dashboard: Sendable {
                 let inside = Panel.frame(&buffer, area, title: title, focused: focused)
                 GradientBars(
                     parameters: parameters, sortedByNorm: gradientsByNorm, entryNorms: entries, step: debugger.step,
-                    tape: debugger.entries, scroll: gradientScroll, comparison: latest.map { ($0.step, $0.norms) }
+                    tape: debugger.entries, scroll: gradientScroll, comparison: latest.map { ($0.step, $0.norms) },
+                    entriesFirst: true
                 ).render(into: &buffer, area: inside)
                 return
             }

@@ -111,6 +111,11 @@ struct KeyBinding: Sendable {
     /// The rows the help overlay lists (a row without a label continues the one before it).
     static var helpRows: [(String, String)] { table.filter { !$0.label.isEmpty }.map { ($0.label, $0.help) } }
 
+    /// The table as README shows it: a Markdown table of every labelled row, in the table's order.
+    static var markdown: String {
+        (["| key | what it does |", "|---|---|"] + helpRows.map { "| `\($0.0)` | \($0.1) |" }).joined(separator: "\n")
+    }
+
     /// The hint line of `context`: the keys the table offers there, in its order. Space comes first, where it is
     /// offered (the table lists it first).
     static func hints(_ context: HintContext) -> String {

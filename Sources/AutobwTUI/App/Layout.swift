@@ -8,7 +8,11 @@ struct Layout: Equatable {
     }
 
     /// Panels for a `width` x `height` screen: usable at 80x24, with more room for each panel when larger.
-    static func make(width: Int, height: Int, debugging: Bool, hasSample: Bool) -> Layout {
+    /// `debuggerRows(width)` says how many rows the debugger's lines take at a width: on a tall screen its panel
+    /// is as tall as they need (up to two thirds), and the gradients below get the rest.
+    static func make(width: Int, height: Int, debugging: Bool, hasSample: Bool, debuggerRows: (Int) -> Int = { _ in .max })
+        -> Layout
+    {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (main, status) = (screen.splitTop(height - 1).top, screen.splitTop(height - 1).rest)
         var panels = [(PanelID, Rect)]()
@@ -18,7 +22,8 @@ struct Layout: Equatable {
                 let (left, right) = main.splitLeft(width * 9 / 20)
                 panels.append((.tape, left))
                 if height >= 30 {
-                    let (top, bottom) = right.splitTop(right.height * 2 / 3)
+                    let wanted = debuggerRows(right.width - 2)
+                    let (top, bottom) = right.splitTop(max(12, min(right.height * 2 / 3, wanted == .max ? .max : wanted + 2)))
                     panels += [(.debugger, top), (.gradients, bottom)]
                 } else {
                     panels.append((.debugger, right))

@@ -102,12 +102,12 @@ struct DebuggerPanel {
     static func valueSlice(_ replayed: ReplayedEntry, width: Int, row: Int) -> String? {
         let values = replayed.incomingValues
         guard !values.isEmpty else { return nil }
-        let perRow = max(1, (width - 32) / 10)
+        let total = replayed.incoming.first?.count ?? values.count
+        // Room for the label at its widest, then 10 columns a value.
+        let perRow = max(1, (width - 24 - 2 * String(total).count) / 10)
         let first = min(max(0, row) * perRow, (values.count - 1) / perRow * perRow)
         let shown = values[first..<min(values.count, first + perRow)]
-        let total = replayed.incoming.first?.count ?? values.count
-        let more = values.count < total ? ", first \(values.count) kept" : ""
-        return "  values \(first)-\(first + shown.count - 1) of \(total) ([ ] scroll\(more)): " + shown.map(Format.number).joined(separator: " ")
+        return "  values \(first)-\(first + shown.count - 1) of \(total) ([ ]): " + shown.map(Format.number).joined(separator: " ")
     }
 
     /// `-4.4e-04 ▁▂▅█┊▇▃▁ 4.7e-04  zeros 3`: the finite values' spread from min to max, `┊` where zero falls.

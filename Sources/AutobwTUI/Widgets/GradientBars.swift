@@ -15,23 +15,25 @@ struct GradientBars {
     var scroll = 0
     /// Another step's entry norms, shown beside each entry's (a reopened past step against the latest live one).
     var comparison: (step: Int, norms: [Float])?
+    /// The entries before the parameters: in the debugger, where the replay is about entries.
+    var entriesFirst = false
 
     func render(into buffer: inout CellBuffer, area: Rect) {
         guard !area.isEmpty else { return }
-        var lines = [(text: String, bar: Float?, alarm: Bool)]()
+        var parameterLines = [(text: String, bar: Float?, alarm: Bool)]()
         let parameterRows = sortedByNorm ? parameters.sorted { $0.norm.isNaN || $0.norm > $1.norm } : parameters
         let largest = parameterRows.map(\.norm).filter(\.isFinite).max() ?? 0
         let nameWidth = min(18, max(6, (parameterRows.map(\.name.count).max() ?? 6) + 1))
-        lines.append(("parameters" + (sortedByNorm ? " (by norm)" : " (model order)"), nil, false))
+        parameterLines.append(("parameters" + (sortedByNorm ? " (by norm)" : " (model order)"), nil, false))
         for row in parameterRows {
             // A bar's length follows its value: zero (every norm before a replay reaches it) is empty; a
             // non-finite norm is flagged instead of drawn.
             let fraction = largest > 0 ? row.norm / largest : 0
-            lines.append((Format.fit(row.name, nameWidth) + Format.right(Format.number(row.norm), 9) + " ", fraction, !row.norm.isFinite))
+            parameterLines.append((Format.fit(row.name, nameWidth) + Format.right(Format.number(row.norm), 9) + " ", fraction, !row.norm.isFinite))
         }
+        var entryLines = [(text: String, bar: Float?, alarm: Bool)]()
         if let entryNorms {
-            lines.append(("", nil, false))
-            lines.append((
+            entryLines.append((
                 "tape entries, step \(step.map(String.init) ?? "?")" + (comparison.map { " | step \($0.step)" } ?? "") + " (log scale)",
                 nil, false))
             let reached = entryNorms.indices.reversed().filter { !(entryNorms[$0] < 0) }
@@ -45,10 +47,12 @@ struct GradientBars {
                     let value = comparison.norms.indices.contains(index) ? comparison.norms[index] : -1
                     return " |" + Format.right(value < 0 ? "-" : Format.number(value), 9)
                 } ?? ""
-                lines.append((
+                entryLines.append((
                     Format.fit("#\(index) \(op)", nameWidth) + Format.right(Format.number(norm), 9) + other + " ", fraction, !norm.isFinite))
             }
         }
+        let gap = entryLines.isEmpty ? [] : [(text: "", bar: Float?.none, alarm: false)]
+        let lines = entriesFirst ? entryLines + gap + parameterLines : parameterLines + gap + entryLines
         let top = max(0, min(scroll, lines.count - area.height))
         for (row, line) in lines.dropFirst(top).prefix(area.height).enumerated() {
             let y = area.y + row

@@ -164,7 +164,9 @@ struct TrainingLoop {
     /// Records the next step's forward pass and hands its replay to the front end, entry by entry, until it
     /// resumes (the step is then finished exactly as an unstepped one) or stops.
     private mutating func debugOneStep() throws -> AfterDebugging {
-        let open = try session.beginStep(options: .timesForward)
+        // A stepped step keeps each entry's output statistics and histograms: the debugger shows the forward
+        // values beside the gradients.
+        let open = try session.beginStep(options: [.timesForward, .recordsOutputStatistics])
         var state = openDebugger(on: open, reopened: false)
         let after = try debug(open, &state, diverged: false)
         guard after != .stop else { return .stop }
