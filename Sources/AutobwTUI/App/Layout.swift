@@ -10,9 +10,10 @@ struct Layout: Equatable {
     /// Panels for a `width` x `height` screen: usable at 80x24, with more room for each panel when larger.
     /// `debuggerRows(width)` says how many rows the debugger's lines take at a width: on a tall screen its panel
     /// is as tall as they need (up to two thirds), and the gradients below get the rest.
-    static func make(width: Int, height: Int, debugging: Bool, hasSample: Bool, debuggerRows: (Int) -> Int = { _ in .max })
-        -> Layout
-    {
+    /// With `charts` charts chosen, the chart panel grows (up to three quarters of its column) to hold them.
+    static func make(
+        width: Int, height: Int, debugging: Bool, hasSample: Bool, charts: Int = 1, debuggerRows: (Int) -> Int = { _ in .max }
+    ) -> Layout {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (main, status) = (screen.splitTop(height - 1).top, screen.splitTop(height - 1).rest)
         var panels = [(PanelID, Rect)]()
@@ -34,7 +35,8 @@ struct Layout: Equatable {
             }
         } else if wide && height >= 30 {
             let (left, right) = main.splitLeft(width * 3 / 5)
-            let (chart, tape) = left.splitTop(left.height / 2)
+            let wanted = charts * (ChartStack.minimumHeight + 1) + 2
+            let (chart, tape) = left.splitTop(max(left.height / 2, min(left.height * 3 / 4, wanted)))
             panels += [(.loss, chart), (.tape, tape)]
             if hasSample {
                 let (gradients, sample) = right.splitTop(right.height * 3 / 5)
@@ -43,7 +45,8 @@ struct Layout: Equatable {
                 panels.append((.gradients, right))
             }
         } else {
-            let (chart, rest) = main.splitTop(max(8, main.height * 2 / 5))
+            let wanted = charts * (ChartStack.minimumHeight + 1) + 2
+            let (chart, rest) = main.splitTop(max(8, main.height * 2 / 5, min(main.height * 3 / 5, wanted)))
             var lower = rest
             if hasSample && height >= 30 {
                 let split = rest.splitTop(rest.height - 6)

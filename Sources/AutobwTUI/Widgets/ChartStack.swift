@@ -40,7 +40,8 @@ struct ChartStack {
                 ?? (" · val \(Format.number(last.loss))" + (last.accuracy.map { " acc \(Format.number($0))" } ?? ""))
         }
         let hidden = charts.count - fitting(area.inner)
-        return title + (hidden > 0 ? " · \(hidden) more below (taller window)" : "") + " · m charts"
+        title += hidden > 0 ? " · +\(hidden) hidden (taller window)" : ""
+        return title.count + 11 <= area.width - 4 ? title + " · m charts" : title
     }
 
     private func chart(_ name: String, width: Int) -> LineChart {

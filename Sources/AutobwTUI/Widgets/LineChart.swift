@@ -162,8 +162,8 @@ struct LineChart {
         let lastLabel = String(window.last)
         place(String(window.start), plot.x, style: .faint)
         place(lastLabel, plot.x + plot.width - lastLabel.count, style: .faint)
-        // Ticks at round steps, about one every 14 columns, each label centred on its column.
-        let every = max(1, Int(AxisTicks.nice(Double(window.span) / Double(max(1, plot.width / 14)))))
+        // Ticks at round steps, about one every 10 columns (fewer where their labels would touch).
+        let every = max(1, Int(AxisTicks.nice(Double(window.span) / Double(max(1, plot.width / 10)))))
         var tick = (window.start / every + 1) * every
         while tick < window.last {
             let text = "┴" + String(tick)
