@@ -41,7 +41,7 @@ import Testing
         #expect(dashboard.chart.cursorStep == nil)
     }
 
-    @Test(arguments: [(80, 24, 1), (120, 40, 3), (200, 60, 3)])
+    @Test(arguments: [(60, 20, 1), (80, 24, 1), (120, 40, 3), (200, 60, 3)])
     func asManyChartsAsFitAreStackedEachWithItsHeading(width: Int, height: Int, stacked: Int) {
         var dashboard = Dashboard()
         dashboard.chart.shown = ["loss", "grad_norm", "val_accuracy"]

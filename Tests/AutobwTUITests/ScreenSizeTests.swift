@@ -71,6 +71,13 @@ import Testing
         #expect(screen.contains("values 0-0 of 1"))
     }
 
+    @Test func inTheDebuggerTheGradientPanelListsTheReplayedEntriesBeforeTheParameters() throws {
+        let screen = rows(try steppingSnapshot(), 120, 40)
+        let entries = try #require(screen.firstIndex { $0.contains("tape entries, step 12") })
+        let parameters = try #require(screen.firstIndex { $0.contains("parameters (model order)") })
+        #expect(entries < parameters)
+    }
+
     @Test func theTapesOpColumnIsAsWideAsItsLongestOp() throws {
         let screen = rows(try steppingSnapshot(), 200, 60)
         let row = try #require(screen.first { $0.contains(" split ") && $0.contains("#1") })

@@ -29,11 +29,15 @@ struct TapeList {
         var op = min(24, max(6, widest(sample.map(\.op.rawValue))))
         var shape = min(24, max(4, widest(sample.map { $0.outputShapes.map(Format.shape).joined(separator: " ") })))
         let fixed = 2 + 6 + time
-        if width - fixed - op - shape < 8 {
-            op = min(op, width < 60 ? 11 : 14)
-            shape = min(shape, width < 60 ? 10 : 13)
+        let scopeWanted = max(8, widest(sample.map(\.scope)))
+        // Short of room, the op and shape columns give back what they hold beyond the usual widths first.
+        if width - fixed - op - shape < scopeWanted {
+            let short = scopeWanted - (width - fixed - op - shape)
+            let opSpare = max(0, op - (width < 60 ? 11 : 14)), shapeSpare = max(0, shape - (width < 60 ? 10 : 13))
+            op -= min(opSpare, short)
+            shape -= min(shapeSpare, max(0, short - opSpare))
         }
-        let scope = max(4, min(width - fixed - op - shape, max(8, widest(sample.map(\.scope)))))
+        let scope = max(4, min(width - fixed - op - shape, scopeWanted))
         return (scope, op, shape, time)
     }
 
