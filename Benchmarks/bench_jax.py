@@ -42,8 +42,15 @@ def dense_init(key, sizes):
     return parameters
 
 
-def sgd(parameters, gradients, rate):
-    return jax.tree_util.tree_map(lambda p, g: p - rate * g, parameters, gradients)
+def sgd_step(loss, rate):
+    """One jit-compiled training step: the loss and its gradients, then plain SGD."""
+
+    @jax.jit
+    def step(parameters):
+        value, gradients = jax.value_and_grad(loss)(parameters)
+        return jax.tree_util.tree_map(lambda p, g: p - rate * g, parameters, gradients), value
+
+    return step
 
 
 def mlp_forward(parameters, x):
@@ -64,13 +71,8 @@ def w1():
         logits = mlp_forward(parameters, x)
         return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(logits), labels[:, None], axis=1))
 
-    @jax.jit
-    def step(parameters):
-        value, gradients = jax.value_and_grad(loss)(parameters)
-        return sgd(parameters, gradients, 0.1), value
-
     flops = 6 * 128 * (784 * 256 + 256 * 256 + 256 * 10)
-    return step, parameters, flops
+    return sgd_step(loss, 0.1), parameters, flops
 
 
 def w4():
@@ -82,13 +84,8 @@ def w4():
     def loss(parameters):
         return jnp.mean((mlp_forward(parameters, x) - target) ** 2)
 
-    @jax.jit
-    def step(parameters):
-        value, gradients = jax.value_and_grad(loss)(parameters)
-        return sgd(parameters, gradients, 0.01), value
-
     flops = 6 * 256 * (1024 * 2048 + 2048 * 2048 + 2048 * 1024)
-    return step, parameters, flops
+    return sgd_step(loss, 0.01), parameters, flops
 
 
 def w2():
@@ -130,12 +127,7 @@ def w2():
         logits = h @ weight + bias
         return -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(logits), targets[..., None], axis=-1))
 
-    @jax.jit
-    def step(parameters):
-        value, gradients = jax.value_and_grad(loss)(parameters)
-        return sgd(parameters, gradients, 0.002), value
-
-    return step, parameters, None
+    return sgd_step(loss, 0.002), parameters, None
 
 
 def main():
