@@ -21,7 +21,9 @@ public struct ValueHistogram: Sendable, Equatable {
     public func bin(of value: Float) -> Int? {
         guard !counts.isEmpty, value.isFinite, value >= lower, value <= upper else { return nil }
         guard upper > lower else { return counts.count / 2 }
-        let position = Double(value - lower) / (Double(upper) - Double(lower)) * Double(counts.count)
+        // In Double: between the largest floats of either sign, `value - lower` overflows Float.
+        let position = (Double(value) - Double(lower)) / (Double(upper) - Double(lower)) * Double(counts.count)
+        guard position.isFinite else { return nil }
         return Swift.min(counts.count - 1, Swift.max(0, Int(position)))
     }
 }

@@ -121,7 +121,7 @@ struct DebuggerPanel {
         }
         if histogram.lower < 0, histogram.upper > 0, histogram.upper > histogram.lower {
             let position = Double(-histogram.lower) / (Double(histogram.upper) - Double(histogram.lower)) * Double(bars.count)
-            bars.insert("┊", at: min(bars.count, max(0, Int(position.rounded()))))
+            if position.isFinite { bars.insert("┊", at: min(bars.count, max(0, Int(position.rounded())))) }
         }
         var text = Format.number(histogram.lower) + " " + String(bars) + " " + Format.number(histogram.upper)
         text += "  zeros \(statistics.zeroCount)"

@@ -47,7 +47,9 @@ struct LineChart {
             let perColumn = max(1, (count + available - 1) / available)
             return Window(origin: first, start: first, last: last, perColumn: perColumn, columns: (count + perColumn - 1) / perColumn)
         }
-        let wanted = min(count, max(available, Int(min(stepsPerSecond * Self.latestSeconds, 1e12))))
+        // A rate read from a file may be anything: only a finite, positive one widens the window.
+        let seconds = stepsPerSecond.isFinite && stepsPerSecond > 0 ? min(stepsPerSecond * Self.latestSeconds, 1e12) : 0
+        let wanted = min(count, max(available, Int(seconds)))
         let perColumn = max(1, (wanted + available - 1) / available)
         // Columns aligned to multiples of `perColumn`, so that a column keeps its steps as the chart scrolls.
         let origin = max(last / perColumn - available + 1, first / perColumn) * perColumn
