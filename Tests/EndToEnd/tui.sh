@@ -494,7 +494,9 @@ wait_for "Gradient norms · step 49 (latest)"
 wait_for "gain"
 wait_for "Tape · "
 press m
-wait_for "Chart · lr"
+wait_for "Charts shown, top to bottom"
+press j Space j Space Escape
+wait_for "│lr 0.01"
 press s
 wait_for "before the first entry"
 press n

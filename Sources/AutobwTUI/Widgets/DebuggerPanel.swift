@@ -49,11 +49,15 @@ struct DebuggerPanel {
 
     static func describe(_ replayed: ReplayedEntry, width: Int = 80, valueRow: Int = 0) -> [Line] {
         let entry = replayed.entry
-        var lines: [Line] = [
-            ("#\(entry.index) \(entry.op.rawValue)" + (entry.scope.isEmpty ? "" : "  in \(entry.scope)")
-                + "  at " + (entry.site.map(\.description) ?? "unknown"), Style(color: .green, bold: true), 0),
+        // The creation site is read whole: where the line is too long, it goes on a line of its own.
+        let title = "#\(entry.index) \(entry.op.rawValue)" + (entry.scope.isEmpty ? "" : "  in \(entry.scope)")
+        let site = "at " + (entry.site.map(\.description) ?? "unknown")
+        let heading = Style(color: .green, bold: true)
+        var lines: [Line] = title.count + 2 + site.count <= width
+            ? [(title + "  " + site, heading, 0)] : [(title, heading, 0), ("  " + site, heading, 0)]
+        lines += [
             ("shapes " + entry.inputShapes.map(Format.shape).joined(separator: " ") + " -> "
-                + entry.outputShapes.map(Format.shape).joined(separator: " "), .plain, 1),
+                + entry.outputShapes.map(Format.shape).joined(separator: " "), .plain, 1)
         ]
         // An entry with several outputs names each (`out 1 [50,128]`); one output needs no name.
         let outputNames = entry.outputShapes.enumerated().map { index, shape in
