@@ -119,7 +119,7 @@ import Testing
             │                                                                              │
             │                                                                              │
             └──────────────────────────────────────────────────────────────────────────────┘
-             stepping  │ coin-flip │ 5/100 done │ 0:00         space resume  ? help  q quit
+             stepping  │ 5/100 done        space resume  n next  p back  c continue  ? help
             """)
     }
 

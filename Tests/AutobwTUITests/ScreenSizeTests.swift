@@ -46,6 +46,8 @@ import Testing
             let status = try #require(rows(snapshot, width, height).last)
             #expect(status.hasSuffix("? help  q quit") || status.hasSuffix("? help"), "\(status)")
             #expect(status.contains(snapshot.state == .stepping ? " stepping " : " running "))
+            // In the debugger, from 80 columns on, the next-entry key is offered.
+            if snapshot.state == .stepping && width >= 80 { #expect(status.contains("n next"), "\(status)") }
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import AutobwTrainer
 
 /// The bottom line: state, preset, steps done, the latest step's loss and learning rate, steps/s (`Throughput`),
@@ -25,8 +26,9 @@ struct StatusLine {
         let total = snapshot.totalSteps > 0 ? "/\(snapshot.totalSteps)" : ""
         parts.append(("\(snapshot.stepsDone)\(total) done", 1))
         // The loss is named with its step, as the debugger and the metrics file name theirs (steps count from 0).
+        // In the debugger its heading names the step and its loss: there the keys matter more.
         if let latest = snapshot.latest {
-            parts.append(("step \(latest.step) loss \(Format.number(latest.loss))", 1))
+            parts.append(("step \(latest.step) loss \(Format.number(latest.loss))", snapshot.debugger == nil ? 1 : 3))
             parts.append(("lr \(Format.number(latest.learningRate))", 5))
         }
         if snapshot.stepsPerSecond > 0 { parts.append((String(format: "%.1f steps/s", snapshot.stepsPerSecond), 3)) }
@@ -48,7 +50,11 @@ struct StatusLine {
             parts.indices.dropFirst().filter { parts[$0].priority >= least }.max { (parts[$0].priority, $0) < (parts[$1].priority, $1) }
         }
         while joined().count + hints.count + 3 > width, let worst = removable(3) { parts.remove(at: worst) }
-        if joined().count + hints.count + 3 > width { parts = self.parts(width: width) }
+        // Still short: the hints without `q quit`, which help names, may be enough.
+        let withoutQuit = hints.replacingOccurrences(of: "  q quit", with: "")
+        while joined().count + withoutQuit.count + 3 > width, let worst = removable(3) { parts.remove(at: worst) }
+        // Training, the figures matter more than a partial list of keys; in the debugger the keys do.
+        if snapshot.debugger == nil, joined().count + withoutQuit.count + 3 > width { parts = self.parts(width: width) }
         while joined().count + help.count + 3 > width, parts.count > 1,
             let worst = parts.indices.dropFirst().max(by: { (parts[$0].priority, $0) < (parts[$1].priority, $1) })
         {
@@ -56,13 +62,14 @@ struct StatusLine {
         }
         let text = joined()
         let room = width - text.count - 3
+        // The keys that apply first, in the table's order, then `? help`; `q quit` only where room is left (help
+        // names it).
         let offered = hints.components(separatedBy: "  ").filter { !$0.isEmpty && $0 != help && $0 != "q quit" }
         var shown = [String]()
-        for hint in offered where (shown + [hint, help, "q quit"]).joined(separator: "  ").count <= room { shown.append(hint) }
-        for tail in [[help, "q quit"], [help]] where (shown + tail).joined(separator: "  ").count <= room {
-            return (text, (shown + tail).joined(separator: "  "))
-        }
-        return (text, room >= help.count ? help : "")
+        for hint in offered where (shown + [hint, help]).joined(separator: "  ").count <= room { shown.append(hint) }
+        guard (shown + [help]).joined(separator: "  ").count <= room else { return (text, room >= help.count ? help : "") }
+        let tail = (shown + [help, "q quit"]).joined(separator: "  ").count <= room ? [help, "q quit"] : [help]
+        return (text, (shown + tail).joined(separator: "  "))
     }
 
     func render(into buffer: inout CellBuffer, area: Rect) {
