@@ -41,6 +41,13 @@ import Testing
         #expect(dashboard.chart.cursorStep == nil)
     }
 
+    @Test func ctrlCInTheMenuStillQuits() {
+        var dashboard = Dashboard()
+        _ = dashboard.handle(.character("m"), run())
+        #expect(dashboard.handle(.interrupt, run()).quit)
+        #expect(!dashboard.handle(.character("j"), run()).quit)
+    }
+
     @Test(arguments: [(60, 20, 1), (80, 24, 1), (120, 40, 3), (200, 60, 3)])
     func asManyChartsAsFitAreStackedEachWithItsHeading(width: Int, height: Int, stacked: Int) {
         var dashboard = Dashboard()

@@ -68,7 +68,7 @@ struct Dashboard: Sendable {
             return reaction
         }
         if chartMenu != nil {
-            handleChartMenu(key, snapshot)
+            handleChartMenu(key, snapshot, &reaction)
             return reaction
         }
         if helpVisible, let scroll = KeyBinding.action(of: key).flatMap(Self.scrollAmount) {
@@ -109,6 +109,7 @@ struct Dashboard: Sendable {
         case .continueReplay:
             review = nil
             tapeSelection = nil
+            valueRow = 0
             reaction.commands.append(.continueReplay)
         case .typeBreakpoint:
             prompt = ""
@@ -137,7 +138,7 @@ struct Dashboard: Sendable {
         case .search:
             prompt = ""
             promptKind = .search
-        case .valuesOn: valueRow += 1
+        case .valuesOn: valueRow = min(valueRow + 1, ReplayedEntry.valueSliceLength)
         case .valuesBack: valueRow = max(0, valueRow - 1)
         case .nextMatch: findMatch(forward: true, snapshot)
         case .previousMatch: findMatch(forward: false, snapshot)
@@ -170,11 +171,12 @@ struct Dashboard: Sendable {
         }
     }
 
-    /// Keys while the chart menu is open: move, show or hide the selected chart, close.
-    private mutating func handleChartMenu(_ key: Key, _ snapshot: RunSnapshot) {
+    /// Keys while the chart menu is open: move, show or hide the selected chart, close; Ctrl-C still quits.
+    private mutating func handleChartMenu(_ key: Key, _ snapshot: RunSnapshot, _ reaction: inout Reaction) {
         let names = ChartCatalog.names(snapshot)
         let selected = min(chartMenu ?? 0, names.count - 1)
         switch key {
+        case .interrupt: reaction.quit = true
         case .escape, .character("m"), .character("q"): chartMenu = nil
         case .character(" "), .enter:
             let name = names[selected]
