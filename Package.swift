@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "MLPExample", dependencies: ["Autobw", "AutobwTrainer"], path: "Examples/mlp"),
         // A model of the user's own, on the public API only (README: "Use autobw in your package").
         .executableTarget(name: "CustomModel", dependencies: ["Autobw", "AutobwTrainer", "AutobwTUI"], path: "Examples/custom-model"),
-        .executableTarget(name: "AutobwBench", dependencies: ["Autobw", "AutobwTrainer"], path: "Benchmarks", exclude: ["data_parallel.sh", "callgrind.sh", "README.md"]),
+        .executableTarget(name: "AutobwBench", dependencies: ["Autobw", "AutobwTrainer"], path: "Benchmarks", exclude: ["data_parallel.sh", "callgrind.sh", "README.md", "bench_jax.py", "compare_jax.py"]),
         // The autobw side of the safetensors check against the reference Python library (scripts/test).
         .executableTarget(
             name: "SafeTensorsInterop", dependencies: ["Autobw"], path: "Tests/Interop/SafeTensorsInterop"),

@@ -16,7 +16,6 @@ struct Watch: ParsableCommand {
     static let mostFiles = 6
 
     func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("name a metrics file to watch") }
         guard files.count <= Self.mostFiles else { throw ValidationError("watch overlays at most \(Self.mostFiles) files, not \(files.count)") }
     }
 

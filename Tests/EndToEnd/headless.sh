@@ -250,6 +250,8 @@ expect_exit 64 "not a terminal" train --metrics "$work/m.jsonl"
 expect_exit 64 "not a terminal" train --dump-tape "$work/t.json"
 expect_exit 66 "no such file" replay "$work/t.json"  # the file is named before the terminal is checked
 expect_exit 64 "tail -f" watch "$work/m.jsonl"
+expect_exit 64 "at most 6 files" watch "$work/1" "$work/2" "$work/3" "$work/4" "$work/5" "$work/6" "$work/7"
+expect_exit 64 "Missing expected argument" watch
 expect_exit 64 "--steps" train --headless --steps 0
 expect_exit 64 "--steps must be between 1 and 1099511627776 (2^40)" train --headless --steps -1
 expect_exit 64 "--steps must be between 1 and 1099511627776 (2^40)" train --headless --steps 9223372036854775807
