@@ -9,7 +9,7 @@ import Testing
 
     /// A step whose last entry splits a value in two, replayed to it, with a long creation site and a stop reason.
     func steppingSnapshot() throws -> RunSnapshot {
-        let tape = Tape(options: .recordsOutputStatistics)
+        let tape = Tape(options: [.recordsOutputStatistics, .recordsOutputHistograms])
         let x = tape.watch(Tensor([1, -2, 3, 4]), name: "input values of a long name")
         let w = Parameter(Tensor([0.5, 0, -1.5, 2]), name: "model.layers.0.attention.query.weight")
         let loss = try tape.record {

@@ -42,7 +42,7 @@ public final class Tape: Sendable {
         var forwardNanoseconds: [UInt64] = []
         /// With `TapeOptions.recordsOutputStatistics`: each entry's output statistics, by entry.
         var outputStatistics: [Int: [TensorStatistics]] = [:]
-        /// With `TapeOptions.recordsOutputStatistics`: each entry's output histograms, by entry.
+        /// With `TapeOptions.recordsOutputHistograms`: each entry's output histograms, by entry.
         var outputHistograms: [Int: [ValueHistogram]] = [:]
         /// With `TapeOptions.recordsOutputStatistics`: the first entry whose output is not finite, with the
         /// statistics of its inputs' values (what made it).
@@ -253,11 +253,11 @@ public final class Tape: Sendable {
         of output: borrowing Tensor, index: Int, firstOutput: Int32, inputs: () -> [TensorStatistics]
     ) {
         let statistics = output.statistics()
-        let histogram = output.histogram()
+        let histogram = options.contains(.recordsOutputHistograms) ? output.histogram() : nil
         let isFirstNonFinite = state.withLock { state -> Bool in
             guard let entry = state.entries.lastIndex(where: { $0.firstOutput == firstOutput }) else { return false }
             state.outputStatistics[entry, default: []].append(statistics)
-            state.outputHistograms[entry, default: []].append(histogram)
+            if let histogram { state.outputHistograms[entry, default: []].append(histogram) }
             return !statistics.isFinite && state.firstNonFinite == nil
         }
         guard isFirstNonFinite else { return }

@@ -90,7 +90,7 @@ public struct TapeEntryInfo: Sendable, Equatable, Codable {
     /// With `TapeOptions.recordsOutputStatistics`, for the first entry whose output is not finite: statistics of
     /// each input's value, in the order of `inputSources`; nil for every other entry.
     public let inputStatistics: [TensorStatistics]?
-    /// With `TapeOptions.recordsOutputStatistics`: a histogram of each output's value. Not written to files.
+    /// With `TapeOptions.recordsOutputHistograms`: a histogram of each output's value. Not written to files.
     public var outputHistograms: [ValueHistogram]?
 
     private enum CodingKeys: String, CodingKey {

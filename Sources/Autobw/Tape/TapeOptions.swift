@@ -21,6 +21,9 @@ public struct TapeOptions: OptionSet, Sendable {
     /// code that made it, operators included (by default an operator names the innermost module call around
     /// it). Needs debug information in the binary (SwiftPM builds have it); costs a stack capture per op.
     public static let recordsCallStacks = TapeOptions(rawValue: 1 << 3)
+    /// With `recordsOutputStatistics`: also a histogram of each output (`TapeEntryInfo.outputHistograms`), for a
+    /// debugger to draw; two more passes over every output.
+    public static let recordsOutputHistograms = TapeOptions(rawValue: 1 << 4)
 }
 
 /// A monotonic clock for timing entries.

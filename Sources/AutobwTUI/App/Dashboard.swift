@@ -349,12 +349,13 @@ struct Dashboard: Sendable {
     func layout(for snapshot: RunSnapshot, width: Int, height: Int) -> Layout {
         Layout.make(
             width: width, height: height, debugging: snapshot.debugger != nil, hasSample: snapshot.sample != nil,
-            charts: ChartStack(snapshot: snapshot, settings: chart).charts.count
-        ) { columns in
-            guard let debugger = snapshot.debugger else { return .max }
-            return DebuggerPanel(state: debugger, shown: review, live: snapshot.source == nil, valueRow: valueRow)
-                .rows(for: Rect(x: 0, y: 0, width: columns, height: .max / 2)).count
-        }
+            charts: ChartStack(snapshot: snapshot, settings: chart).charts.count,
+            debuggerRows: snapshot.debugger.map { debugger in
+                { columns in
+                    DebuggerPanel(state: debugger, shown: review, live: snapshot.source == nil, valueRow: valueRow)
+                        .rows(for: Rect(x: 0, y: 0, width: columns, height: .max / 2)).count
+                }
+            })
     }
 
     /// The screen for `snapshot` at `width` x `height`; `others` are runs whose lines the charts overlay

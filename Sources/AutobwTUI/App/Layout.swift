@@ -12,7 +12,7 @@ struct Layout: Equatable {
     /// is as tall as they need (up to two thirds), and the gradients below get the rest.
     /// With `charts` charts chosen, the chart panel grows (up to three quarters of its column) to hold them.
     static func make(
-        width: Int, height: Int, debugging: Bool, hasSample: Bool, charts: Int = 1, debuggerRows: (Int) -> Int = { _ in .max }
+        width: Int, height: Int, debugging: Bool, hasSample: Bool, charts: Int = 1, debuggerRows: ((Int) -> Int)? = nil
     ) -> Layout {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (main, status) = (screen.splitTop(height - 1).top, screen.splitTop(height - 1).rest)
@@ -23,8 +23,8 @@ struct Layout: Equatable {
                 let (left, right) = main.splitLeft(width * 9 / 20)
                 panels.append((.tape, left))
                 if height >= 30 {
-                    let wanted = debuggerRows(right.width - 2)
-                    let (top, bottom) = right.splitTop(max(12, min(right.height * 2 / 3, wanted == .max ? .max : wanted + 2)))
+                    let wanted = debuggerRows.map { $0(right.width - 2) + 2 } ?? right.height
+                    let (top, bottom) = right.splitTop(max(12, min(right.height * 2 / 3, wanted)))
                     panels += [(.debugger, top), (.gradients, bottom)]
                 } else {
                     panels.append((.debugger, right))

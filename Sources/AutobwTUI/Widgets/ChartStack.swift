@@ -28,7 +28,7 @@ struct ChartStack {
         title += settings.logY ? " · log" : ""
         if settings.wholeHistory {
             title += " · all steps"
-        } else if let window = chart(charts[0], width: area.width).window(area.inner) {
+        } else if let window = chart(charts[0]).window(area.inner) {
             title += window.perColumn > 1 ? " · latest \(window.columns * window.perColumn) steps, min-max" : " · latest"
         } else {
             title += " · latest"
@@ -44,7 +44,7 @@ struct ChartStack {
         return title.count + 11 <= area.width - 4 ? title + " · m charts" : title
     }
 
-    private func chart(_ name: String, width: Int) -> LineChart {
+    private func chart(_ name: String) -> LineChart {
         LineChart(
             lines: ChartCatalog.lines(name, snapshot, others: others), settings: settings, name: name,
             stepsPerSecond: snapshot.stepsPerSecond)
@@ -61,7 +61,7 @@ struct ChartStack {
                 heading(name, into: &buffer, x: area.x, y: y, width: area.width)
                 chartArea = Rect(x: area.x, y: y + 1, width: area.width, height: height - 1)
             }
-            chart(name, width: area.width).render(into: &buffer, area: chartArea)
+            chart(name).render(into: &buffer, area: chartArea)
             y += height
         }
     }

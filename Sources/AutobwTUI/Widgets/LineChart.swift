@@ -75,11 +75,10 @@ struct LineChart {
         }
     }
 
-    /// Per dot column, the smoothed value at its last step.
-    private func smoothedColumns(_ line: ChartLine, _ window: Window) -> [Double?] {
-        let smoothed = Self.smoothed(line.values, factor: settings.smoothing)
-        return (0..<window.columns).map { column in
-            let index = window.steps(of: column).upperBound - line.firstStep
+    /// Per dot column, the value of `smoothed` (a line's smoothed values, from `firstStep`) at its last step.
+    private func smoothedColumns(_ smoothed: [Float], from firstStep: Int, _ window: Window) -> [Double?] {
+        (0..<window.columns).map { column in
+            let index = window.steps(of: column).upperBound - firstStep
             return smoothed.indices.contains(index) ? plotted(smoothed[index]) : nil
         }
     }
@@ -97,16 +96,20 @@ struct LineChart {
         let glyphs = settings.glyphs
         let smoothing = settings.smoothing > 0
         // What each line puts on screen, as plotted values per dot column.
-        var raw = [(low: Double, high: Double)?](), smoothed = [Double?]()
+        var raw = [(low: Double, high: Double)?](), smoothed = [Double?](), primarySmoothed: [Float]?
         var overlays = [(Style, [Double?])]()
         var markers = [(joined: Bool, points: [(x: Int, value: Double)])]()
         for line in lines {
             switch line.kind {
             case .primary:
                 raw = envelope(line, window)
-                smoothed = smoothing ? smoothedColumns(line, window) : []
+                // Smoothed once a frame: the columns and the cursor's label both read it.
+                primarySmoothed = smoothing ? Self.smoothed(line.values, factor: settings.smoothing) : nil
+                smoothed = primarySmoothed.map { smoothedColumns($0, from: line.firstStep, window) } ?? []
             case .overlay(let color):
-                let values = smoothing ? smoothedColumns(line, window) : envelope(line, window).map { $0.map { ($0.low + $0.high) / 2 } }
+                let values = smoothing
+                    ? smoothedColumns(Self.smoothed(line.values, factor: settings.smoothing), from: line.firstStep, window)
+                    : envelope(line, window).map { $0.map { ($0.low + $0.high) / 2 } }
                 overlays.append((Style(color: color, bold: true), values))
             case .markers(let joined):
                 let points = (window.start...window.last).compactMap { step in
@@ -128,11 +131,13 @@ struct LineChart {
             buffer.write(Format.right(axis.label(tick), Self.labelWidth - 1) + "┤", x: area.x, y: plot.y + canvas.row(tick) / glyphs.dotsHigh,
                          style: .faint)
         }
-        drawStepAxis(into: &buffer, area: area, plot: plot, window: window, primary: primary)
+        drawStepAxis(into: &buffer, area: area, plot: plot, window: window, primary: primary, smoothed: primarySmoothed)
     }
 
     /// The bottom row: "step", the first and last step, ticks between them, and the cursor with its label.
-    private func drawStepAxis(into buffer: inout CellBuffer, area: Rect, plot: Rect, window: Window, primary: ChartLine) {
+    private func drawStepAxis(
+        into buffer: inout CellBuffer, area: Rect, plot: Rect, window: Window, primary: ChartLine, smoothed primarySmoothed: [Float]?
+    ) {
         let glyphs = settings.glyphs
         let bottom = area.y + area.height - 1
         func cellX(_ step: Int) -> Int { plot.x + window.column(of: step) / glyphs.dotsWide }
@@ -151,8 +156,8 @@ struct LineChart {
                 buffer[arrow, plot.y + row] = cell
             }
             let value = primary.value(at: cursor).map(Format.number) ?? "-"
-            let smoothed = settings.smoothing > 0 && primary.kind == .primary && cursor >= primary.firstStep && cursor <= primary.lastStep
-                ? "  smoothed " + Format.number(Self.smoothed(primary.values, factor: settings.smoothing)[cursor - primary.firstStep]) : ""
+            let smoothed = primarySmoothed.flatMap { $0.indices.contains(cursor - primary.firstStep) ? $0[cursor - primary.firstStep] : nil }
+                .map { "  smoothed " + Format.number($0) } ?? ""
             let details = "step \(cursor)  \(name) \(value)" + smoothed
             // The arrow stands under the cursor's column: the details follow it, or precede it near the right edge.
             let label = arrow + 2 + details.count <= plot.x + plot.width

@@ -1,4 +1,3 @@
-import Foundation
 import AutobwTrainer
 
 /// The bottom line: state, preset, steps done, the latest step's loss and learning rate, steps/s (`Throughput`),
@@ -38,35 +37,32 @@ struct StatusLine {
         return parts
     }
 
-    /// The status text and the hints that fit `width`: parts give way (least important first) until `? help`
-    /// fits beside them; then as many of the hints as fit, `? help` always among them.
+    /// The status text and the hints that fit `width`. The keys that apply come first, then `? help`, which
+    /// always stays; `q quit` only where room is left (help names it).
+    /// - The figures that give way readily (the lr, the preset, the clock, steps/s; in the debugger, whose
+    ///   heading names them, the step's loss too) make room for every key that applies. In the debugger they go
+    ///   even when that is not enough; training keeps them then, as its figures matter more than some keys.
+    /// - Then, on a screen too narrow even for `? help`, parts give way, least important first.
     func layout(width: Int) -> (text: String, hints: String) {
-        var parts = parts(width: width)
-        func joined() -> String { parts.map(\.text).joined(separator: " │ ") }
         let help = "? help"
-        // The keys that apply now matter more than the preset, the clock or the learning rate: those give way to
-        // let every hint show, where that is enough.
-        func removable(_ least: Int) -> Int? {
+        let keys = hints.components(separatedBy: "  ").filter { !$0.isEmpty && $0 != help && $0 != "q quit" }
+        func joined(_ parts: [(text: String, priority: Int)]) -> String { parts.map(\.text).joined(separator: " │ ") }
+        func fits(_ parts: [(text: String, priority: Int)], _ hints: [String]) -> Bool {
+            joined(parts).count + hints.joined(separator: "  ").count + 3 <= width
+        }
+        /// The part that gives way first among those of priority `least` or more; never the state.
+        func weakest(_ parts: [(text: String, priority: Int)], from least: Int) -> Int? {
             parts.indices.dropFirst().filter { parts[$0].priority >= least }.max { (parts[$0].priority, $0) < (parts[$1].priority, $1) }
         }
-        while joined().count + hints.count + 3 > width, let worst = removable(3) { parts.remove(at: worst) }
-        // Still short: the hints without `q quit`, which help names, may be enough.
-        let withoutQuit = hints.replacingOccurrences(of: "  q quit", with: "")
-        while joined().count + withoutQuit.count + 3 > width, let worst = removable(3) { parts.remove(at: worst) }
-        // Training, the figures matter more than a partial list of keys; in the debugger the keys do.
-        if snapshot.debugger == nil, joined().count + withoutQuit.count + 3 > width { parts = self.parts(width: width) }
-        while joined().count + help.count + 3 > width, parts.count > 1,
-            let worst = parts.indices.dropFirst().max(by: { (parts[$0].priority, $0) < (parts[$1].priority, $1) })
-        {
-            parts.remove(at: worst)
-        }
-        let text = joined()
+        var parts = parts(width: width)
+        var trimmed = parts
+        while !fits(trimmed, keys + [help]), let weakest = weakest(trimmed, from: 3) { trimmed.remove(at: weakest) }
+        if snapshot.debugger != nil || fits(trimmed, keys + [help]) { parts = trimmed }
+        while !fits(parts, [help]), let weakest = weakest(parts, from: 0) { parts.remove(at: weakest) }
+        let text = joined(parts)
         let room = width - text.count - 3
-        // The keys that apply first, in the table's order, then `? help`; `q quit` only where room is left (help
-        // names it).
-        let offered = hints.components(separatedBy: "  ").filter { !$0.isEmpty && $0 != help && $0 != "q quit" }
         var shown = [String]()
-        for hint in offered where (shown + [hint, help]).joined(separator: "  ").count <= room { shown.append(hint) }
+        for key in keys where (shown + [key, help]).joined(separator: "  ").count <= room { shown.append(key) }
         guard (shown + [help]).joined(separator: "  ").count <= room else { return (text, room >= help.count ? help : "") }
         let tail = (shown + [help, "q quit"]).joined(separator: "  ").count <= room ? [help, "q quit"] : [help]
         return (text, (shown + tail).joined(separator: "  "))

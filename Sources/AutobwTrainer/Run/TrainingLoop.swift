@@ -164,9 +164,7 @@ struct TrainingLoop {
     /// Records the next step's forward pass and hands its replay to the front end, entry by entry, until it
     /// resumes (the step is then finished exactly as an unstepped one) or stops.
     private mutating func debugOneStep() throws -> AfterDebugging {
-        // A stepped step keeps each entry's output statistics and histograms: the debugger shows the forward
-        // values beside the gradients.
-        let open = try session.beginStep(options: [.timesForward, .recordsOutputStatistics])
+        let open = try session.beginStep(options: TapeOptions.debugger)
         var state = openDebugger(on: open, reopened: false)
         let after = try debug(open, &state, diverged: false)
         guard after != .stop else { return .stop }
@@ -229,7 +227,7 @@ struct TrainingLoop {
     /// Opens the diverging step again in the debugger, stopped where `DivergenceStop` says (as its dump does).
     private mutating func showDivergence(_ detail: String) -> AfterDebugging {
         do {
-            let open = try session.beginStep(options: [.timesForward, .recordsOutputStatistics])
+            let open = try session.beginStep(options: TapeOptions.debugger)
             var state = DebuggerState(step: open.step, loss: open.loss, entries: open.replay.entries, next: open.replay.peek())
             state.breakpoint = .nonFinite
             let stop = DivergenceStop(entries: state.entries)

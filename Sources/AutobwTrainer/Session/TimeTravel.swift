@@ -94,7 +94,7 @@ extension TrainingSession {
         do {
             try restoreState(snapshot)
             while nextStep < step { _ = try self.step() }
-            return try beginStep(options: [.timesForward, .recordsOutputStatistics])
+            return try beginStep(options: TapeOptions.debugger)
         } catch {
             try returnToPresent()
             throw error

@@ -373,3 +373,9 @@ public final class OpenStep {
         if let failure { throw failure }
     }
 }
+
+extension TapeOptions {
+    /// A step opened in the debugger (stepped, reopened or diverged): forward times, and each entry's output
+    /// statistics and histograms, which the debugger shows beside the gradients.
+    static let debugger: TapeOptions = [.timesForward, .recordsOutputStatistics, .recordsOutputHistograms]
+}

@@ -11,15 +11,11 @@ extension Tensor {
             .softmax, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in
                 // dx = y * (g - sum(g * y)) per row
-                let (y, g) = (ctx.saved[0], ctx.grad)
-                let out = Tensor.uninitialized(y.shape)
-                Softmax.forEachRow(y) { row, width in
-                    let yr = y.pointer + row, gr = g.pointer + row, dst = out.pointer + row
+                Operands(Softmax.mapRows(ctx.saved[0], ctx.grad) { yr, gr, dst, width in
                     var dot: Float = 0
                     for i in 0..<width { dot += gr[i] * yr[i] }
                     for i in 0..<width { dst[i] = yr[i] * (gr[i] - dot) }
-                }
-                return Operands(out)
+                })
             })
     }
 
@@ -36,15 +32,11 @@ extension Tensor {
             .logSoftmax, at: CallSite(file, line), input: self, saving: .output,
             backward: { ctx in
                 // dx = g - softmax * sum(g) per row
-                let (y, g) = (ctx.saved[0], ctx.grad)
-                let out = Tensor.uninitialized(y.shape)
-                Softmax.forEachRow(y) { row, width in
-                    let yr = y.pointer + row, gr = g.pointer + row, dst = out.pointer + row
+                Operands(Softmax.mapRows(ctx.saved[0], ctx.grad) { yr, gr, dst, width in
                     var total: Float = 0
                     for i in 0..<width { total += gr[i] }
                     for i in 0..<width { dst[i] = gr[i] - FastMath.exp(yr[i]) * total }
-                }
-                return Operands(out)
+                })
             })
     }
 }
@@ -57,6 +49,18 @@ enum Softmax {
         let width = x.shape.last ?? 1
         guard width > 0 else { return }
         for r in 0..<(x.count / width) { body(r * width, width) }
+    }
+
+    /// A tensor of `y`'s shape whose rows `body(yRow, gRow, outRow, width)` writes from the same rows of `y` and
+    /// `g` (a backward rule's saved output and incoming gradient).
+    @inline(__always)
+    static func mapRows(
+        _ y: Tensor, _ g: Tensor,
+        _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> Tensor {
+        let out = Tensor.uninitialized(y.shape)
+        forEachRow(y) { row, width in body(y.pointer + row, g.pointer + row, out.pointer + row, width) }
+        return out
     }
 
     /// `log(sum(exp(x[0..<width])))`, stably.
