@@ -60,23 +60,6 @@ public struct Operands: ~Copyable, Sendable {
 
     /// Statistics of each element present, in order (as a tape lists an entry's inputs).
     var statistics: [TensorStatistics] { (0..<count).compactMap { self[$0]?.statistics() } }
-
-    /// A copyable copy of the list, still inline (no array for two elements or fewer).
-    var inlineCopy: InlineTensors { InlineTensors(first: first, second: second, rest: rest ?? [], count: count) }
-}
-
-/// A copyable, immutable short list of tensors, stored like `Operands` (the first two inline), so a replay step
-/// of a one- or two-input op hands its gradients over without allocating an array.
-struct InlineTensors: Sendable {
-    let first: Tensor?
-    let second: Tensor?
-    let rest: [Tensor?]
-    let count: Int
-
-    /// The elements as an array.
-    var list: [Tensor?] {
-        (0..<count).map { i in i == 0 ? first : i == 1 ? second : rest[i - 2] }
-    }
 }
 
 extension Operands {

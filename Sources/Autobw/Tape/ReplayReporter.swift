@@ -28,19 +28,60 @@ struct SilentReporter: ReplayReporter {
 }
 
 /// `step()`: the gradient tensors themselves, for a `ReplayStep`.
+///
+/// The first incoming gradient and the first two sent are fields of their own, and the rest optional lists, so
+/// that the common step (one output, one or two inputs) builds and frees no array. Each is kept as its numbers
+/// and shape only: gradients are untracked, and a whole `Tensor` per field made every step move and free more.
 struct TensorReporter: ReplayReporter, Sendable {
-    var first: Tensor?
-    var later: [Tensor] = []
-    var sentGradients = InlineTensors(first: nil, second: nil, rest: [], count: 0)
+    var first: KeptGradient?
+    /// The gradients of the outputs after the first; nil for a one-output entry.
+    var later: [Tensor]?
+    var sentFirst: KeptGradient?
+    var sentSecond: KeptGradient?
+    /// The gradients sent to the inputs after the second; nil for entries of two inputs or fewer.
+    var sentRest: [Tensor?]?
+    var sentCount = 0
 
     mutating func received(_ grad: borrowing Tensor, _ later: borrowing [Tensor?], firstOutput: Int, cursor: inout ReplayCursor) {
-        first = copy grad
-        self.later = later.compactMap { $0 }
+        first = KeptGradient(grad)
+        if !later.isEmpty { self.later = later.compactMap { $0 } }
     }
 
-    mutating func sent(_ sent: borrowing InputGradients) { sentGradients = sent.inlineCopy }
+    mutating func sent(_ sent: borrowing InputGradients) {
+        sentCount = sent.count
+        if sent.count > 0 { sentFirst = sent[0].map(KeptGradient.init) }
+        if sent.count > 1 { sentSecond = sent[1].map(KeptGradient.init) }
+        if sent.count > 2 { sentRest = (2..<sent.count).map { sent[$0] } }
+    }
+
+    mutating func sent(only gradient: borrowing Tensor) {
+        sentCount = 1
+        sentFirst = KeptGradient(gradient)
+    }
 
     mutating func accumulating(input: Int, into slot: Int, first: Bool, cursor: inout ReplayCursor) {}
+
+    /// The gradient of each output.
+    var incoming: [Tensor] { (first.map { [$0.tensor] } ?? []) + (later ?? []) }
+
+    /// The gradient sent to each input.
+    var sent: [Tensor?] {
+        (0..<sentCount).map { i in i == 0 ? sentFirst?.tensor : i == 1 ? sentSecond?.tensor : sentRest?[i - 2] ?? nil }
+    }
+}
+
+/// A gradient a step keeps: its shape and its numbers, shared with the replay until either writes. Unchecked
+/// for the reason `Tensor` is: storage is copy-on-write, so a kept gradient is never written again.
+struct KeptGradient: @unchecked Sendable {
+    let dimensions: Dimensions
+    let storage: TensorStorage
+
+    init(_ gradient: borrowing Tensor) {
+        dimensions = gradient.dimensions
+        storage = gradient.storage
+    }
+
+    var tensor: Tensor { Tensor(dimensions: dimensions, storage: storage) }
 }
 
 /// The observer: each gradient's summary, computed before the gradients move on so that nothing is kept

@@ -23,9 +23,9 @@ public struct ReplayStep: Sendable {
     }
 
     /// The gradient of each of its outputs.
-    public var incoming: [Tensor] { (gradients.first.map { [$0] } ?? []) + gradients.later }
+    public var incoming: [Tensor] { gradients.incoming }
     /// The gradient it sent to each input (nil for untraced inputs).
-    public var sent: [Tensor?] { gradients.sentGradients.list }
+    public var sent: [Tensor?] { gradients.sent }
     /// For each parameter among the entry's inputs, the gradient accumulated in this replay so far
     /// (including this step's contribution).
     public let parameterGradients: [ParameterGradient]
