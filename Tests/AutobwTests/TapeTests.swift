@@ -198,6 +198,27 @@ import Testing
         for (step, values) in shown { #expect(step.incoming.map(\.scalars) + step.sent.compactMap { $0?.scalars } == values) }
     }
 
+    @Test func aStepOfAThreeInputTwoOutputEntryShowsEveryGradientInOrder() throws {
+        // The step keeps the first incoming and sent gradients apart from the rest: all must come back, in order.
+        let op = CustomOperation(name: "spread") { inputs in
+            [try inputs[0] + inputs[1], try inputs[1] + inputs[2]]
+        } backward: { _, _, grads in
+            [try grads[0] * 2, try grads[0] + grads[1], try grads[1] * 3]
+        }
+        let tape = Tape()
+        let a = tape.watch(Tensor([1, 2])), b = tape.watch(Tensor([3, 4])), c = tape.watch(Tensor([5, 6]))
+        let loss = try tape.record {
+            let outputs = try op([a, b, c])
+            return try (outputs[0] * 10 + outputs[1] * 100).sum()
+        }
+        let replay = try tape.replay(from: loss)
+        var spread: ReplayStep?
+        while let step = try replay.step() { if step.entry.op.rawValue == "spread" { spread = step } }
+        let step = try #require(spread)
+        #expect(step.incoming.map(\.scalars) == [[10, 10], [100, 100]])
+        #expect(step.sent.map { $0?.scalars } == [[20, 20], [110, 110], [300, 300]])
+    }
+
     @Test func aGradientSentToTwoInputsIsNotOverwrittenThroughEither() throws {
         // y = tanh(x) + x*x, the sum's gradient reaches both terms: each rule must leave the other's alone.
         let tape = Tape()

@@ -38,6 +38,21 @@ struct ReplayCursor {
         while let index = nextReachedEntry() { try replay(index, reporter: &silent) }
     }
 
+    /// `runToEnd()` reporting each entry to `observer`. A method of the cursor, not of the replay: reading the
+    /// recording through the replay's stored cursor copied the whole recording for every entry.
+    mutating func runToEnd(observer: ReplayObserver) throws {
+        while let index = nextReachedEntry() {
+            var reporter = SummaryReporter()
+            try replay(index, reporter: &reporter)
+            // Through a buffer pointer: `entries[index].op` would copy (retain and release) the whole entry.
+            let (op, scope) = recorded.entries.withUnsafeBufferPointer { ($0[index].op, $0[index].scope) }
+            observer(
+                EntryGradientReport(
+                    entryIndex: index, op: op, scope: recorded.scopes[Int(scope)], incoming: reporter.incoming,
+                    sent: reporter.sent))
+        }
+    }
+
     /// The index of the next entry with an incoming gradient, moving the cursor to it.
     mutating func nextReachedEntry() -> Int? {
         // Through a buffer pointer: subscripting the array copies the whole entry (its strings and closure).

@@ -96,7 +96,7 @@ struct SummaryReporter: ReplayReporter {
             cursor.summaries = Array(repeating: nil, count: cursor.recorded.values.count)
         }
         incoming = [cursor.summaries[firstOutput] ?? GradientSummary(of: copy grad)]
-            + later.compactMap { $0.map(GradientSummary.init(of:)) }
+        if !later.isEmpty { incoming += later.compactMap { $0.map(GradientSummary.init(of:)) } }
     }
 
     mutating func sent(_ sent: borrowing InputGradients) {

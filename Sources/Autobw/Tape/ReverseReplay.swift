@@ -81,15 +81,7 @@ public final class ReverseReplay {
     public func runToEnd(observer: ReplayObserver? = nil) throws {
         try withoutRecording {
             guard let observer else { return try cursor.runToEnd() }
-            while let index = cursor.nextReachedEntry() {
-                var reporter = SummaryReporter()
-                try cursor.replay(index, reporter: &reporter)
-                let entry = cursor.recorded.entries[index]
-                observer(
-                    EntryGradientReport(
-                        entryIndex: index, op: entry.op, scope: cursor.recorded.scope(ofEntry: index), incoming: reporter.incoming,
-                        sent: reporter.sent))
-            }
+            try cursor.runToEnd(observer: observer)
         }
         finishIfDone()
     }

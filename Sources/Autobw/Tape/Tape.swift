@@ -341,7 +341,7 @@ extension Tape.State {
     }
 
     /// The module scope entry `index` was recorded in.
-    func scope(ofEntry index: Int) -> String { scopes[Int(entries[index].scope)] }
+    func scope(ofEntry index: Int) -> String { scopes[Int(entries.withUnsafeBufferPointer { $0[index].scope })] }
 }
 
 extension Tape.State {
