@@ -1,4 +1,5 @@
 import Autobw
+import AutobwTrainer
 import Dispatch
 
 /// W3: 10,000 chained elementwise ops on 16 elements (x*1.0001, x+0.0001, tanh), then backward from the sum.
@@ -31,12 +32,22 @@ struct OpOverhead: Workload {
         guard try tape.gradient(of: x) != nil else { throw BenchmarkError.noGradient }
     }
 
-    /// Median milliseconds to replay a recorded chain of `operations` entries with `runToEnd()` and with
-    /// `step()` until done, the two taking turns; the debugger steps, so stepping must cost about the same.
-    func replayMilliseconds(operations: Int, repeats: Int) throws -> (run: Double, stepped: Double) {
-        var run = [Double](), stepped = [Double]()
+    /// How `replayMilliseconds` replays the chain.
+    enum ReplayMode: CaseIterable {
+        /// `runToEnd()`, as training does.
+        case run
+        /// `step()` until done.
+        case stepped
+        /// The debugger's `c` (`ReplayContinuation` over an `OpenStep`) with a breakpoint that never fires.
+        case continued
+    }
+
+    /// Median milliseconds to replay a recorded chain of `operations` entries in each mode, the modes taking
+    /// turns; the debugger steps and continues, so both must cost about what running does.
+    func replayMilliseconds(operations: Int, repeats: Int) throws -> [ReplayMode: Double] {
+        var times = [ReplayMode: [Double]]()
         for _ in 0..<repeats {
-            for stepping in [false, true] {
+            for mode in ReplayMode.allCases {
                 let tape = Tape()
                 let x = tape.watch(start)
                 let loss = try tape.record { () throws -> Tensor in
@@ -45,17 +56,22 @@ struct OpOverhead: Workload {
                     return try y.sum()
                 }
                 let replay = try tape.replay(from: loss)
+                // The debugger describes the entries once, when it opens the step; `c` comes after.
+                let described = mode == .continued ? replay.entries : []
                 let begin = DispatchTime.now().uptimeNanoseconds
-                if stepping {
-                    while let step = try replay.step() { withExtendedLifetime(step) {} }
-                } else {
-                    try replay.runToEnd()
+                switch mode {
+                case .run: try replay.runToEnd()
+                case .stepped: while let step = try replay.step() { withExtendedLifetime(step) {} }
+                case .continued:
+                    let open = OpenStep(step: 0, loss: 0, replay: replay)
+                    let continued = try ReplayContinuation(
+                        next: open.next, described: described, until: Breakpoint.normAbove(1e30).stopReason(at:))
+                    withExtendedLifetime(continued) {}
                 }
-                let ms = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6
-                if stepping { stepped.append(ms) } else { run.append(ms) }
+                times[mode, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
             }
         }
-        return (run.sorted()[run.count / 2], stepped.sorted()[stepped.count / 2])
+        return times.mapValues { $0.sorted()[$0.count / 2] }
     }
 
     func extraResults(msPerStep: Double) throws -> [String: Double] {

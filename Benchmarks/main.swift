@@ -14,7 +14,7 @@ struct Options {
     var warmup = 20
     /// Also time each step with a replay observer (steps alternate) and report the observer's cost.
     var observerCost = false
-    /// Time replaying a 16,000-entry chain by `runToEnd()` and by `step()` (W3 only).
+    /// Time replaying a 16,000-entry chain by `runToEnd()`, by `step()` and by the debugger's `c` (W3 only).
     var steppingCost = false
     /// Record W3 with precise creation sites (a call stack per op).
     var preciseSites = false
@@ -60,8 +60,12 @@ func result(_ name: String, _ options: Options) throws -> [String: Double] {
         workload = chain
     }
     if options.steppingCost, let chain = workload as? OpOverhead {
-        let (run, stepped) = try chain.replayMilliseconds(operations: 16_000, repeats: max(options.steps, 1))
-        return ["ms_run_to_end": run, "ms_stepped": stepped, "stepped_ratio": stepped / run, "threads": Double(options.threads)]
+        let ms = try chain.replayMilliseconds(operations: 16_000, repeats: max(options.steps, 1))
+        let run = ms[.run] ?? .nan, stepped = ms[.stepped] ?? .nan, continued = ms[.continued] ?? .nan
+        return [
+            "ms_run_to_end": run, "ms_stepped": stepped, "stepped_ratio": stepped / run, "ms_continued": continued,
+            "continued_ratio": continued / run, "threads": Double(options.threads),
+        ]
     }
     if options.observerCost {
         let ms = try medianStepMilliseconds(

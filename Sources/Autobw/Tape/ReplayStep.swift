@@ -16,6 +16,9 @@ public struct ReplayStep: Sendable {
         self.parameterGradients = parameterGradients
     }
 
+    /// The position on the tape of the entry that was replayed: `entry.index`, without building the description.
+    public var entryIndex: Int { index }
+
     /// The entry that was replayed.
     public var entry: TapeEntryInfo {
         let entry = layout.recording.entries[index]
@@ -32,8 +35,10 @@ public struct ReplayStep: Sendable {
 
     /// Statistics of `incoming` and `sent`, as an observer of `runToEnd` receives them.
     public var report: EntryGradientReport {
+        // The op and scope straight from the recording: `entry` builds a whole description each time.
         EntryGradientReport(
-            entryIndex: entry.index, op: entry.op, scope: entry.scope, incoming: incoming.map(GradientSummary.init(of:)),
+            entryIndex: index, op: layout.recording.entries.withUnsafeBufferPointer { $0[index].op },
+            scope: layout.recording.scope(ofEntry: index), incoming: incoming.map(GradientSummary.init(of:)),
             sent: sent.map { $0.map(GradientSummary.init(of:)) })
     }
 }

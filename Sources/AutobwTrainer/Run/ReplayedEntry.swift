@@ -36,10 +36,12 @@ public struct ReplayedEntry: Sendable, Equatable {
 
     /// The view of a live replay step: with `histograms`, those of each gradient received and sent, and the first
     /// `valueCount` values of the first output's gradient.
-    public init(_ step: ReplayStep, valueCount: Int = valueSliceLength, histograms: Bool = true) {
+    /// - Parameter entry: the step's entry (`step.entry`), when the caller has its description already: building
+    ///   one costs more than the rest of the view of a small entry.
+    public init(_ step: ReplayStep, entry: TapeEntryInfo? = nil, valueCount: Int = valueSliceLength, histograms: Bool = true) {
         let incoming = step.incoming, sent = step.sent
         self.init(
-            entry: step.entry, incoming: incoming.map { $0.statistics() },
+            entry: entry ?? step.entry, incoming: incoming.map { $0.statistics() },
             incomingValues: incoming.first?.withUnsafeBufferPointer { Array($0.prefix(valueCount)) } ?? [],
             sent: sent.map { $0?.statistics() },
             parameters: step.parameterGradients.map { NamedStatistics(name: $0.name, statistics: $0.gradient.statistics()) })

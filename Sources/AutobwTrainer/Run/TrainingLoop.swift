@@ -287,15 +287,9 @@ struct TrainingLoop {
 
     /// Replays entries until `until` gives a reason to stop (kept as the stop reason) or the replay ends.
     private func replay(_ open: OpenStep, _ state: inout DebuggerState, until: (ReplayedEntry) -> String?) throws {
-        state.stopReason = nil
-        while let step = try open.next() {
-            let entry = ReplayedEntry(step)
-            state.replayed.append(entry)
-            if let reason = until(entry) {
-                state.stopReason = reason
-                break
-            }
-        }
+        let continued = try ReplayContinuation(next: open.next, described: state.entries, until: until)
+        state.replayed += continued.entries
+        state.stopReason = continued.stopReason
         state.next = open.replay.peek()
     }
 

@@ -355,6 +355,11 @@ public final class OpenStep {
         self.started = started
     }
 
+    /// Step `step` of a tape of one's own, whose loss was `loss`, opened on `replay` (its reverse replay).
+    public convenience init(step: Int, loss: Float, replay: ReverseReplay) {
+        self.init(step: step, loss: loss, replay: replay, started: DispatchTime.now().uptimeNanoseconds)
+    }
+
     /// Replays the next entry; nil once the replay is done.
     public func next() throws -> ReplayStep? {
         guard let step = try replay.step() else { return nil }
