@@ -3,8 +3,9 @@ import Autobw
 /// The debugger's `c`: replays entries until `until` gives a reason to stop, or the replay ends.
 ///
 /// An entry passed over keeps its statistics only. The entry it stops at, or the last one, also keeps its values
-/// and histograms, as a stepped entry does. Values and histograms for every entry of a long tape cost continuing
-/// most of its time and about 1.3 KB an entry of memory. The statistics the review (`p`) shows are all kept.
+/// and histograms, as a stepped entry does. Kept for every entry of a long tape, values and histograms took more
+/// than a kilobyte an entry (256 values, a histogram per gradient) and a share of continuing's time. The
+/// statistics that going back (`p`) shows are kept for every entry.
 public struct ReplayContinuation {
     /// The entries replayed, in replay order.
     public private(set) var entries: [ReplayedEntry] = []
