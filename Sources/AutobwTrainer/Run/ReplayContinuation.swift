@@ -21,9 +21,11 @@ public struct ReplayContinuation {
             let index = step.entryIndex
             let description = described.indices.contains(index) ? described[index] : nil
             let entry = ReplayedEntry(step, entry: description, valueCount: 0, histograms: false)
-            entries.append(entry)
             last = step
-            if let reason = until(entry) {
+            // Asked before the view is stored, so that storing it moves it instead of copying its references.
+            let reason = until(entry)
+            entries.append(entry)
+            if let reason {
                 stopReason = reason
                 break
             }
