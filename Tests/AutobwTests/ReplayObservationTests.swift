@@ -27,6 +27,20 @@ import Testing
         #expect(run.bias.grad?.scalars == stepped.bias.grad?.scalars)
     }
 
+    @Test func aStepsReportIsWhatTheObserverReportsOfTheSameEntry() throws {
+        // One definition of an entry's norms, whether the debugger steps or training observes.
+        let x = Tensor([1, 2, -1, 0.5]).reshapedUntracked([2, 2])
+        var observed = [EntryGradientReport]()
+        let tape = Tape()
+        try tape.backward(from: try Self.record(Net(), on: tape, x: x)) { observed.append($0) }
+        let second = Tape()
+        let replay = try second.replay(from: try Self.record(Net(), on: second, x: x))
+        var stepped = [EntryGradientReport]()
+        while let step = try replay.step() { stepped.append(step.report) }
+        #expect(stepped.count == 4 && stepped == observed)
+        #expect(stepped.contains { $0.sent.count == 2 })  // the product and the sum send to two inputs
+    }
+
     @Test func theReplayKeepsItsEntriesAndPeeksWithoutMoving() throws {
         let tape = Tape()
         let loss = try Self.record(Net(), on: tape, x: Tensor([1, 2, 3, 4]).reshapedUntracked([2, 2]))

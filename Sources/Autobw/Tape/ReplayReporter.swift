@@ -65,8 +65,23 @@ struct TensorReporter: ReplayReporter, Sendable {
     var incoming: [Tensor] { (first.map { [$0.tensor] } ?? []) + (later ?? []) }
 
     /// The gradient sent to each input.
-    var sent: [Tensor?] {
-        (0..<sentCount).map { i in i == 0 ? sentFirst?.tensor : i == 1 ? sentSecond?.tensor : sentRest?[i - 2] ?? nil }
+    var sent: [Tensor?] { (0..<sentCount).map(sent(to:)) }
+
+    /// The gradient sent to input `input`.
+    func sent(to input: Int) -> Tensor? {
+        input == 0 ? sentFirst?.tensor : input == 1 ? sentSecond?.tensor : sentRest?[input - 2] ?? nil
+    }
+
+    /// Summaries of `incoming` and `sent`, built without the intermediate lists of tensors.
+    var summaries: (incoming: [GradientSummary], sent: [GradientSummary?]) {
+        var incoming = [GradientSummary]()
+        incoming.reserveCapacity(1 + (later?.count ?? 0))
+        if let first { incoming.append(GradientSummary(of: first.tensor)) }
+        for gradient in later ?? [] { incoming.append(GradientSummary(of: gradient)) }
+        var sent = [GradientSummary?]()
+        sent.reserveCapacity(sentCount)
+        for input in 0..<sentCount { sent.append(self.sent(to: input).map(GradientSummary.init(of:))) }
+        return (incoming, sent)
     }
 }
 

@@ -36,10 +36,10 @@ public struct ReplayStep: Sendable {
     /// Statistics of `incoming` and `sent`, as an observer of `runToEnd` receives them.
     public var report: EntryGradientReport {
         // The op and scope straight from the recording: `entry` builds a whole description each time.
-        EntryGradientReport(
+        let summaries = gradients.summaries
+        return EntryGradientReport(
             entryIndex: index, op: layout.recording.entries.withUnsafeBufferPointer { $0[index].op },
-            scope: layout.recording.scope(ofEntry: index), incoming: incoming.map(GradientSummary.init(of:)),
-            sent: sent.map { $0.map(GradientSummary.init(of:)) })
+            scope: layout.recording.scope(ofEntry: index), incoming: summaries.incoming, sent: summaries.sent)
     }
 }
 
