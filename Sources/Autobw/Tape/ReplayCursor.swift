@@ -44,12 +44,10 @@ struct ReplayCursor {
         while let index = nextReachedEntry() {
             var reporter = SummaryReporter()
             try replay(index, reporter: &reporter)
-            // Through a buffer pointer: `entries[index].op` would copy (retain and release) the whole entry.
-            let (op, scope) = recorded.entries.withUnsafeBufferPointer { ($0[index].op, $0[index].scope) }
             observer(
                 EntryGradientReport(
-                    entryIndex: index, op: op, scope: recorded.scopes[Int(scope)], incoming: reporter.incoming,
-                    sent: reporter.sent))
+                    entryIndex: index, op: recorded.op(ofEntry: index), scope: recorded.scope(ofEntry: index),
+                    incoming: reporter.incoming, sent: reporter.sent))
         }
     }
 
@@ -93,7 +91,7 @@ struct ReplayCursor {
         var sent = try run(backward, of: index, grad: consume grad, laterGrads: consume laterGrads)
         guard sent.count == inputs.count else {
             throw TensorError.badCustomGradient(
-                op: recorded.entries[index].op.rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
+                op: recorded.op(ofEntry: index).rawValue, detail: "\(sent.count) gradients for \(inputs.count) inputs")
         }
         reporter.sent(sent)
         for (i, position) in inputs.enumerated() {
@@ -101,7 +99,7 @@ struct ReplayCursor {
             guard slot >= 0, let gradient = sent.take(i) else { continue }
             guard gradient.dimensions == recorded.inputs[position].shape else {
                 throw TensorError.badCustomGradient(
-                    op: recorded.entries[index].op.rawValue,
+                    op: recorded.op(ofEntry: index).rawValue,
                     detail: "gradient \(Shape.describe(gradient.shape)) for input \(i) of shape"
                         + " \(Shape.describe(recorded.inputs[position].shape.array))")
             }
@@ -144,7 +142,7 @@ struct ReplayCursor {
     }
 
     private func savedValueModified(_ index: Int) -> TensorError {
-        .savedValueModified(op: recorded.entries[index].op.rawValue, scope: recorded.scope(ofEntry: index))
+        .savedValueModified(op: recorded.op(ofEntry: index).rawValue, scope: recorded.scope(ofEntry: index))
     }
 
     /// With `TapeOptions.stopsAtNonFinite`: throws when the gradient sent to input `input` holds a NaN or an

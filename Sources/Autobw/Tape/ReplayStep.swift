@@ -38,8 +38,8 @@ public struct ReplayStep: Sendable {
         // The op and scope straight from the recording: `entry` builds a whole description each time.
         let summaries = gradients.summaries
         return EntryGradientReport(
-            entryIndex: index, op: layout.recording.entries.withUnsafeBufferPointer { $0[index].op },
-            scope: layout.recording.scope(ofEntry: index), incoming: summaries.incoming, sent: summaries.sent)
+            entryIndex: index, op: layout.recording.op(ofEntry: index), scope: layout.recording.scope(ofEntry: index),
+            incoming: summaries.incoming, sent: summaries.sent)
     }
 }
 

@@ -342,6 +342,9 @@ extension Tape.State {
 
     /// The module scope entry `index` was recorded in.
     func scope(ofEntry index: Int) -> String { scopes[Int(entries.withUnsafeBufferPointer { $0[index].scope })] }
+
+    /// The op of entry `index`, read in place: `entries[index].op` would copy (retain and release) the whole entry.
+    func op(ofEntry index: Int) -> OpName { entries.withUnsafeBufferPointer { $0[index].op } }
 }
 
 extension Tape.State {
